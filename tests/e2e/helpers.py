@@ -1,0 +1,71 @@
+"""Run the real CLI and read its JSON contract."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import subprocess
+import sys
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tfreach", *args],
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+    )
+
+
+@cache
+def check_json(path: Path) -> dict[str, Any]:
+    """`tfreach check PATH --format json`, validated against the shipped output schema."""
+    result = run_cli("check", str(path), "--format", "json", "--fail-on", "never")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    validate_output(report)
+    return report
+
+
+def validate_output(report: dict[str, Any]) -> None:
+    schema = json.loads(resources.files("tfreach.reports").joinpath("output_schema.json").read_text())
+    jsonschema.validate(report, schema)
+
+
+def port_findings(
+    report: dict[str, Any], resource: str, protocol: str, port: int | None = None, *, via: str | None = None
+) -> list[dict[str, Any]]:
+    """Findings (not summaries) on `resource` that cover `protocol`/`port`, on the given path (direct: via None)."""
+    out = []
+    for finding in report["findings"]:
+        if finding["type"] == "NetworkExposure" or finding["resource"] != resource or finding["via"] != via:
+            continue
+        if finding["protocol"] not in (protocol, "all") and protocol != "all":
+            continue
+        low, high = finding["port_range"]
+        if port is None or low <= port <= high:
+            out.append(finding)
+    return out
+
+
+def sources_within(finding: dict[str, Any], allowed: list[str]) -> bool:
+    """Are all of the finding's source CIDRs inside the allowed ranges?"""
+    nets = [ipaddress.ip_network(c) for c in allowed]
+    return all(
+        any(ipaddress.ip_network(c).subnet_of(n) for n in nets if n.version == ipaddress.ip_network(c).version)
+        for c in finding["source"]["cidrs"]
+    )
+
+
+def sources_overlap(finding: dict[str, Any], cidr: str) -> bool:
+    want = ipaddress.ip_network(cidr)
+    return any(
+        ipaddress.ip_network(c).version == want.version and ipaddress.ip_network(c).overlaps(want)
+        for c in finding["source"]["cidrs"]
+    )

@@ -1,0 +1,73 @@
+"""The command line: formats, exit codes, stdin, files, errors."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import sample_plan
+from e2e.helpers import run_cli, validate_output
+
+BLOG = str(sample_plan("inspector-blog"))
+IPV6 = str(sample_plan("ipv6-dualstack"))
+
+
+def test_table_is_the_default_and_groups_findings_by_resource():
+    result = run_cli("check", BLOG)
+    assert "aws_instance.inspector_agent is reachable from the internet" in result.stdout
+    assert "RecognizedPort SSH" in result.stdout
+    assert "aws_security_group.inspector ingress tcp 22 from 0.0.0.0/0" in result.stdout
+
+
+def test_exit_code_1_when_a_finding_reaches_the_fail_on_severity():
+    assert run_cli("check", BLOG).returncode == 1  # SSH and FTP to the world are high
+    assert run_cli("check", BLOG, "--fail-on", "critical").returncode == 0
+    assert run_cli("check", BLOG, "--fail-on", "never").returncode == 0
+
+
+def test_fail_on_info_fails_on_any_exposure():
+    assert run_cli("check", IPV6, "--fail-on", "info").returncode == 1
+    assert run_cli("check", IPV6, "--fail-on", "medium").returncode == 0  # HTTP/HTTPS are low
+
+
+def test_json_output_follows_the_contract(tmp_path):
+    out = tmp_path / "report.json"
+    result = run_cli("check", BLOG, IPV6, "--format", "json", "-o", str(out))
+    assert result.returncode == 1 and result.stdout == ""
+    report = json.loads(out.read_text())
+    validate_output(report)
+    assert [i["path"] for i in report["inputs"]] == [BLOG, IPV6]
+    assert report["summary"]["failed"] is True
+    assert {f["input"] for f in report["findings"]} == {BLOG, IPV6}
+
+
+def test_stdin_is_read_with_a_dash():
+    with open(BLOG, "rb") as handle:
+        result = run_cli("check", "-", "--format", "json", stdin=handle.read())
+    assert json.loads(result.stdout)["inputs"][0]["path"] == "-"
+
+
+def test_finding_ids_are_stable_across_runs():
+    first = json.loads(run_cli("check", BLOG, "--format", "json").stdout)
+    second = json.loads(run_cli("check", BLOG, "--format", "json").stdout)
+    assert [f["id"] for f in first["findings"]] == [f["id"] for f in second["findings"]]
+    assert len({f["id"] for f in first["findings"]}) == len(first["findings"])
+
+
+def test_bad_input_is_one_line_on_stderr_and_exit_2(tmp_path):
+    bad = tmp_path / "plan.json"
+    bad.write_text('{"format_version": "1.2", "planned_values": {"root_module": {"resour')
+    result = run_cli("check", str(bad))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and str(bad) in result.stderr and "truncated" in result.stderr
+
+
+def test_missing_file_and_usage_errors_exit_2(tmp_path):
+    assert run_cli("check", str(tmp_path / "nope.json")).returncode == 2
+    assert run_cli("check").returncode == 2
+    assert run_cli("check", BLOG, "--fail-on", "sometimes").returncode == 2
+
+
+def test_unmodelled_resource_types_are_counted_not_errors():
+    report = json.loads(run_cli("check", BLOG, "--format", "json").stdout)
+    assert report["inputs"][0]["skipped"] == {"aws_elb": 1}

@@ -1,0 +1,79 @@
+"""Every sample plan gives the findings its expected.json lists, and none it rules out."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLES, load_json
+from e2e.helpers import check_json, port_findings, sources_overlap, sources_within
+
+FOLDERS = sorted(p.parent.name for p in SAMPLES.glob("*/plan.json"))
+
+
+def test_there_are_sample_plans():
+    assert {
+        "inspector-blog",
+        "bastion-private-app",
+        "three-tier-nat",
+        "nacl-heavy",
+        "ipv6-dualstack",
+        "modules-count-foreach",
+    } <= set(FOLDERS)
+
+
+def expectations(kind: str) -> list[tuple[str, dict]]:
+    return [(folder, entry) for folder in FOLDERS for entry in load_json(SAMPLES / folder / "expected.json")[kind]]
+
+
+def label(item: tuple[str, dict]) -> str:
+    folder, entry = item
+    return f"{folder}:{entry['resource']}:{entry['protocol']}/{entry['ports']}:{entry['from']}"
+
+
+@pytest.mark.parametrize("item", expectations("reachable"), ids=label)
+def test_reachable(item):
+    folder, entry = item
+    report = check_json(SAMPLES / folder / "plan.json")
+    for port in entry["ports"]:
+        found = port_findings(report, entry["resource"], entry["protocol"], port)
+        assert found, f"{entry['resource']} {entry['protocol']}/{port} should be reachable: {entry['why']}"
+        if entry["from"].startswith("cidr:"):
+            assert any(sources_overlap(f, entry["from"][5:]) for f in found)
+
+
+@pytest.mark.parametrize("item", expectations("not_reachable"), ids=label)
+def test_not_reachable(item):
+    folder, entry = item
+    report = check_json(SAMPLES / folder / "plan.json")
+    allowed = [
+        r["from"][5:]
+        for r in load_json(SAMPLES / folder / "expected.json")["reachable"]
+        if r["resource"] == entry["resource"] and r["from"].startswith("cidr:")
+    ]
+    ports = [None] if entry["ports"] == "any" else entry["ports"]
+    for port in ports:
+        for finding in port_findings(report, entry["resource"], entry["protocol"], port):
+            assert sources_within(finding, allowed), f"{finding['title']}: {entry['why']}"
+
+
+def test_inspector_blog_reproduces_the_field_report():
+    """The seed document's conclusions, in the words of its summary."""
+    report = check_json(SAMPLES / "inspector-blog" / "plan.json")
+    for instance in ("aws_instance.inspector_agent", "aws_instance.inspector_noagent"):
+        for port in (21, 22, 80, 110, 443):
+            assert port_findings(report, instance, "tcp", port), f"{instance} tcp/{port}"
+        assert not port_findings(report, instance, "tcp", 3306), "3306 only admits members of sg Inspector"
+    assert not [f for f in report["findings"] if f["resource"] == "aws_instance.inspector_private"], (
+        "private subnet: never reported"
+    )
+    assert not port_findings(report, "aws_instance.web", "tcp", 443), "443 from anywhere, but the subnet is private"
+
+
+def test_each_finding_names_the_rule_that_admitted_it_at_every_hop():
+    report = check_json(SAMPLES / "nacl-heavy" / "plan.json")
+    finding = port_findings(report, "aws_instance.web", "tcp", 3389)[0]
+    roles = {hop["role"]: hop for hop in finding["path"]}
+    assert roles["network ACL inbound"]["rule"] == "aws_network_acl.web #130 ALLOW tcp 1024-65535 0.0.0.0/0"
+    assert "egress #100 ALLOW tcp 1024-65535" in roles["network ACL outbound reply"]["rule"]
+    assert "0.0.0.0/0 -> aws_internet_gateway" in roles["route back"]["rule"]
+    assert roles["security groups"]["rule"].startswith("aws_security_group.open ingress tcp 3389")
+    assert roles["public address"]["rule"] == "associate_public_ip_address = true"

@@ -1,0 +1,25 @@
+"""The README stays true: it lists what is modelled, every option and every catalogued service."""
+
+from __future__ import annotations
+
+from conftest import REPO
+
+from tfreach.catalogue import CATALOGUE
+from tfreach.cli import FAIL_ON_CHOICES, check
+from tfreach.parsers import modelled_types
+
+README = (REPO / "README.md").read_text()
+
+
+def test_every_modelled_resource_type_is_in_the_readme():
+    assert [t for t in modelled_types() if f"`{t}`" not in README] == []
+
+
+def test_every_check_option_is_in_the_readme():
+    options = [opt for param in check.params for opt in param.opts if opt.startswith("-")]
+    assert [o for o in options if o not in README] == []
+    assert all(level in README for level in FAIL_ON_CHOICES)
+
+
+def test_every_catalogued_service_is_in_the_severity_table():
+    assert sorted({s.name for s in CATALOGUE if s.name not in README}) == []

@@ -1,0 +1,12 @@
+"""Errors that end a run with a one-line message and exit code 2."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """A file tfreach cannot read as a Terraform plan: names the file and the problem."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem

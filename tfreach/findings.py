@@ -1,0 +1,273 @@
+"""From reachable packet sets to findings, modelled on Inspector's Network Reachability.
+
+Per endpoint and source: `RecognizedPort` for every catalogued service that is reachable,
+`UnrecognizedPort` for every maximal reachable port range that holds a port outside the
+catalogue (or every protocol, when all traffic is admitted), and one `NetworkExposure`
+summary of everything reachable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalogue import RECOMMENDATIONS, Service, Severity, has_unrecognized_port, services_in, unrecognized_severity
+from .packets import ALL_ADDRESSES, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, cidrs_of, family_of, union_all
+from .protocols import ALL, ICMP, ICMP_TYPES, ICMPV6, TCP, UDP, protocol_name, span_text
+from .reach import PathReach
+from .sources import Source
+
+
+@dataclass
+class Finding:
+    type: str
+    severity: Severity
+    title: str
+    resource: str
+    resource_type: str
+    protocol: str
+    port_range: Span | None
+    source: Source
+    source_cidrs: list[str]
+    via: str | None
+    path: list[dict[str, Any]]
+    recommendation: str
+    service: str | None = None
+    ranges: list[dict[str, Any]] | None = None
+    assumptions: list[str] = field(default_factory=list)
+    status: str = "new"
+    input: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable across runs: what is exposed, not where the plan file lies."""
+        key = [self.type, self.resource, self.protocol, self.port_range, self.source.kind, self.via]
+        return "TFR-" + hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (
+            self.input,
+            self.resource,
+            self.source.kind,
+            self.type == "NetworkExposure",
+            self.protocol,
+            self.port_range or (0, 0),
+            self.type,
+        )
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """One finding's worth of packets before it is described."""
+
+    kind: str  # RecognizedPort | UnrecognizedPort
+    protocols: Span
+    ports: Span
+    addresses: IntervalSet
+    service: Service | None = None
+
+    def packets(self) -> PacketSet:
+        return PacketSet.box(self.protocols, self.ports, self.addresses)
+
+
+def endpoint_findings(paths: list[PathReach], via: str | None = None) -> list[Finding]:
+    """The findings of one endpoint for one source."""
+    reached = union_all(p.packets for p in paths)
+    first = paths[0]
+    findings = [
+        _finding(s, first.source, first.endpoint.id, first.endpoint.resource_type, via, paths) for s in _slices(reached)
+    ]
+    findings.append(_exposure(reached, paths, via))
+    return findings
+
+
+def _slices(reached: PacketSet) -> list[_Slice]:
+    everything = _all_traffic(reached)
+    out: list[_Slice] = []
+    if everything:
+        out.append(_Slice("UnrecognizedPort", ALL, PORTS, everything))
+    for protocol in (TCP, UDP):
+        for lo, hi, addrs in reached.port_map(protocol):
+            for service, span in services_in(protocol, (lo, hi)):
+                out.append(_Slice("RecognizedPort", (protocol, protocol), span, addrs, service))
+            rest = addrs - everything
+            if rest and has_unrecognized_port(protocol, (lo, hi)):
+                out.append(_Slice("UnrecognizedPort", (protocol, protocol), (lo, hi), rest))
+    for protocol in (ICMP, ICMPV6):
+        for lo, hi, addrs in reached.restrict((protocol, protocol), ICMP_TYPES).port_map(protocol):
+            if addrs - everything:
+                out.append(_Slice("UnrecognizedPort", (protocol, protocol), (lo, hi), addrs - everything))
+    others = reached - _known_protocols()
+    for protocols, _, _ in others.boxes():
+        rest = others.restrict(protocols).addresses() - everything
+        if rest:
+            out.append(_Slice("UnrecognizedPort", protocols, PORTS, rest))
+    return _dedupe(out)
+
+
+def _dedupe(slices: list[_Slice]) -> list[_Slice]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for s in slices:
+        key = (s.kind, s.protocols, s.ports, s.addresses)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _known_protocols() -> PacketSet:
+    return union_all(PacketSet.box((p, p), PORTS, ALL_ADDRESSES) for p in (TCP, UDP, ICMP, ICMPV6))
+
+
+def _all_traffic(reached: PacketSet) -> IntervalSet:
+    """Addresses that may send every protocol to every port (ICMP: every type)."""
+    addrs = ALL_ADDRESSES
+    expected_protocol = PROTOCOLS[0]
+    for plo, phi, ports in reached.pieces:
+        if plo != expected_protocol:
+            return IntervalSet()
+        expected_port = 0
+        for lo, hi, piece in ports:
+            if lo != expected_port:
+                return IntervalSet()
+            addrs = addrs & piece
+            expected_port = hi + 1
+        if expected_port <= PORTS[1]:
+            return IntervalSet()
+        expected_protocol = phi + 1
+    return addrs if expected_protocol > PROTOCOLS[1] else IntervalSet()
+
+
+# --- describing a finding ----------------------------------------------------------------
+
+
+def _finding(
+    s: _Slice, source: Source, resource: str, resource_type: str, via: str | None, paths: list[PathReach]
+) -> Finding:
+    packets = s.packets()
+    path = next(p for p in paths if p.packets.intersects(packets))
+    restricted = not _covers_whole_source(source, s.addresses)
+    protocol = protocol_name(s.protocols)
+    if s.service is not None:
+        severity, category = s.service.severity, s.service.category
+    elif s.protocols == ALL:
+        severity, category = Severity.CRITICAL, "all"
+    elif s.protocols[0] in (ICMP, ICMPV6):
+        severity, category = Severity.LOW, "unrecognized"
+    else:
+        severity, category = unrecognized_severity(s.protocols[1] - s.protocols[0] + 1, s.ports), "unrecognized"
+    if restricted:
+        severity = severity.lowered()
+    hops, assumptions = _evidence(path, packets)
+    return Finding(
+        type=s.kind,
+        severity=severity,
+        title=_title(s, protocol, resource, source, restricted, via),
+        resource=resource,
+        resource_type=resource_type,
+        protocol=protocol,
+        port_range=_shown_ports(s),
+        source=source,
+        source_cidrs=source_cidrs(source, s.addresses),
+        via=via,
+        path=hops,
+        recommendation=RECOMMENDATIONS[category],
+        service=s.service.name if s.service else None,
+        assumptions=assumptions,
+    )
+
+
+def _shown_ports(s: _Slice) -> Span:
+    if s.protocols[0] == s.protocols[1] and s.protocols[0] in (ICMP, ICMPV6):
+        return (s.ports[0], min(s.ports[1], ICMP_TYPES[1]))
+    return s.ports
+
+
+def _title(s: _Slice, protocol: str, resource: str, source: Source, restricted: bool, via: str | None) -> str:
+    origin = ", ".join(source_cidrs(source, s.addresses)[:3]) if restricted else source.label
+    origin += f" through {via}" if via else ""
+    if s.protocols == ALL:
+        return f"All traffic to {resource} is reachable from {origin}"
+    name = protocol.upper()
+    if s.protocols[0] in (ICMP, ICMPV6):
+        what = f"{name} (every type)" if s.ports == ICMP_TYPES else f"{name} type {span_text(s.ports)}"
+        return f"{what} on {resource} is reachable from {origin}"
+    if s.protocols[0] not in (TCP, UDP):
+        return f"IP protocol {protocol} on {resource} is reachable from {origin}"
+    ports = f"port {s.ports[0]}" if s.ports[0] == s.ports[1] else f"ports {span_text(s.ports)}"
+    service = f" ({s.service.name})" if s.service else ""
+    verb = "is" if s.ports[0] == s.ports[1] else "are"
+    return f"{name} {ports}{service} on {resource} {verb} reachable from {origin}"
+
+
+def _covers_whole_source(source: Source, addrs: IntervalSet) -> bool:
+    return source.covers_family(addrs, 4) or source.covers_family(addrs, 6)
+
+
+def source_cidrs(source: Source, addrs: IntervalSet) -> list[str]:
+    """0.0.0.0/0 (::/0) stands for the whole source in that family; else exact CIDRs."""
+    out: list[str] = []
+    for version, whole in ((4, "0.0.0.0/0"), (6, "::/0")):
+        part = family_of(addrs, version)
+        if source.kind == "internet" and source.covers_family(addrs, version):
+            out.append(whole)
+        elif part:
+            out.extend(cidrs_of(part))
+    return out
+
+
+def _evidence(path: PathReach, packets: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
+    """Hop by hop, the rules that admitted these packets, and what had to be assumed."""
+    delivered = path.packets & packets
+    hops: list[dict[str, Any]] = [
+        {"address": path.source.kind, "type": "source", "role": "source", "rule": path.source.label}
+    ]
+    assumptions: list[str] = []
+    for hop, relevant in zip(path.hops, path.admitting, strict=True):
+        deciding = [d for d in relevant if d.packets.intersects(delivered)]
+        owner = deciding[0] if deciding else None
+        hops.append(
+            {
+                "address": owner.owner if owner else hop.address,
+                "type": owner.owner_type if owner else hop.type,
+                "role": hop.role,
+                "rule": "; ".join(d.label for d in deciding) or None,
+            }
+        )
+        for text in [*hop.assumptions, *(d.assumption for d in deciding if d.assumption)]:
+            if text and text not in assumptions:
+                assumptions.append(text)
+    return hops, assumptions
+
+
+def _exposure(reached: PacketSet, paths: list[PathReach], via: str | None) -> Finding:
+    first = paths[0]
+    pieces = [
+        (protocol_name(protocols), _shown_ports(_Slice("", protocols, ports, addrs)), addrs)
+        for protocols, ports, addrs in reached.boxes()
+        if not (protocols[0] == protocols[1] and protocols[0] in (ICMP, ICMPV6) and ports[0] > ICMP_TYPES[1])
+    ]
+    ranges = [{"protocol": p, "port_range": list(s), "cidrs": source_cidrs(first.source, a)} for p, s, a in pieces]
+    summary = "; ".join(f"{p} {span_text(s)}" for p, s, _ in pieces[:6]) + ("; ..." if len(pieces) > 6 else "")
+    hops, assumptions = _evidence(first, reached)
+    origin = first.source.label + (f" through {via}" if via else "")
+    protocols = {p for p, _, _ in pieces}
+    return Finding(
+        type="NetworkExposure",
+        severity=Severity.INFO,
+        title=f"{first.endpoint.id} is reachable from {origin}: {summary}",
+        resource=first.endpoint.id,
+        resource_type=first.endpoint.resource_type,
+        protocol=protocols.pop() if len(protocols) == 1 else "all",
+        port_range=None,
+        source=first.source,
+        source_cidrs=source_cidrs(first.source, reached.addresses()),
+        via=via,
+        path=hops,
+        recommendation="Review everything this endpoint exposes; each reachable port has its own finding.",
+        ranges=ranges,
+        assumptions=assumptions,
+    )

@@ -1,0 +1,201 @@
+"""The AWS network a plan describes, as plain typed dataclasses.
+
+Nothing here knows Terraform: objects are keyed by an opaque stable identity (the parser
+uses resource addresses) and hold AWS concepts only. Collections are filled by the parsers
+and read by the engine. Anything the parser had to assume is recorded in `assumption`
+fields so the engine can carry it into findings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .packets import IntervalSet, PacketSet
+
+
+class Target(str, Enum):
+    """What a route sends traffic to."""
+
+    LOCAL = "local"
+    INTERNET_GATEWAY = "internet_gateway"
+    EGRESS_ONLY_GATEWAY = "egress_only_internet_gateway"
+    NAT_GATEWAY = "nat_gateway"
+    VPN_GATEWAY = "vpn_gateway"
+    PEERING = "vpc_peering_connection"
+    TRANSIT_GATEWAY = "transit_gateway"
+    NETWORK_INTERFACE = "network_interface"
+    VPC_ENDPOINT = "vpc_endpoint"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Vpc:
+    id: str
+    resource_type: str
+    cidrs: list[str] = field(default_factory=list)
+    ipv6_unknown: bool = False  # an Amazon-provided IPv6 block whose value is known only after apply
+    synthetic: bool = False  # stands for something the plan does not manage (the default VPC)
+
+    def addresses(self) -> IntervalSet:
+        from .packets import addresses
+
+        return addresses(*self.cidrs)
+
+
+@dataclass
+class Subnet:
+    id: str
+    resource_type: str
+    vpc: str | None
+    cidrs: list[str] = field(default_factory=list)
+    has_ipv6: bool = False
+    map_public_ip_on_launch: bool | None = False  # None: unknown
+    assign_ipv6_address_on_creation: bool | None = False
+    assumption: str | None = None
+    unknown: bool = False  # stands for a subnet the plan does not tell: routes and ACL unknown
+
+
+@dataclass
+class Gateway:
+    id: str
+    resource_type: str
+    kind: Target
+    vpc: str | None
+
+
+@dataclass
+class Route:
+    destination: IntervalSet
+    destination_label: str  # "0.0.0.0/0", "::/0"
+    prefix_length: int
+    target_kind: Target
+    target: str | None  # id of the gateway / interface, None when unknown
+    label: str  # what to show as evidence: "aws_route.public_igw (0.0.0.0/0 -> igw)"
+    assumption: str | None = None
+
+
+@dataclass
+class RouteTable:
+    id: str
+    resource_type: str
+    vpc: str | None
+    routes: list[Route] = field(default_factory=list)
+    implicit: bool = False  # AWS's untouched main route table: local routes only
+
+
+@dataclass
+class AclRule:
+    """One numbered network ACL entry; `match` is (protocol, destination port, remote address)."""
+
+    number: int
+    egress: bool
+    allow: bool
+    match: PacketSet
+    label: str
+    assumption: str | None = None
+
+
+@dataclass
+class NetworkAcl:
+    id: str
+    resource_type: str
+    vpc: str | None
+    rules: list[AclRule] = field(default_factory=list)
+    implicit: bool = False  # AWS's untouched default ACL
+
+    def ordered(self, egress: bool) -> list[AclRule]:
+        return sorted((r for r in self.rules if r.egress == egress), key=lambda r: r.number)
+
+
+@dataclass
+class SecurityGroupRule:
+    """One permission; `match` covers its CIDR sources, peers are security group ids."""
+
+    egress: bool
+    match: PacketSet
+    label: str
+    ports: PacketSet  # protocol x port part, for rules whose sources are groups or prefix lists
+    peer_groups: list[str] = field(default_factory=list)
+    prefix_lists: list[str] = field(default_factory=list)
+    assumption: str | None = None
+
+
+@dataclass
+class SecurityGroup:
+    id: str
+    resource_type: str
+    vpc: str | None
+    rules: list[SecurityGroupRule] = field(default_factory=list)
+    implicit: bool = False  # AWS's untouched default group: members only
+
+    def ingress(self) -> list[SecurityGroupRule]:
+        return [r for r in self.rules if not r.egress]
+
+
+@dataclass
+class PublicAddress:
+    """Why an interface has a public address: evidence for the path."""
+
+    version: int
+    label: str
+    assumption: str | None = None
+
+
+@dataclass
+class NetworkInterface:
+    """An endpoint that can receive traffic: an instance's primary interface or an ENI."""
+
+    id: str  # identity of the reported resource (instance or ENI)
+    resource_type: str
+    subnets: list[str] = field(default_factory=list)  # candidates; several only when ambiguous
+    security_groups: list[str] = field(default_factory=list)
+    default_group: bool = False  # launched without groups: the VPC's default group applies
+    auto_public_ipv4: bool | None = None  # None: the subnet's map_public_ip_on_launch decides
+    auto_ipv6: bool | None = None  # None: the subnet's assign_ipv6_address_on_creation decides
+    public_addresses: list[PublicAddress] = field(default_factory=list)  # EIPs, known public IPs
+    attached: bool = True
+    attached_to: str | None = None  # the instance of a secondary ENI
+    assumptions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning for the user: something unresolved, ambiguous, assumed or not modelled."""
+
+    resource: str
+    attribute: str | None
+    message: str
+
+    def text(self) -> str:
+        where = self.resource + (f".{self.attribute}" if self.attribute else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Network:
+    vpcs: dict[str, Vpc] = field(default_factory=dict)
+    subnets: dict[str, Subnet] = field(default_factory=dict)
+    gateways: dict[str, Gateway] = field(default_factory=dict)
+    route_tables: dict[str, RouteTable] = field(default_factory=dict)
+    subnet_route_tables: dict[str, list[str]] = field(default_factory=dict)  # explicit; several when ambiguous
+    main_route_tables: dict[str, str] = field(default_factory=dict)  # vpc -> route table
+    nacls: dict[str, NetworkAcl] = field(default_factory=dict)
+    subnet_nacls: dict[str, str] = field(default_factory=dict)
+    default_nacls: dict[str, str] = field(default_factory=dict)  # vpc -> network ACL
+    security_groups: dict[str, SecurityGroup] = field(default_factory=dict)
+    default_security_groups: dict[str, str] = field(default_factory=dict)  # vpc -> group
+    interfaces: dict[str, NetworkInterface] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)  # resource types not modelled
+    modelled: Counter[str] = field(default_factory=Counter)
+
+    _noticed: set[Notice] = field(default_factory=set, repr=False)
+
+    def notice(self, resource: str, attribute: str | None, message: str) -> None:
+        item = Notice(resource, attribute, message)
+        if item not in self._noticed:
+            self._noticed.add(item)
+            self.notices.append(item)

@@ -1,0 +1,153 @@
+"""Instances, network interfaces, their security groups and public addresses (EIPs)."""
+
+from __future__ import annotations
+
+from ..model import NetworkInterface, PublicAddress
+from ..plan.instances import ResourceInstance
+from . import parses
+from .context import ELASTIC_IP, INSTANCE, NETWORK_INTERFACE, SECURITY_GROUP, SUBNET, ParseContext, known_list
+from .vpc import default_vpc_subnet, unknown_subnet
+
+
+@parses("aws_network_interface")
+def parse_network_interface(r: ResourceInstance, ctx: ParseContext) -> None:
+    """A separate ENI: never gets an automatic public IPv4 (only launch-time interfaces do)."""
+    interface = NetworkInterface(r.address, r.type, attached=False, auto_public_ipv4=False)
+    _place(r, ctx, interface)
+    interface.security_groups = ctx.many(r, "security_groups", SECURITY_GROUP)
+    interface.default_group = not ctx.is_set(r, "security_groups")
+    interface.auto_ipv6 = _auto_ipv6(r, ctx, ("ipv6_address_count", "ipv6_addresses", "ipv6_address_list"))
+    for index, attachment in enumerate(r.get("attachment") or []):
+        interface.attached = True
+        interface.attached_to = ctx.one(r, ("attachment", index, "instance"), INSTANCE) or attachment.get("instance")
+    if ctx.configured(r, "attachment"):
+        interface.attached = True
+    _known_public_address(r, interface, "public_ip")
+    ctx.network.interfaces[r.address] = interface
+
+
+@parses("aws_instance", phase=1)
+def parse_instance(r: ResourceInstance, ctx: ParseContext) -> None:
+    interface = _launch_interfaces(r, ctx)
+    if interface is None:
+        interface = NetworkInterface(r.address, r.type)
+        _place(r, ctx, interface)
+        interface.security_groups = _instance_groups(r, ctx)
+        interface.default_group = not (ctx.is_set(r, "vpc_security_group_ids") or ctx.is_set(r, "security_groups"))
+        interface.auto_public_ipv4 = _auto_public_ipv4(r, ctx, interface)
+        interface.auto_ipv6 = _auto_ipv6(r, ctx, ("ipv6_address_count", "ipv6_addresses"))
+    _known_public_address(r, interface, "public_ip")
+    ctx.network.interfaces[r.address] = interface
+
+
+def _launch_interfaces(r: ResourceInstance, ctx: ParseContext) -> NetworkInterface | None:
+    """ENIs attached at launch; the one at device index 0 is the instance's primary interface."""
+    primary = None
+    for index, block in enumerate(r.get("network_interface") or []):
+        eni = ctx.one(r, ("network_interface", index, "network_interface_id"), NETWORK_INTERFACE)
+        interface = ctx.network.interfaces.get(eni or "")
+        if interface is None:
+            continue
+        interface.attached, interface.attached_to = True, r.address
+        if str(block.get("device_index")) == "0":
+            primary = ctx.network.interfaces.pop(interface.id)
+            ctx.aliases[interface.id] = r.address
+            primary.id, primary.resource_type, primary.attached_to = r.address, r.type, None
+    return primary
+
+
+def _place(r: ResourceInstance, ctx: ParseContext, interface: NetworkInterface) -> None:
+    """The subnet(s) the interface may be in; an unknown one is assumed public."""
+    if not ctx.is_set(r, "subnet_id"):
+        interface.subnets = [default_vpc_subnet(ctx)] if r.type == "aws_instance" else []
+        return
+    interface.subnets = ctx.candidates(r, "subnet_id", SUBNET)
+    if not interface.subnets:
+        interface.subnets = [unknown_subnet(ctx, r.address)]
+    elif len(interface.subnets) > 1:
+        interface.assumptions.append(f"subnet_id may be any of {', '.join(interface.subnets)}; each is considered")
+
+
+def _instance_groups(r: ResourceInstance, ctx: ParseContext) -> list[str]:
+    groups = ctx.many(r, "vpc_security_group_ids", SECURITY_GROUP)
+    # `security_groups` takes names (default VPC) or ids.
+    for value in known_list(r.get("security_groups")):
+        address = ctx.resolver.address_of_id(value) or ctx.names.get(("aws_security_group", value))
+        if address is None:
+            ctx.network.notice(
+                r.address, "security_groups", f"{value} is not managed by this plan; its rules are unknown"
+            )
+        elif address not in groups:
+            groups.append(address)
+    if ctx.configured(r, "security_groups"):
+        groups += [g for g in ctx.many(r, "security_groups", SECURITY_GROUP) if g not in groups]
+    return groups
+
+
+def _auto_public_ipv4(r: ResourceInstance, ctx: ParseContext, interface: NetworkInterface) -> bool | None:
+    """associate_public_ip_address; when unset, the subnet's map_public_ip_on_launch decides."""
+    value = ctx.flag(r, "associate_public_ip_address")
+    if value is None and ctx.configured(r, "associate_public_ip_address"):
+        ctx.network.notice(r.address, "associate_public_ip_address", "known only after apply; assumed true")
+        interface.assumptions.append("associate_public_ip_address is known only after apply; assumed true")
+        return True
+    return value
+
+
+def _auto_ipv6(r: ResourceInstance, ctx: ParseContext, attributes: tuple[str, ...]) -> bool | None:
+    """IPv6 addresses requested; when none is configured the subnet's setting decides."""
+    values = [r.get(a) for a in attributes]
+    if any(known_list(v) or (isinstance(v, int) and not isinstance(v, bool) and v > 0) for v in values):
+        return True
+    if any(ctx.configured(r, a) for a in attributes):
+        return True
+    return False if any(v is not None for v in values) else None
+
+
+def _known_public_address(r: ResourceInstance, interface: NetworkInterface, attribute: str) -> None:
+    address = r.get(attribute)
+    if isinstance(address, str) and address:
+        interface.public_addresses.append(PublicAddress(4, f"public IP {address}"))
+
+
+@parses("aws_network_interface_attachment", phase=2)
+def parse_network_interface_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
+    interface = ctx.network.interfaces.get(ctx.one(r, "network_interface_id", NETWORK_INTERFACE) or "")
+    if interface is not None:
+        interface.attached = True
+        interface.attached_to = ctx.one(r, "instance_id", INSTANCE)
+
+
+@parses("aws_network_interface_sg_attachment", phase=2)
+def parse_network_interface_sg_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
+    group = ctx.one(r, "security_group_id", SECURITY_GROUP)
+    for target in ctx.candidates(r, "network_interface_id", NETWORK_INTERFACE | INSTANCE):
+        interface = ctx.network.interfaces.get(target)
+        if interface is not None and group and group not in interface.security_groups:
+            interface.security_groups.append(group)
+
+
+@parses("aws_eip", phase=2)
+def parse_eip(r: ResourceInstance, ctx: ParseContext) -> None:
+    _associate(r, ctx, r.address, ("instance", "network_interface"))
+
+
+@parses("aws_eip_association", phase=2)
+def parse_eip_association(r: ResourceInstance, ctx: ParseContext) -> None:
+    eip = ctx.one(r, "allocation_id", ELASTIC_IP) if ctx.is_set(r, "allocation_id") else None
+    _associate(r, ctx, eip or r.address, ("instance_id", "network_interface_id"))
+
+
+def _associate(r: ResourceInstance, ctx: ParseContext, label: str, fields: tuple[str, str]) -> None:
+    """An Elastic IP goes to an instance's primary interface or to a given ENI."""
+    instance_field, interface_field = fields
+    targets: list[str] = []
+    if ctx.is_set(r, instance_field):
+        targets += ctx.candidates(r, instance_field, INSTANCE)
+    if ctx.is_set(r, interface_field):
+        targets += ctx.candidates(r, interface_field, NETWORK_INTERFACE | INSTANCE)
+    assumption = f"{label} may belong to any of {', '.join(targets)}" if len(targets) > 1 else None
+    for target in targets:
+        interface = ctx.network.interfaces.get(target)
+        if interface is not None:
+            interface.public_addresses.append(PublicAddress(4, label, assumption))

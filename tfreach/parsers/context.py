@@ -1,0 +1,99 @@
+"""What every parser needs: the network being built and typed access to plan values.
+
+Parsers never read ids directly: `one`, `candidates` and `many` turn an id attribute into
+model identities (resource addresses), resolving "known after apply" values through the
+configuration and recording a notice whenever the answer is unresolved or ambiguous.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Network, Subnet
+from ..plan.instances import ResourceInstance
+from ..plan.resolve import Resolver
+
+VPC = frozenset({"aws_vpc", "aws_default_vpc"})
+SUBNET = frozenset({"aws_subnet", "aws_default_subnet"})
+SECURITY_GROUP = frozenset({"aws_security_group", "aws_default_security_group"})
+ROUTE_TABLE = frozenset({"aws_route_table", "aws_default_route_table"})
+NETWORK_ACL = frozenset({"aws_network_acl", "aws_default_network_acl"})
+INTERNET_GATEWAY = frozenset({"aws_internet_gateway"})
+EGRESS_ONLY_GATEWAY = frozenset({"aws_egress_only_internet_gateway"})
+NAT_GATEWAY = frozenset({"aws_nat_gateway"})
+VPN_GATEWAY = frozenset({"aws_vpn_gateway"})
+PEERING = frozenset({"aws_vpc_peering_connection", "aws_vpc_peering_connection_accepter"})
+TRANSIT_GATEWAY = frozenset({"aws_ec2_transit_gateway"})
+INSTANCE = frozenset({"aws_instance"})
+NETWORK_INTERFACE = frozenset({"aws_network_interface"})
+ELASTIC_IP = frozenset({"aws_eip"})
+VPC_ENDPOINT = frozenset({"aws_vpc_endpoint"})
+
+
+class ParseContext:
+    def __init__(self, network: Network, resolver: Resolver) -> None:
+        self.network = network
+        self.resolver = resolver
+        self.aliases: dict[str, str] = {}  # absorbed ENI -> the instance that reports it
+        self.names: dict[tuple[str, str], str] = {}  # (type, name attribute) -> address
+
+    # --- ids -> identities --------------------------------------------------------------
+
+    def candidates(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> list[str]:
+        """Every identity the attribute may point at; the caller considers them all."""
+        return self._resolve(r, path, types, "all are considered")
+
+    def one(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> str | None:
+        """The single identity the attribute points at; None (and a notice) when it is not one."""
+        found = self._resolve(r, path, types, "left unlinked")
+        return found[0] if len(found) == 1 else None
+
+    def many(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> list[str]:
+        """A list attribute (security group ids, subnet ids): all of it."""
+        return self._resolve(r, path, types, None)
+
+    def _resolve(
+        self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str], if_several: str | None
+    ) -> list[str]:
+        steps = (path,) if isinstance(path, str) else path
+        link = self.resolver.link(r, steps, types)
+        found = [self.aliases.get(a, a) for a in link.addresses]
+        attribute = ".".join(str(s) for s in steps)
+        several = if_several is not None and len(found) > 1
+        if link.problem:
+            self.network.notice(r.address, attribute, link.problem + (f"; {if_several}" if several else ""))
+        elif several:
+            self.network.notice(r.address, attribute, f"ambiguous: may be any of {', '.join(found)}; {if_several}")
+        for external in link.external:
+            self.network.notice(r.address, attribute, f"{external} is not managed by this plan")
+        return found
+
+    # --- values -------------------------------------------------------------------------
+
+    def flag(self, r: ResourceInstance, attribute: str) -> bool | None:
+        """A boolean setting; None when it is unknown at plan time."""
+        if r.is_unknown(attribute):
+            return None
+        return as_bool(r.get(attribute))
+
+    def configured(self, r: ResourceInstance, attribute: str) -> bool:
+        """Set by the configuration to a value known only after apply (not merely computed)."""
+        return r.is_unknown(attribute) and self.resolver.set_after_apply(r, (attribute,))
+
+    def is_set(self, r: ResourceInstance, attribute: str) -> bool:
+        """Has a value now, or will have one the configuration sets."""
+        return r.get(attribute) not in (None, "", []) or self.configured(r, attribute)
+
+    def subnet(self, identity: str) -> Subnet | None:
+        return self.network.subnets.get(identity)
+
+
+def as_bool(value: Any) -> bool:
+    """Providers store some booleans as strings ("true")."""
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+def known_list(value: Any) -> list[Any]:
+    return [v for v in value if v not in (None, "")] if isinstance(value, list) else []

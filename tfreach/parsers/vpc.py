@@ -1,0 +1,299 @@
+"""VPCs, subnets, gateways, route tables, routes and their associations."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from ..model import Gateway, Route, RouteTable, Subnet, Target, Vpc
+from ..packets import addresses
+from ..plan.instances import ResourceInstance
+from . import parses
+from .context import (
+    EGRESS_ONLY_GATEWAY,
+    INSTANCE,
+    INTERNET_GATEWAY,
+    NAT_GATEWAY,
+    NETWORK_INTERFACE,
+    PEERING,
+    ROUTE_TABLE,
+    SUBNET,
+    TRANSIT_GATEWAY,
+    VPC,
+    VPC_ENDPOINT,
+    VPN_GATEWAY,
+    ParseContext,
+    as_bool,
+)
+
+# Route target attribute -> (the resource types it names, what it is when the type is unknown)
+TARGET_FIELDS: dict[str, tuple[frozenset[str], Target]] = {
+    "gateway_id": (INTERNET_GATEWAY | VPN_GATEWAY, Target.UNKNOWN),
+    "egress_only_gateway_id": (EGRESS_ONLY_GATEWAY, Target.EGRESS_ONLY_GATEWAY),
+    "nat_gateway_id": (NAT_GATEWAY, Target.NAT_GATEWAY),
+    "transit_gateway_id": (TRANSIT_GATEWAY, Target.TRANSIT_GATEWAY),
+    "vpc_peering_connection_id": (PEERING, Target.PEERING),
+    "network_interface_id": (NETWORK_INTERFACE | INSTANCE, Target.NETWORK_INTERFACE),
+    "instance_id": (INSTANCE, Target.NETWORK_INTERFACE),
+    "vpc_endpoint_id": (VPC_ENDPOINT, Target.VPC_ENDPOINT),
+    "carrier_gateway_id": (frozenset(), Target.OTHER),
+    "local_gateway_id": (frozenset(), Target.OTHER),
+    "core_network_arn": (frozenset(), Target.OTHER),
+}
+_KIND_OF_TYPE = {
+    "aws_internet_gateway": Target.INTERNET_GATEWAY,
+    "aws_vpn_gateway": Target.VPN_GATEWAY,
+    "aws_egress_only_internet_gateway": Target.EGRESS_ONLY_GATEWAY,
+    "aws_nat_gateway": Target.NAT_GATEWAY,
+    "aws_ec2_transit_gateway": Target.TRANSIT_GATEWAY,
+    "aws_vpc_peering_connection": Target.PEERING,
+    "aws_vpc_peering_connection_accepter": Target.PEERING,
+    "aws_network_interface": Target.NETWORK_INTERFACE,
+    "aws_instance": Target.NETWORK_INTERFACE,
+    "aws_vpc_endpoint": Target.VPC_ENDPOINT,
+}
+_KIND_OF_ID_PREFIX = {
+    "igw-": Target.INTERNET_GATEWAY,
+    "vgw-": Target.VPN_GATEWAY,
+    "eigw-": Target.EGRESS_ONLY_GATEWAY,
+    "nat-": Target.NAT_GATEWAY,
+    "tgw-": Target.TRANSIT_GATEWAY,
+    "pcx-": Target.PEERING,
+    "eni-": Target.NETWORK_INTERFACE,
+    "i-": Target.NETWORK_INTERFACE,
+    "vpce-": Target.VPC_ENDPOINT,
+}
+_DESTINATIONS = ("cidr_block", "ipv6_cidr_block", "destination_prefix_list_id")
+_ROUTE_DESTINATIONS = ("destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id")
+
+
+@parses("aws_vpc")
+def parse_vpc(r: ResourceInstance, ctx: ParseContext) -> None:
+    vpc = Vpc(r.address, r.type, cidrs=[c for c in (r.get("cidr_block"), r.get("ipv6_cidr_block")) if c])
+    ipv6_requested = as_bool(r.get("assign_generated_ipv6_cidr_block")) or r.is_configured("ipv6_ipam_pool_id")
+    vpc.ipv6_unknown = r.is_unknown("ipv6_cidr_block") and (ipv6_requested or r.is_configured("ipv6_cidr_block"))
+    ctx.network.vpcs[r.address] = vpc
+
+
+@parses("aws_vpc_ipv4_cidr_block_association", "aws_vpc_ipv6_cidr_block_association", phase=1)
+def parse_vpc_cidr_association(r: ResourceInstance, ctx: ParseContext) -> None:
+    vpc = ctx.network.vpcs.get(ctx.one(r, "vpc_id", VPC) or "")
+    if vpc is None:
+        return
+    for attribute in ("cidr_block", "ipv6_cidr_block"):
+        if r.get(attribute):
+            vpc.cidrs.append(r.get(attribute))
+        elif attribute == "ipv6_cidr_block" and r.is_unknown(attribute):
+            vpc.ipv6_unknown = True
+
+
+@parses("aws_subnet")
+def parse_subnet(r: ResourceInstance, ctx: ParseContext) -> None:
+    ipv6_block = r.get("ipv6_cidr_block")
+    subnet = Subnet(
+        r.address,
+        r.type,
+        ctx.one(r, "vpc_id", VPC),
+        cidrs=[c for c in (r.get("cidr_block"), ipv6_block) if c],
+        has_ipv6=bool(ipv6_block) or (ctx.configured(r, "ipv6_cidr_block")),
+        map_public_ip_on_launch=ctx.flag(r, "map_public_ip_on_launch"),
+        assign_ipv6_address_on_creation=ctx.flag(r, "assign_ipv6_address_on_creation"),
+    )
+    ctx.network.subnets[r.address] = subnet
+
+
+@parses("aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_vpn_gateway")
+def parse_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
+    kind = _KIND_OF_TYPE[r.type]
+    vpc = ctx.one(r, "vpc_id", VPC) if ctx.is_set(r, "vpc_id") else None
+    ctx.network.gateways[r.address] = Gateway(r.address, r.type, kind, vpc)
+
+
+@parses("aws_nat_gateway")
+def parse_nat_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
+    ctx.network.gateways[r.address] = Gateway(r.address, r.type, Target.NAT_GATEWAY, None)
+
+
+@parses("aws_internet_gateway_attachment", "aws_vpn_gateway_attachment", phase=1)
+def parse_gateway_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
+    field = "internet_gateway_id" if r.type == "aws_internet_gateway_attachment" else "vpn_gateway_id"
+    gateway = ctx.network.gateways.get(ctx.one(r, field, INTERNET_GATEWAY | VPN_GATEWAY) or "")
+    if gateway is not None:
+        gateway.vpc = ctx.one(r, "vpc_id", VPC)
+
+
+@parses("aws_route_table")
+def parse_route_table(r: ResourceInstance, ctx: ParseContext) -> None:
+    table = RouteTable(r.address, r.type, ctx.one(r, "vpc_id", VPC))
+    table.routes = _inline_routes(r, ctx)
+    ctx.network.route_tables[r.address] = table
+
+
+@parses("aws_default_route_table")
+def parse_default_route_table(r: ResourceInstance, ctx: ParseContext) -> None:
+    """The VPC's main route table, adopted: only its configured routes remain."""
+    vpc = ctx.one(r, "default_route_table_id", VPC)
+    table = RouteTable(r.address, r.type, vpc)
+    table.routes = _inline_routes(r, ctx)
+    ctx.network.route_tables[r.address] = table
+    if vpc:
+        ctx.network.main_route_tables[vpc] = r.address
+
+
+def _inline_routes(r: ResourceInstance, ctx: ParseContext) -> list[Route]:
+    routes = r.get("route")
+    if r.is_unknown("route"):
+        if ctx.configured(r, "route"):
+            ctx.network.notice(r.address, "route", "inline routes are unknown until apply; they are not considered")
+        return []  # computed only: the separate aws_route resources are the routes
+    out = []
+    for index, entry in enumerate(routes or []):
+        unknown = r.unknown.get("route")
+        entry_unknown = unknown[index] if isinstance(unknown, list) and index < len(unknown) else {}
+        fields = [
+            f
+            for f in TARGET_FIELDS
+            if entry.get(f) or (isinstance(entry_unknown, dict) and entry_unknown.get(f) is True)
+        ]
+        label = f"{r.address} route"
+        route = _route(ctx, r, entry, _DESTINATIONS, ("route", index), fields, label)
+        if route is not None:
+            out.append(route)
+    return out
+
+
+@parses("aws_route", phase=1)
+def parse_route(r: ResourceInstance, ctx: ParseContext) -> None:
+    tables = [
+        ctx.network.route_tables[t]
+        for t in ctx.candidates(r, "route_table_id", ROUTE_TABLE)
+        if t in ctx.network.route_tables
+    ]
+    fields = [f for f in TARGET_FIELDS if r.get(f) or ctx.configured(r, f)]
+    route = _route(ctx, r, r.values, _ROUTE_DESTINATIONS, (), fields, r.address)
+    if route is None:
+        return
+    if len(tables) > 1:
+        route.assumption = route.assumption or f"{r.address} may belong to any of {', '.join(t.id for t in tables)}"
+    for table in tables:
+        table.routes.append(route)
+
+
+def _route(
+    ctx: ParseContext,
+    r: ResourceInstance,
+    values: dict[str, Any],
+    destination_fields: tuple[str, ...],
+    prefix: tuple[str | int, ...],
+    target_fields: list[str],
+    label: str,
+) -> Route | None:
+    destination = next((values[f] for f in destination_fields[:2] if values.get(f)), None)
+    if destination is None:
+        prefix_list = values.get(destination_fields[2])
+        what = f"prefix list {prefix_list}" if prefix_list else "an unknown destination"
+        ctx.network.notice(r.address, None, f"route to {what} is not modelled (its addresses are unknown)")
+        return None
+    kind, target, assumption = _target(ctx, r, values, prefix, target_fields)
+    network = ipaddress.ip_network(destination, strict=False)
+    shown = target or kind.value
+    return Route(
+        addresses(destination),
+        str(network),
+        network.prefixlen,
+        kind,
+        target,
+        f"{label} {network} -> {shown}",
+        assumption,
+    )
+
+
+def _target(
+    ctx: ParseContext, r: ResourceInstance, values: dict[str, Any], prefix: tuple[str | int, ...], fields: list[str]
+) -> tuple[Target, str | None, str | None]:
+    for field in fields:
+        types, default_kind = TARGET_FIELDS[field]
+        value = values.get(field)
+        if value == "local":
+            return Target.LOCAL, None, None
+        if isinstance(value, str) and value:
+            address = ctx.resolver.address_of_id(value)
+            if address is None:
+                kind = next((k for p, k in _KIND_OF_ID_PREFIX.items() if value.startswith(p)), default_kind)
+                return kind, value, None
+            return _KIND_OF_TYPE.get(ctx.resolver.by_address[address].type, default_kind), address, None
+        found = ctx.one(r, prefix + (field,), types)
+        if found is not None:
+            return _KIND_OF_TYPE.get(ctx.resolver.by_address[found].type, default_kind), found, None
+        if default_kind is not Target.UNKNOWN:
+            return default_kind, None, None
+        return (
+            Target.UNKNOWN,
+            None,
+            f"the target of a route of {r.address} is unknown; assumed to be an internet gateway",
+        )
+    return Target.OTHER, None, None
+
+
+@parses("aws_route_table_association", phase=1)
+def parse_route_table_association(r: ResourceInstance, ctx: ParseContext) -> None:
+    if ctx.is_set(r, "gateway_id"):
+        ctx.network.notice(r.address, "gateway_id", "gateway (edge) route table associations are not modelled")
+        return
+    tables = ctx.candidates(r, "route_table_id", ROUTE_TABLE)
+    for subnet in ctx.candidates(r, "subnet_id", SUBNET):
+        ctx.network.subnet_route_tables[subnet] = tables
+
+
+@parses("aws_main_route_table_association", phase=1)
+def parse_main_route_table_association(r: ResourceInstance, ctx: ParseContext) -> None:
+    vpc, table = ctx.one(r, "vpc_id", VPC), ctx.one(r, "route_table_id", ROUTE_TABLE)
+    if vpc and table:
+        ctx.network.main_route_tables[vpc] = table
+
+
+DEFAULT_VPC = "default VPC"
+DEFAULT_SUBNET = "default VPC subnet"
+
+
+def default_vpc_subnet(ctx: ParseContext) -> str:
+    """Where an instance without a subnet lands: AWS's default VPC, as AWS creates it.
+
+    A default subnet maps a public IPv4 address on launch and the default VPC's main route
+    table sends 0.0.0.0/0 to its internet gateway; the plan cannot prove it was not changed.
+    """
+    network = ctx.network
+    if DEFAULT_SUBNET not in network.subnets:
+        gateway = "default VPC internet gateway"
+        table = "default VPC main route table"
+        network.vpcs[DEFAULT_VPC] = Vpc(DEFAULT_VPC, "aws_default_vpc", ["172.31.0.0/16"], synthetic=True)
+        network.subnets[DEFAULT_SUBNET] = Subnet(
+            DEFAULT_SUBNET,
+            "aws_default_subnet",
+            DEFAULT_VPC,
+            ["172.31.0.0/16"],
+            map_public_ip_on_launch=True,
+            assumption="no subnet is set, so AWS launches it in the region's default VPC, assumed unmodified",
+        )
+        network.gateways[gateway] = Gateway(gateway, "aws_internet_gateway", Target.INTERNET_GATEWAY, DEFAULT_VPC)
+        route = Route(
+            addresses("0.0.0.0/0"), "0.0.0.0/0", 0, Target.INTERNET_GATEWAY, gateway, f"{table} 0.0.0.0/0 -> {gateway}"
+        )
+        network.route_tables[table] = RouteTable(table, "aws_route_table", DEFAULT_VPC, [route])
+        network.main_route_tables[DEFAULT_VPC] = table
+    return DEFAULT_SUBNET
+
+
+def unknown_subnet(ctx: ParseContext, owner: str) -> str:
+    """Stands for a subnet the plan cannot name: a careful reviewer assumes it is public."""
+    identity = f"unknown subnet of {owner}"
+    ctx.network.subnets[identity] = Subnet(
+        identity,
+        "aws_subnet",
+        None,
+        map_public_ip_on_launch=None,
+        assign_ipv6_address_on_creation=None,
+        unknown=True,
+        assumption=f"the subnet of {owner} is unknown; assumed routed to an internet gateway with open network ACLs",
+    )
+    return identity

@@ -1,0 +1,121 @@
+"""Resource instances of a plan: planned values, what is unknown, and their configuration.
+
+A plan spreads one resource over `resource_changes` (after values, after_unknown, actions),
+`planned_values` and `configuration` (expressions, shared by every instance of a count or
+for_each). `ResourceInstance` joins them under the instance address, which is the stable
+identity everything downstream uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .references import ModulePath, split_instance_address
+
+Expression = dict[str, Any]
+
+
+@dataclass
+class ResourceInstance:
+    address: str
+    type: str
+    name: str
+    module: ModulePath
+    key: int | str | None
+    values: dict[str, Any]
+    unknown: dict[str, Any]
+    actions: tuple[str, ...]
+    config: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def config_key(self) -> str:
+        """`type.name` as written in the module's configuration."""
+        return f"{self.type}.{self.name}"
+
+    @property
+    def expressions(self) -> dict[str, Any]:
+        return (self.config or {}).get("expressions") or {}
+
+    def get(self, attribute: str) -> Any:
+        return self.values.get(attribute)
+
+    def is_unknown(self, attribute: str) -> bool:
+        """True when the whole attribute is "known after apply"."""
+        return self.unknown.get(attribute) is True
+
+    def is_configured(self, attribute: str) -> bool:
+        return attribute in self.expressions
+
+
+@dataclass
+class ConfigModule:
+    resources: dict[str, dict[str, Any]]
+    calls: dict[str, dict[str, Any]]
+    outputs: dict[str, dict[str, Any]]
+
+
+def config_modules(configuration: dict[str, Any] | None) -> dict[tuple[str, ...], ConfigModule]:
+    """Configuration modules by call path (("vpc",) for module.vpc, () for the root)."""
+    out: dict[tuple[str, ...], ConfigModule] = {}
+
+    def walk(module: dict[str, Any], path: tuple[str, ...]) -> None:
+        calls = module.get("module_calls") or {}
+        out[path] = ConfigModule(
+            resources={
+                f"{r['type']}.{r['name']}": r
+                for r in module.get("resources") or []
+                if r.get("mode", "managed") == "managed"
+            },
+            calls=calls,
+            outputs=module.get("outputs") or {},
+        )
+        for name, call in calls.items():
+            walk(call.get("module") or {}, path + (name,))
+
+    walk((configuration or {}).get("root_module") or {}, ())
+    return out
+
+
+def planned_instances(plan: dict[str, Any]) -> list[ResourceInstance]:
+    """Every managed resource instance that exists after apply (deleted ones excluded)."""
+    modules = config_modules(plan.get("configuration"))
+    changes = plan.get("resource_changes")
+    if changes:
+        instances = list(_from_changes(changes))
+    else:
+        values = plan.get("planned_values") or plan.get("values") or {}
+        instances = list(_from_values(values.get("root_module") or {}))
+    for instance in instances:
+        module = modules.get(tuple(name for name, _ in instance.module))
+        if module is not None:
+            instance.config = module.resources.get(instance.config_key)
+    return instances
+
+
+def _from_changes(changes: list[dict[str, Any]]) -> Iterator[ResourceInstance]:
+    for change in changes:
+        if change.get("mode", "managed") != "managed":
+            continue
+        body = change["change"]
+        after = body.get("after")
+        if after is None:
+            continue  # deleted by this plan
+        unknown = body.get("after_unknown")
+        yield _instance(change["address"], after, unknown if isinstance(unknown, dict) else {}, tuple(body["actions"]))
+
+
+def _from_values(module: dict[str, Any]) -> Iterator[ResourceInstance]:
+    for resource in module.get("resources") or []:
+        if resource.get("mode", "managed") == "managed":
+            yield _instance(resource["address"], resource.get("values") or {}, {}, ("no-op",))
+    for child in module.get("child_modules") or []:
+        yield from _from_values(child)
+
+
+def _instance(
+    address: str, values: dict[str, Any], unknown: dict[str, Any], actions: tuple[str, ...]
+) -> ResourceInstance:
+    module, rtype, rname, key = split_instance_address(address)
+    return ResourceInstance(address, rtype, rname, module, key, values, unknown, actions)

@@ -1,0 +1,88 @@
+"""Read a `terraform show -json` document and check the envelope tfreach relies on."""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from ..errors import InputError
+
+SUPPORTED_MAJORS = {"0", "1"}  # 0.x (Terraform 0.12-0.15) has the same shape as 1.x
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def load_plan(path: str) -> dict[str, Any]:
+    """The parsed plan (or state) JSON of `path` ("-" is stdin); InputError otherwise."""
+    data = _read_bytes(path)
+    document = _parse_json(path, data)
+    _check_envelope(path, document)
+    return dict(document)
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        if path == "-":
+            return sys.stdin.buffer.read()
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, not a plan JSON file") from None
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror})") from None
+
+
+def _parse_json(path: str, data: bytes) -> Any:
+    if not data.strip():
+        raise InputError(path, "is empty (expected the output of `terraform show -json`)")
+    if data.startswith(_ZIP_MAGIC):
+        raise InputError(
+            path,
+            "is a binary plan file; convert it with `terraform show -json PLANFILE > plan.json`",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"is not UTF-8 text (byte {error.start}); is it a plan JSON file?") from None
+    # The collector only slows down building millions of small objects; nothing here cycles.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
+            raise InputError(path, f"is truncated: the JSON ends early (line {error.lineno})") from None
+        raise InputError(path, f"is not valid JSON: {error.msg} (line {error.lineno} column {error.colno})") from None
+    except RecursionError:
+        raise InputError(path, "is nested too deeply to be a Terraform plan") from None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_envelope(path: str, document: Any) -> None:
+    if not isinstance(document, dict):
+        kind = type(document).__name__.replace("dict", "object").replace("list", "array")
+        raise InputError(path, f"is not a Terraform plan: the top level is a JSON {kind}, not an object")
+    version = document.get("format_version")
+    if version is None:
+        raise InputError(path, "is not a Terraform plan: it has no format_version")
+    if not isinstance(version, str) or version.split(".")[0] not in SUPPORTED_MAJORS:
+        raise InputError(path, f"format_version {json.dumps(version)} is not supported (tfreach reads 0.x and 1.x)")
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "top level"
+        raise InputError(path, f"is not a Terraform plan or state: {where}: {error.message}")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(resources.files("tfreach.plan").joinpath("schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)

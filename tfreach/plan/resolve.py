@@ -1,0 +1,390 @@
+"""Resolve "known after apply" links to the resource instances they will point at.
+
+In a plan for new infrastructure `subnet_id`, `vpc_id`, security group ids... are unknown.
+The configuration still says where they come from: each expression lists the traversals
+it reads (`aws_vpc.main.id`, `module.vpc.private_subnets[0]`, `var.subnet_id`,
+`local.this_sg_id`, `count.index`). `Resolver.link` follows them through resources,
+module calls (`var.*` -> the caller's expression), module outputs, `count.index` /
+`each.key` (same key as the referring instance) and `local.*` (locals are not in the
+JSON: the single instance of the expected type in that module instance). What it cannot
+pin down is returned with a `problem`, never guessed silently.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .instances import ConfigModule, ResourceInstance
+from .references import Key, ModulePath, Traversal, maximal
+
+_NON_RESOURCE_ROOTS = {"count", "each", "path", "terraform", "self"}
+_MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class Link:
+    """What an id-valued attribute will point at after apply."""
+
+    addresses: tuple[str, ...] = ()
+    external: tuple[str, ...] = ()  # known ids of resources this plan does not manage
+    problem: str | None = None  # why the answer may be incomplete or ambiguous
+    configured: bool = True  # False: not set at all, so AWS's default applies
+
+    @property
+    def single(self) -> str | None:
+        return self.addresses[0] if len(self.addresses) == 1 and not self.external else None
+
+
+@dataclass(frozen=True)
+class _Scope:
+    module: ModulePath
+    key: int | str | None  # count.index / each.key of the referring instance or module call
+    keyed: bool  # the expression mentions count.index or each.*
+
+
+@dataclass
+class _Found:
+    instances: list[ResourceInstance] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, other: _Found) -> None:
+        for instance in other.instances:
+            if instance not in self.instances:
+                self.instances.append(instance)
+        self.problems.extend(p for p in other.problems if p not in self.problems)
+
+
+class Resolver:
+    def __init__(self, instances: Iterable[ResourceInstance], modules: dict[tuple[str, ...], ConfigModule]) -> None:
+        self.modules = modules
+        self.by_address: dict[str, ResourceInstance] = {}
+        self.by_resource: dict[tuple[ModulePath, str], list[ResourceInstance]] = defaultdict(list)
+        self.by_module: dict[ModulePath, list[ResourceInstance]] = defaultdict(list)
+        self.module_keys: dict[tuple[ModulePath, str], list[int | str | None]] = defaultdict(list)
+        self.by_id: dict[str, str] = {}
+        for instance in instances:
+            self._index(instance)
+        for group in self.by_resource.values():
+            group.sort(key=_sort_key)
+        self._cache: dict[tuple[Any, ...], _Found] = {}
+
+    def _index(self, instance: ResourceInstance) -> None:
+        self.by_address[instance.address] = instance
+        self.by_resource[(instance.module, instance.config_key)].append(instance)
+        self.by_module[instance.module].append(instance)
+        for depth in range(len(instance.module)):
+            parent, (call, key) = instance.module[:depth], instance.module[depth]
+            keys = self.module_keys[(parent, call)]
+            if key not in keys:
+                keys.append(key)
+        known_id = instance.values.get("id")
+        if isinstance(known_id, str) and known_id:
+            self.by_id[known_id] = instance.address
+
+    # --- public -------------------------------------------------------------------------
+
+    def link(self, instance: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str]) -> Link:
+        """Where `instance.<path>` points, as addresses of instances of `types`."""
+        return self._link(instance, path, types, 0)
+
+    def address_of_id(self, value: str) -> str | None:
+        return self.by_id.get(value)
+
+    def set_after_apply(self, instance: ResourceInstance, path: tuple[str | int, ...]) -> bool:
+        """Does the configuration give `path` a value that may be known only after apply?
+
+        An unknown attribute whose expression reads only constants, variables the caller
+        leaves at their default, count.index or each.* was set to null: the provider computes
+        it, and AWS's default applies.
+        """
+        expression = _expression_at(instance.expressions, path)
+        return expression is not None and self._may_be_unknown(expression, self._scope_of(instance, expression), 0)
+
+    def _may_be_unknown(self, expression: dict[str, Any], scope: _Scope, depth: int) -> bool:
+        if depth > _MAX_DEPTH:
+            return True
+        for traversal in maximal(expression.get("references") or []):
+            root = traversal[0]
+            if root in _NON_RESOURCE_ROOTS:
+                continue
+            if root != "var":
+                return True  # resources, module outputs, data sources and locals
+            caller = self._caller_expression(scope, traversal)
+            if caller is not None and self._may_be_unknown(caller[0], caller[1], depth + 1):
+                return True
+        return False
+
+    def _caller_expression(self, scope: _Scope, traversal: Traversal) -> tuple[dict[str, Any], _Scope] | None:
+        """The module call's expression for `var.x`, in the caller's scope; None for a default."""
+        if not scope.module or len(traversal) < 2:
+            return None
+        parent = scope.module[:-1]
+        call, key = scope.module[-1]
+        config = self.modules.get(tuple(name for name, _ in parent))
+        expression = (
+            ((config.calls.get(call) or {}).get("expressions") or {}).get(str(traversal[1])) if config else None
+        )
+        if not isinstance(expression, dict):
+            return None
+        return expression, _Scope(parent, key, _mentions_key(expression))
+
+    # --- links --------------------------------------------------------------------------
+
+    def _link(self, instance: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str], depth: int) -> Link:
+        value, unknown = _value_at(instance.values, instance.unknown, path)
+        known_ids = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
+        addresses = [self.by_id[v] for v in known_ids if v in self.by_id]
+        external = tuple(v for v in known_ids if v not in self.by_id)
+        if not unknown:
+            return Link(tuple(addresses), external, configured=bool(known_ids))
+        expression = _expression_at(instance.expressions, path)
+        if expression is None or not self._may_be_unknown(expression, self._scope_of(instance, expression), depth):
+            return Link(tuple(addresses), external, configured=bool(known_ids))
+        found = self._expression(expression, self._scope_of(instance, expression), types, depth)
+        for candidate in found.instances:
+            if candidate.address not in addresses:
+                addresses.append(candidate.address)
+        problem = "; ".join(found.problems) or None
+        if not addresses and problem is None:
+            problem = f"no {' or '.join(sorted(types))} is referenced by its configuration"
+        return Link(tuple(addresses), external, problem)
+
+    def _scope_of(self, instance: ResourceInstance, expression: dict[str, Any]) -> _Scope:
+        return _Scope(instance.module, instance.key, _mentions_key(expression))
+
+    def _expression(self, expression: dict[str, Any], scope: _Scope, types: frozenset[str], depth: int) -> _Found:
+        found = _Found()
+        if depth > _MAX_DEPTH:
+            found.problems.append("reference chain too deep (a cycle between modules?)")
+            return found
+        traversals = maximal(expression.get("references") or [])
+        for traversal in traversals:
+            if traversal[0] != "local":
+                found.add(self._traversal(traversal, scope, types, depth + 1))
+        if not found.instances:
+            # A local stands for a resource only when nothing else in the expression does;
+            # beside a resource reference it is usually an index or a condition.
+            for traversal in traversals:
+                if traversal[0] == "local":
+                    found.add(self._local(traversal, scope, types))
+        return found
+
+    def _traversal(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
+        root = traversal[0]
+        if root in _NON_RESOURCE_ROOTS:
+            return _Found()
+        if root == "var":
+            return self._variable(traversal, scope, types, depth)
+        if root == "local":
+            return self._local(traversal, scope, types)
+        if root == "module":
+            return self._module(traversal, scope, types, depth)
+        if root == "data":
+            return _Found(problems=[f"{_render(traversal)} is a data source, read only at apply"])
+        return self._resource(traversal, scope, types, depth)
+
+    def _resource(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
+        if len(traversal) < 2 or not isinstance(traversal[1], str):
+            return _Found()
+        candidates = self.by_resource.get((scope.module, f"{traversal[0]}.{traversal[1]}"), [])
+        rest = traversal[2:]
+        if rest and isinstance(rest[0], Key):
+            candidates = [c for c in candidates if c.key == rest[0].value]
+            rest = rest[1:]
+        elif scope.keyed:
+            candidates = _same_key(candidates, scope.key)
+        attribute = rest[0] if rest and isinstance(rest[0], str) else None
+        found = _Found()
+        for candidate in candidates:
+            if candidate.type in types:
+                found.instances.append(candidate)
+            elif attribute and attribute not in ("id", "arn"):
+                found.add(self._follow(candidate, attribute, types, depth))
+        return found
+
+    def _follow(self, instance: ResourceInstance, attribute: str, types: frozenset[str], depth: int) -> _Found:
+        """`aws_network_interface.x.subnet_id` where a subnet is wanted: ask that instance."""
+        link = self._link(instance, (attribute,), types, depth + 1)
+        found = _Found([self.by_address[a] for a in link.addresses if a in self.by_address])
+        if link.problem and link.configured:
+            found.problems.append(link.problem)
+        return found
+
+    def _variable(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
+        caller = self._caller_expression(scope, traversal)
+        if caller is None:
+            return _Found()  # a root variable or a default: a constant, never a resource
+        expression, caller_scope = caller
+        cache_key = ("var", caller_scope.module, scope.module[-1], traversal[1], types)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._expression(expression, caller_scope, types, depth)
+        return _pick(self._cache[cache_key], traversal[2:])
+
+    def _local(self, traversal: Traversal, scope: _Scope, types: frozenset[str]) -> _Found:
+        """Locals are not in the plan JSON: accept the one instance of the wanted type."""
+        candidates = [i for i in self.by_module.get(scope.module, []) if i.type in types]
+        if len(candidates) > 1 and scope.keyed:
+            candidates = _same_key(candidates, scope.key)
+        if len(candidates) <= 1:
+            return _Found(candidates)
+        where = _module_label(scope.module)
+        names = ", ".join(c.address for c in candidates[:4]) + (", ..." if len(candidates) > 4 else "")
+        return _Found(
+            candidates, [f"{_render(traversal)} is not in the plan JSON and {where} has several candidates ({names})"]
+        )
+
+    def _module(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
+        if len(traversal) < 2 or not isinstance(traversal[1], str):
+            return _Found()
+        call = traversal[1]
+        keys = self.module_keys.get((scope.module, call), [])
+        rest = traversal[2:]
+        if rest and isinstance(rest[0], Key):
+            keys = [k for k in keys if k == rest[0].value]
+            rest = rest[1:]
+        elif scope.keyed and len(keys) > 1:
+            keys = _same_key_of(keys, scope.key)
+        output = rest[0] if rest and isinstance(rest[0], str) else None
+        found = _Found()
+        for key in keys:
+            child = scope.module + ((call, key),)
+            found.add(self._outputs(child, output, types, depth))
+        found = _pick(found, rest[1:] if output else rest)
+        if output and scope.keyed and not rest[1:] and len(found.instances) > 1:
+            found = _Found(_same_key(found.instances, scope.key, positional=True), found.problems)
+        return found
+
+    def _outputs(self, child: ModulePath, output: str | None, types: frozenset[str], depth: int) -> _Found:
+        cache_key = ("out", child, output, types)
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        config = self.modules.get(tuple(name for name, _ in child))
+        found = _Found()
+        if config is not None:
+            names = [output] if output else sorted(config.outputs)
+            for name in names:
+                expression = (config.outputs.get(name) or {}).get("expression")
+                if isinstance(expression, dict):
+                    found.add(self._expression(expression, _Scope(child, None, False), types, depth))
+        self._cache[cache_key] = found
+        return found
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _sort_key(instance: ResourceInstance) -> tuple[int, int | str]:
+    key = instance.key
+    return (0, key) if isinstance(key, int) else (1, "" if key is None else str(key))
+
+
+def _mentions_key(expression: dict[str, Any]) -> bool:
+    """Does the expression select by the referring instance's own key?
+
+    `aws_subnet.private[count.index]` lists only `aws_subnet.private` and `count.index`; we
+    then take the element with the same key. Not when a local is also read: the index may
+    come from it (`aws_security_group.app[local.rules[count.index].sg]`).
+    """
+    references = expression.get("references") or []
+    keyed = any(ref.startswith(("count.index", "each.")) for ref in references)
+    return keyed and not any(ref.startswith("local.") for ref in references)
+
+
+def _same_key(
+    candidates: list[ResourceInstance], key: int | str | None, positional: bool = False
+) -> list[ResourceInstance]:
+    """The candidate(s) with the referring instance's key; a count index wraps like element()."""
+    if key is None or not candidates:
+        return candidates
+    if not positional:
+        exact = [c for c in candidates if c.key == key]
+        if exact:
+            return exact
+    if isinstance(key, int) and all(isinstance(c.key, int) for c in candidates):
+        groups: dict[str, list[ResourceInstance]] = defaultdict(list)
+        for c in candidates:
+            groups[c.config_key].append(c)
+        return [group[key % len(group)] for group in groups.values()]
+    return candidates
+
+
+def _same_key_of(keys: list[int | str | None], key: int | str | None) -> list[int | str | None]:
+    if key in keys:
+        return [key]
+    if isinstance(key, int) and keys and all(isinstance(k, int) for k in keys):
+        return [keys[key % len(keys)]]
+    return keys
+
+
+def _pick(found: _Found, rest: Traversal) -> _Found:
+    """Apply a constant index (`...private_subnets[1]`) to an ordered list of instances."""
+    if not rest or not isinstance(rest[0], Key) or not isinstance(rest[0].value, int):
+        return found
+    index = rest[0].value
+    groups: dict[tuple[ModulePath, str], list[ResourceInstance]] = defaultdict(list)
+    for instance in found.instances:
+        groups[(instance.module, instance.config_key)].append(instance)
+    picked = [group[index] for group in groups.values() if index < len(group)]
+    return _Found(picked, found.problems)
+
+
+def _value_at(values: Any, unknown: Any, path: tuple[str | int, ...]) -> tuple[Any, bool]:
+    """The known value at `path` and whether (part of) it is unknown."""
+    for step in path:
+        if unknown is True:
+            return None, True
+        values = _step(values, step)
+        unknown = _step(unknown, step)
+    if unknown is True:
+        return None, True
+    if isinstance(unknown, list) and any(u is True for u in unknown):
+        return values, True
+    return values, False
+
+
+def _step(node: Any, step: str | int) -> Any:
+    if isinstance(step, int):
+        return node[step] if isinstance(node, list) and step < len(node) else None
+    return node.get(step) if isinstance(node, dict) else None
+
+
+def _expression_at(expressions: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any] | None:
+    """The configuration expression that sets `path`.
+
+    Attribute-style blocks (`route`, `ingress`) are one expression whose references cover
+    every element; real nested blocks are lists of per-attribute expressions.
+    """
+    node: Any = expressions
+    for step in path:
+        if isinstance(node, dict) and ("references" in node or "constant_value" in node):
+            return node
+        if isinstance(step, int):
+            if not isinstance(node, list) or not node:
+                return None
+            node = node[step] if step < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    if isinstance(node, dict) and ("references" in node or "constant_value" in node):
+        return node
+    return None
+
+
+def _render(traversal: Traversal) -> str:
+    out = ""
+    for part in traversal:
+        if isinstance(part, Key):
+            out += f"[{part.value!r}]".replace("'", '"')
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _module_label(module: ModulePath) -> str:
+    from .references import module_address
+
+    return module_address(module) or "the root module"

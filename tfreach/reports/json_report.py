@@ -1,0 +1,83 @@
+"""`--format json`: the contract other tools rely on (schema: reports/output_schema.json)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from .. import __version__
+from ..catalogue import Severity
+from ..check import PlanResult
+from ..findings import Finding
+from . import ReportOptions, failing
+
+
+def render_json(results: list[PlanResult], options: ReportOptions) -> str:
+    return json.dumps(report(results, options), indent=2, sort_keys=False) + "\n"
+
+
+def report(results: list[PlanResult], options: ReportOptions) -> dict[str, Any]:
+    findings = [f for r in results for f in r.findings]
+    return {
+        "tool": {"name": "tfreach", "version": __version__},
+        "inputs": [_input(r) for r in results],
+        "summary": _summary(results, findings, options),
+        "findings": [finding_json(f) for f in findings],
+        "warnings": [
+            {"input": r.path, "resource": n.resource, "attribute": n.attribute, "message": n.message}
+            for r in results
+            for n in r.warnings
+        ],
+    }
+
+
+def _input(result: PlanResult) -> dict[str, Any]:
+    network = result.network
+    return {
+        "path": result.path,
+        "format_version": result.format_version,
+        "terraform_version": result.terraform_version,
+        "resources": result.resources,
+        "modelled": dict(sorted(network.modelled.items())),
+        "skipped": dict(sorted(network.skipped.items())),
+        "endpoints": sum(1 for i in network.interfaces.values() if i.attached),
+    }
+
+
+def _summary(results: list[PlanResult], findings: list[Finding], options: ReportOptions) -> dict[str, Any]:
+    severities = Counter(f.severity.label for f in findings)
+    return {
+        "findings": len(findings),
+        "by_severity": {s.label: severities.get(s.label, 0) for s in sorted(Severity, reverse=True)},
+        "by_type": dict(sorted(Counter(f.type for f in findings).items())),
+        "by_status": dict(sorted(Counter(f.status for f in findings).items())),
+        "exposed_resources": len({(f.input, f.resource) for f in findings}),
+        "warnings": sum(len(r.warnings) for r in results),
+        "fail_on": options.fail_on.label if options.fail_on is not None else "never",
+        "failed": failing(results, options),
+    }
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": f.id,
+        "type": f.type,
+        "severity": f.severity.label,
+        "title": f.title,
+        "resource": f.resource,
+        "resource_type": f.resource_type,
+        "protocol": f.protocol,
+        "port_range": list(f.port_range) if f.port_range else None,
+        "service": f.service,
+        "source": {"kind": f.source.kind, "cidrs": f.source_cidrs},
+        "via": f.via,
+        "status": f.status,
+        "path": f.path,
+        "assumptions": f.assumptions,
+        "recommendation": f.recommendation,
+        "input": f.input,
+    }
+    if f.ranges is not None:
+        out["ranges"] = f.ranges
+    return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalogue import RECOMMENDATIONS, Service, Severity, has_unrecognized_port, services_in, unrecognized_severity
+from .filters import Decision
 from .packets import ALL_ADDRESSES, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, cidrs_of, family_of, union_all
 from .protocols import ALL, ICMP, ICMP_TYPES, ICMPV6, TCP, UDP, protocol_name, span_text
 from .reach import PathReach
@@ -227,20 +228,31 @@ def _evidence(path: PathReach, packets: PacketSet) -> tuple[list[dict[str, Any]]
     ]
     assumptions: list[str] = []
     for hop, relevant in zip(path.hops, path.admitting, strict=True):
-        deciding = [d for d in relevant if d.packets.intersects(delivered)]
+        deciding = tuple(d for d in relevant if d.packets.intersects(delivered))
         owner = deciding[0] if deciding else None
         hops.append(
             {
                 "address": owner.owner if owner else hop.address,
                 "type": owner.owner_type if owner else hop.type,
                 "role": hop.role,
-                "rule": "; ".join(d.label for d in deciding) or None,
+                "rule": _rules_text(deciding),
             }
         )
         for text in [*hop.assumptions, *(d.assumption for d in deciding if d.assumption)]:
             if text and text not in assumptions:
                 assumptions.append(text)
     return hops, assumptions
+
+
+_MAX_RULES_SHOWN = 3
+
+
+def _rules_text(deciding: tuple[Decision, ...]) -> str | None:
+    """The deciding rules; when many rules admit the same packets, the first few and a count."""
+    labels = list(dict.fromkeys(d.label for d in deciding))
+    if len(labels) > _MAX_RULES_SHOWN:
+        labels = labels[:_MAX_RULES_SHOWN] + [f"and {len(labels) - _MAX_RULES_SHOWN} more rules"]
+    return "; ".join(labels) or None
 
 
 def _exposure(reached: PacketSet, paths: list[PathReach], via: str | None) -> Finding:

@@ -57,6 +57,16 @@ def test_without_security_groups_the_default_group_admits_only_its_members():
     assert "aws_instance.bare" not in builder.reachable()
 
 
+def test_an_instance_without_groups_gets_the_vpcs_default_group():
+    builder = NetworkBuilder()
+    subnet = builder.subnet("public", "10.0.1.0/24")
+    builder.public_route_table([subnet])
+    default = builder.security_group("default", [match("tcp", (22, 22), ANYWHERE)])
+    builder.network.default_security_groups["aws_vpc.main"] = default
+    builder.instance("bare", subnet, [])
+    assert reaches(builder.reachable(), "aws_instance.bare", "tcp", 22, CLIENT)
+
+
 def test_protocol_minus_one_admits_every_protocol_and_port():
     builder = NetworkBuilder()
     public_web(builder, match("-1", None, ANYWHERE))
@@ -200,6 +210,17 @@ def test_the_longest_prefix_decides_where_replies_go():
     reachable = builder.reachable()
     assert reaches(reachable, "aws_instance.web", "tcp", 22, CLIENT)
     assert not reaches(reachable, "aws_instance.web", "tcp", 22, "203.0.113.9")  # reply would go to the NAT
+
+
+def test_a_route_with_an_unknown_target_is_assumed_to_reach_the_internet_gateway_of_its_vpc():
+    builder = NetworkBuilder()
+    subnet = builder.subnet("public", "10.0.1.0/24")
+    builder.route_table("unknown", [("0.0.0.0/0", Target.UNKNOWN, None)], subnets=[subnet])
+    group = builder.security_group("web", [match("tcp", (80, 80), ANYWHERE)])
+    builder.instance("web", subnet, [group])
+    assert reaches(builder.reachable(), "aws_instance.web", "tcp", 80, CLIENT)
+    builder.network.gateways[IGW].vpc = "aws_vpc.other"  # the only gateway belongs to another VPC
+    assert "aws_instance.web" not in builder.reachable()
 
 
 # --- network ACLs ------------------------------------------------------------------------

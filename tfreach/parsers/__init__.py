@@ -50,8 +50,16 @@ def build_network(plan: dict[str, Any]) -> Network:
                 continue
             if entry[0] == phase:
                 context.network.modelled[instance.type] += 1
-                entry[1](instance, context)
+                _parse(entry[1], instance, context)
     return context.network
+
+
+def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) -> None:
+    """A malformed resource (a CIDR that is not one, a list where a string belongs) is a warning."""
+    try:
+        parser(instance, context)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+        context.network.notice(instance.address, None, f"could not be read ({type(error).__name__}: {error}); ignored")
 
 
 # Importing the families registers their parsers.

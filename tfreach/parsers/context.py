@@ -7,6 +7,7 @@ configuration and recording a notice whenever the answer is unresolved or ambigu
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from ..model import Network, Subnet
@@ -93,6 +94,11 @@ def as_bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() == "true"
     return bool(value)
+
+
+def checked_cidrs(*values: Any) -> list[str]:
+    """The given CIDRs, normalized; ValueError (a warning for the resource) when one is not a CIDR."""
+    return [str(ipaddress.ip_network(str(v).strip(), strict=False)) for v in values if v]
 
 
 def known_list(value: Any) -> list[Any]:

@@ -24,6 +24,7 @@ from .context import (
     VPN_GATEWAY,
     ParseContext,
     as_bool,
+    checked_cidrs,
 )
 
 # Route target attribute -> (the resource types it names, what it is when the type is unknown)
@@ -69,7 +70,7 @@ _ROUTE_DESTINATIONS = ("destination_cidr_block", "destination_ipv6_cidr_block", 
 
 @parses("aws_vpc")
 def parse_vpc(r: ResourceInstance, ctx: ParseContext) -> None:
-    vpc = Vpc(r.address, r.type, cidrs=[c for c in (r.get("cidr_block"), r.get("ipv6_cidr_block")) if c])
+    vpc = Vpc(r.address, r.type, cidrs=checked_cidrs(r.get("cidr_block"), r.get("ipv6_cidr_block")))
     ipv6_requested = as_bool(r.get("assign_generated_ipv6_cidr_block")) or r.is_configured("ipv6_ipam_pool_id")
     vpc.ipv6_unknown = r.is_unknown("ipv6_cidr_block") and (ipv6_requested or r.is_configured("ipv6_cidr_block"))
     ctx.network.vpcs[r.address] = vpc
@@ -82,7 +83,7 @@ def parse_vpc_cidr_association(r: ResourceInstance, ctx: ParseContext) -> None:
         return
     for attribute in ("cidr_block", "ipv6_cidr_block"):
         if r.get(attribute):
-            vpc.cidrs.append(r.get(attribute))
+            vpc.cidrs += checked_cidrs(r.get(attribute))
         elif attribute == "ipv6_cidr_block" and r.is_unknown(attribute):
             vpc.ipv6_unknown = True
 
@@ -94,7 +95,7 @@ def parse_subnet(r: ResourceInstance, ctx: ParseContext) -> None:
         r.address,
         r.type,
         ctx.one(r, "vpc_id", VPC),
-        cidrs=[c for c in (r.get("cidr_block"), ipv6_block) if c],
+        cidrs=checked_cidrs(r.get("cidr_block"), ipv6_block),
         has_ipv6=bool(ipv6_block) or (ctx.configured(r, "ipv6_cidr_block")),
         map_public_ip_on_launch=ctx.flag(r, "map_public_ip_on_launch"),
         assign_ipv6_address_on_creation=ctx.flag(r, "assign_ipv6_address_on_creation"),

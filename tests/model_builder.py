@@ -14,6 +14,9 @@ from tfreach.graph import build_graph
 from tfreach.model import (
     AclRule,
     Gateway,
+    Listener,
+    LoadBalancer,
+    LoadBalancerTarget,
     Network,
     NetworkAcl,
     NetworkInterface,
@@ -24,9 +27,10 @@ from tfreach.model import (
     SecurityGroupRule,
     Subnet,
     Target,
+    TargetGroup,
     Vpc,
 )
-from tfreach.packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses
+from tfreach.packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses, union_all
 from tfreach.protocols import port_span, protocol_span
 from tfreach.reach import reachable_endpoints
 from tfreach.sources import INTERNET
@@ -133,16 +137,65 @@ class NetworkBuilder:
         self.network.interfaces[identity] = interface
         return identity
 
-    def reachable(self) -> dict[str, PacketSet]:
-        """What reaches each endpoint from the internet."""
+    def egress(self, group: str, *packets: PacketSet, to_groups: Sequence[str] = ()) -> None:
+        """Egress rules: to addresses, or to members of other groups."""
+        for index, match_ in enumerate(packets):
+            rule = SecurityGroupRule(
+                True, match_, f"{group} egress {index}", PacketSet.box(*_span(match_), ALL_ADDRESSES)
+            )
+            self.network.security_groups[group].rules.append(rule)
+        for peer in to_groups:
+            everything = PacketSet.box((0, 255), (0, 65535), ALL_ADDRESSES)
+            self.network.security_groups[group].rules.append(
+                SecurityGroupRule(True, PacketSet(), f"{group} egress to {peer}", everything, [peer])
+            )
+
+    def target_group(
+        self, name: str, port: int, targets: Sequence[str], *, preserve_client_ip: bool | None = None
+    ) -> str:
+        identity = f"aws_lb_target_group.{name}"
+        group = TargetGroup(identity, "aws_lb_target_group", port, preserve_client_ip=preserve_client_ip)
+        group.targets = [LoadBalancerTarget(t) for t in targets]
+        self.network.target_groups[identity] = group
+        return identity
+
+    def load_balancer(
+        self,
+        name: str,
+        subnets: Sequence[str],
+        groups: Sequence[str],
+        listeners: Sequence[tuple[str, int, Sequence[str]]],
+        *,
+        kind: str = "application",
+        internal: bool = False,
+    ) -> str:
+        """listeners: (protocol, port, target groups); no target group is a redirect."""
+        identity = f"aws_lb.{name}"
+        balancer = LoadBalancer(identity, "aws_lb", kind, internal, list(subnets), list(groups))
+        for protocol, port, target_groups in listeners:
+            action = "forward" if target_groups else "redirect"
+            protocols = tuple(range(protocol_span(protocol)[0], protocol_span(protocol)[1] + 1))
+            balancer.listeners.append(
+                Listener(
+                    f"aws_lb_listener.{name}_{port}", "aws_lb_listener", protocols, port, action, list(target_groups)
+                )
+            )
+        self.network.load_balancers[identity] = balancer
+        return identity
+
+    def reachable(self, via: str | None = None) -> dict[str, PacketSet]:
+        """What reaches each endpoint from the internet, directly or through load balancer `via`."""
         graph = build_graph(self.network, SOURCES)
         out: dict[str, PacketSet] = {}
-        for endpoint, paths in reachable_endpoints(graph, INTERNET).items():
-            total = PacketSet()
-            for path in paths:
-                total = total | path.packets
-            out[endpoint] = total
+        for (endpoint, through), paths in reachable_endpoints(graph, INTERNET).items():
+            if through == via:
+                out[endpoint] = union_all(path.packets for path in paths)
         return out
+
+
+def _span(packets: PacketSet) -> tuple[tuple[int, int], tuple[int, int]]:
+    (protocols, ports, _), *_ = packets.boxes()
+    return protocols, ports
 
 
 def reaches(reachable: dict[str, PacketSet], endpoint: str, protocol: str, port: int, source: str) -> bool:

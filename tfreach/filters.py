@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import AclRule, Network, NetworkAcl, NetworkInterface, SecurityGroup, Subnet
-from .packets import ALL_ADDRESSES, ALL_IPV4, ALL_IPV6, PORTS, PROTOCOLS, PacketSet, Span, union_all
+from .model import AclRule, Network, NetworkAcl, NetworkInterface, SecurityGroup, SecurityGroupRule, Subnet
+from .packets import ALL_ADDRESSES, ALL_IPV4, ALL_IPV6, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, union_all
 from .protocols import ICMP, ICMP_REPLIES, ICMPV6, TCP, UDP
 
 EPHEMERAL_PORTS: Span = (1024, 65535)  # what AWS recommends opening for replies to any client
@@ -120,17 +120,28 @@ def _icmp_without_reply() -> PacketSet:
 # --- security groups (stateful, the union of every rule of every group) ---------------
 
 
-def groups_of(network: Network, interface: NetworkInterface, subnet: Subnet) -> list[SecurityGroup]:
-    """The interface's groups; without any, the VPC's default group (members only)."""
-    groups = [network.security_groups[g] for g in interface.security_groups if g in network.security_groups]
-    if interface.default_group:
-        default_id = network.default_security_groups.get(subnet.vpc or "")
+def groups_of(network: Network, group_ids: list[str], default_group: bool, vpc: str | None) -> list[SecurityGroup]:
+    """The groups by id; with `default_group` (launched without any), the VPC's default group first."""
+    groups = [network.security_groups[g] for g in group_ids if g in network.security_groups]
+    if default_group:
+        default_id = network.default_security_groups.get(vpc or "")
         if default_id in network.security_groups:
             groups.insert(0, network.security_groups[default_id])
         else:
-            identity = f"{subnet.vpc or subnet.id} default security group"
-            groups.insert(0, SecurityGroup(identity, "default security group (AWS default)", subnet.vpc, implicit=True))
+            groups.insert(0, _untouched_default_group(vpc))
     return groups
+
+
+def _untouched_default_group(vpc: str | None) -> SecurityGroup:
+    """AWS's default group: ingress from its members, egress to anywhere."""
+    identity = f"{vpc or 'the VPC'} default security group"
+    group = SecurityGroup(identity, "default security group (AWS default)", vpc, implicit=True)
+    everything = PacketSet.box(PROTOCOLS, PORTS, ALL_ADDRESSES)
+    group.rules.append(
+        SecurityGroupRule(False, PacketSet(), f"{identity} ingress all from itself", everything, [identity])
+    )
+    group.rules.append(SecurityGroupRule(True, everything, f"{identity} egress all to 0.0.0.0/0, ::/0", everything))
+    return group
 
 
 def admitted_by_security_groups(groups: list[SecurityGroup]) -> list[Decision]:
@@ -141,6 +152,49 @@ def admitted_by_security_groups(groups: list[SecurityGroup]) -> list[Decision]:
         for rule in group.ingress()
         if rule.match
     ]
+
+
+def admitted_from_groups(groups: list[SecurityGroup], peers: list[str]) -> list[Decision]:
+    """Inbound permissions that name one of `peers` (a load balancer's groups) as source."""
+    return [
+        Decision(rule.ports, rule.label, True, group.id, group.resource_type, rule.assumption)
+        for group in groups
+        for rule in group.ingress()
+        if set(rule.peer_groups) & set(peers)
+    ]
+
+
+def egress_toward(groups: list[SecurityGroup], target_groups: list[str], target: IntervalSet) -> list[Decision]:
+    """Egress permissions that let a connection out to the target (its groups or addresses).
+
+    Decisions are source-agnostic: they say which protocols and ports may leave.
+    """
+    return [
+        Decision(rule.ports, rule.label, True, group.id, group.resource_type, rule.assumption)
+        for group in groups
+        for rule in group.rules
+        if rule.egress and (set(rule.peer_groups) & set(target_groups) or rule.match.addresses().intersects(target))
+    ]
+
+
+def acl_toward(acl: NetworkAcl, remote: IntervalSet, ephemeral: Span = EPHEMERAL_PORTS) -> list[Decision]:
+    """A connection from this subnet to `remote`: out on the port, replies in on an ephemeral port.
+
+    Source-agnostic decisions (protocol x port) in the coordinates of the outgoing request.
+    """
+    out: list[Decision] = []
+    replies = [d for d in acl_decisions(acl, egress=False) if d.allow]
+    for decision in acl_decisions(acl, egress=True):
+        leaving = decision.packets.only_from(remote)
+        if not decision.allow or not leaving:
+            continue
+        for protocols, ports, _ in leaving.boxes():
+            back = [r for r in replies if r.packets.only_from(remote).restrict(protocols, ephemeral)]
+            if back:
+                label = f"{decision.label}; reply {back[0].label}"
+                packets = PacketSet.box(protocols, ports, ALL_ADDRESSES)
+                out.append(Decision(packets, label, True, acl.id, acl.resource_type, decision.assumption))
+    return out
 
 
 # --- public addresses (an internet gateway only delivers to them) ---------------------

@@ -17,7 +17,7 @@ from .catalogue import RECOMMENDATIONS, Service, Severity, has_unrecognized_port
 from .filters import Decision
 from .packets import ALL_ADDRESSES, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, cidrs_of, family_of, union_all
 from .protocols import ALL, ICMP, ICMP_TYPES, ICMPV6, TCP, UDP, protocol_name, span_text
-from .reach import PathReach
+from .reach import PathReach, Probe
 from .sources import Source
 
 
@@ -52,6 +52,7 @@ class Finding:
             self.input,
             self.resource,
             self.source.kind,
+            self.via or "",
             self.type == "NetworkExposure",
             self.protocol,
             self.port_range or (0, 0),
@@ -73,10 +74,11 @@ class _Slice:
         return PacketSet.box(self.protocols, self.ports, self.addresses)
 
 
-def endpoint_findings(paths: list[PathReach], via: str | None = None) -> list[Finding]:
-    """The findings of one endpoint for one source."""
+def endpoint_findings(paths: list[PathReach]) -> list[Finding]:
+    """The findings of one endpoint for one source, directly or through one load balancer."""
     reached = union_all(p.packets for p in paths)
     first = paths[0]
+    via = first.via
     findings = [
         _finding(s, first.source, first.endpoint.id, first.endpoint.resource_type, via, paths) for s in _slices(reached)
     ]
@@ -227,8 +229,12 @@ def _evidence(path: PathReach, packets: PacketSet) -> tuple[list[dict[str, Any]]
         {"address": path.source.kind, "type": "source", "role": "source", "rule": path.source.label}
     ]
     assumptions: list[str] = []
-    for hop, relevant in zip(path.hops, path.admitting, strict=True):
-        deciding = tuple(d for d in relevant if d.packets.intersects(delivered))
+    seen_by: dict[Probe, PacketSet] = {}  # a path has one or two probes: compute each once
+    for index, (hop, relevant) in enumerate(zip(path.hops, path.admitting, strict=True)):
+        probe = path.probe(index)
+        if probe not in seen_by:
+            seen_by[probe] = probe.apply(delivered)
+        deciding = tuple(d for d in relevant if d.packets.intersects(seen_by[probe]))
         owner = deciding[0] if deciding else None
         hops.append(
             {

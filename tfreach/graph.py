@@ -15,15 +15,30 @@ import networkx as nx
 from .filters import (
     Decision,
     acl_decisions,
+    acl_toward,
     admitted_by_security_groups,
+    admitted_from_groups,
     allowed,
+    egress_toward,
     groups_of,
     nacl_for,
     public_addresses,
     replies_allowed,
 )
-from .model import Gateway, Network, NetworkInterface, Route, Subnet, Target
-from .packets import ALL_ADDRESSES, EVERYTHING, PORTS, PROTOCOLS, PacketSet
+from .model import (
+    Gateway,
+    Listener,
+    LoadBalancer,
+    LoadBalancerTarget,
+    Network,
+    NetworkInterface,
+    Route,
+    SecurityGroup,
+    Subnet,
+    Target,
+    TargetGroup,
+)
+from .packets import ALL_ADDRESSES, ALL_IPV4, ALL_IPV6, EVERYTHING, PORTS, PROTOCOLS, IntervalSet, PacketSet, addresses
 from .routing import route_tables_for, routes_to
 from .sources import Source
 
@@ -69,7 +84,12 @@ class GraphBuilder:
         self.network = network
         self.graph = nx.DiGraph()
         self._acl_hops: dict[str, tuple[Hop, Hop]] = {}
-        self._group_hops: dict[tuple[str, ...], Hop] = {}
+        self._group_hops: dict[tuple[tuple[str, ...], tuple[str, ...]], Hop] = {}
+        self._subnet_hops: dict[str, Hop] = {}
+        self._backend_cache: dict[tuple[object, ...], tuple[Hop, ...]] = {}
+        self._passes_cache: dict[tuple[int, ...], PacketSet] = {}
+        self._toward_cache: dict[tuple[str, IntervalSet], Hop] = {}
+        self._interned: dict[PacketSet, PacketSet] = {}
 
     def build(self, sources: list[Source]) -> nx.DiGraph:
         for source in sources:
@@ -80,6 +100,8 @@ class GraphBuilder:
         for interface in self.network.interfaces.values():
             if interface.attached:
                 self._endpoint(interface)
+        for balancer in self.network.load_balancers.values():
+            self._load_balancer(balancer)
         return self.graph
 
     def _add_edge(self, start: Node, end: Node, hops: list[Hop]) -> None:
@@ -155,15 +177,12 @@ class GraphBuilder:
         return self._acl_hops[acl.id]
 
     def _subnet_hop(self, subnet: Subnet) -> Hop:
-        label = f"{subnet.id} ({', '.join(subnet.cidrs)})" if subnet.cidrs else subnet.id
-        assumptions = (subnet.assumption,) if subnet.assumption else ()
-        return Hop(
-            subnet.id,
-            subnet.resource_type,
-            "subnet",
-            (Decision(EVERYTHING, label, True, subnet.id, subnet.resource_type),),
-            assumptions,
-        )
+        if subnet.id not in self._subnet_hops:
+            label = f"{subnet.id} ({', '.join(subnet.cidrs)})" if subnet.cidrs else subnet.id
+            assumptions = (subnet.assumption,) if subnet.assumption else ()
+            placed = Decision(EVERYTHING, label, True, subnet.id, subnet.resource_type)
+            self._subnet_hops[subnet.id] = Hop(subnet.id, subnet.resource_type, "subnet", (placed,), assumptions)
+        return self._subnet_hops[subnet.id]
 
     def _unknown_subnet(self, source: Source, subnet: Subnet) -> None:
         self._add_edge(source_node(source), ("subnet", subnet.id), [self._subnet_hop(subnet)])
@@ -187,18 +206,202 @@ class GraphBuilder:
             )
             self._add_edge(("subnet", subnet_id), node, [groups, addresses])
 
-    def _groups_hop(self, interface: NetworkInterface, subnet: Subnet) -> Hop:
-        groups = groups_of(self.network, interface, subnet)
-        key = tuple(g.id for g in groups)
+    def _groups_hop(self, interface: NetworkInterface, subnet: Subnet, peers: tuple[str, ...] = ()) -> Hop:
+        """What the interface's groups admit: address rules, and rules naming one of `peers`."""
+        groups = groups_of(self.network, interface.security_groups, interface.default_group, subnet.vpc)
+        key = (tuple(g.id for g in groups), peers)
         if key not in self._group_hops:
-            address = groups[0].id if len(groups) == 1 else ", ".join(key) or "no security group"
-            kind = groups[0].resource_type if len(groups) == 1 else "security groups"
-            self._group_hops[key] = Hop(address, kind, "security groups", tuple(admitted_by_security_groups(groups)))
+            decisions = admitted_by_security_groups(groups) + admitted_from_groups(groups, list(peers))
+            self._group_hops[key] = Hop(_names(groups), _kind(groups), "security groups", tuple(decisions))
         return self._group_hops[key]
+
+    # --- load balancers -----------------------------------------------------------------
+
+    def _load_balancer(self, balancer: LoadBalancer) -> None:
+        """Reached like an endpoint on its listener ports; it then forwards to its targets."""
+        node = ("load_balancer", balancer.id)
+        self.graph.add_node(node, kind="load_balancer", endpoint=balancer)
+        for subnet_id in balancer.subnets:
+            subnet = self.network.subnets.get(subnet_id)
+            if subnet is None or not self.graph.has_node(("subnet", subnet_id)):
+                continue
+            hops = [self._balancer_groups_hop(balancer, subnet)] if self._has_groups(balancer) else []
+            hops += [self._balancer_address_hop(balancer), self._listeners_hop(balancer)]
+            self._add_edge(("subnet", subnet_id), node, hops)
+        for target, forwards in self._forwards(balancer).items():
+            self.graph.add_edge(node, endpoint_node(target), forwards=tuple(forwards))
+
+    def _has_groups(self, balancer: LoadBalancer) -> bool:
+        return bool(balancer.security_groups) or balancer.default_group
+
+    def _balancer_groups(self, balancer: LoadBalancer) -> list[SecurityGroup]:
+        vpc = next((self.network.subnets[s].vpc for s in balancer.subnets if s in self.network.subnets), None)
+        return groups_of(self.network, balancer.security_groups, balancer.default_group, vpc)
+
+    def _balancer_groups_hop(self, balancer: LoadBalancer, subnet: Subnet) -> Hop:
+        groups = self._balancer_groups(balancer)
+        return Hop(_names(groups), _kind(groups), "security groups", tuple(admitted_by_security_groups(groups)))
+
+    def _balancer_address_hop(self, balancer: LoadBalancer) -> Hop:
+        """An internet-facing load balancer has public addresses; an internal one has none."""
+        decisions = []
+        if not balancer.internal:
+            label = f"{balancer.id} is internet-facing"
+            decisions.append(
+                Decision(PacketSet.box(PROTOCOLS, PORTS, ALL_IPV4), label, True, balancer.id, balancer.resource_type)
+            )
+            if balancer.dualstack:
+                v6 = PacketSet.box(PROTOCOLS, PORTS, ALL_IPV6)
+                decisions.append(Decision(v6, f"{label} (dualstack)", True, balancer.id, balancer.resource_type))
+        return Hop(balancer.id, balancer.resource_type, "public address", tuple(decisions), tuple(balancer.assumptions))
+
+    def _listeners_hop(self, balancer: LoadBalancer) -> Hop:
+        decisions = [
+            Decision(
+                PacketSet.box((p, p), (ln.port, ln.port), ALL_ADDRESSES),
+                _listener_label(ln),
+                True,
+                ln.id,
+                ln.resource_type,
+            )
+            for ln in balancer.listeners
+            for p in ln.protocols
+        ]
+        return Hop(balancer.id, balancer.resource_type, "listener", tuple(decisions))
+
+    def _forwards(self, balancer: LoadBalancer) -> dict[str, list[Forward]]:
+        """Every listener -> target group -> target, from every subnet of the load balancer."""
+        out: dict[str, list[Forward]] = {}
+        for listener in balancer.listeners:
+            for group_id in listener.target_groups:
+                group = self.network.target_groups.get(group_id)
+                for target in group.targets if group else []:
+                    interface = self.network.interfaces.get(target.endpoint)
+                    port = target.port or (group.port if group else None)
+                    if group is None or interface is None or port is None:
+                        continue
+                    for forward in self._forwards_to(balancer, listener, group, target, interface, port):
+                        out.setdefault(interface.id, []).append(forward)
+        return out
+
+    def _forwards_to(
+        self,
+        balancer: LoadBalancer,
+        listener: Listener,
+        group: TargetGroup,
+        target: LoadBalancerTarget,
+        interface: NetworkInterface,
+        port: int,
+    ) -> list[Forward]:
+        """From each subnet of the load balancer to each subnet the target may be in."""
+        label = f"{group.id} -> {interface.id} port {port}"
+        forwarding = Decision(EVERYTHING, label, True, group.id, group.resource_type, target.assumption)
+        first = Hop(group.id, group.resource_type, "target group", (forwarding,))
+        reached = Decision(EVERYTHING, f"{interface.id} port {port}", True, interface.id, interface.resource_type)
+        last = Hop(interface.id, interface.resource_type, "target", (reached,), tuple(interface.assumptions))
+        preserve = _preserves_client_ip(balancer, group)
+        out = []
+        for balancer_subnet in self._known_subnets(balancer.subnets):
+            sources = None if preserve else _subnet_addresses(balancer_subnet)
+            for target_subnet in self._known_subnets(interface.subnets):
+                hops = (first, *self._backend_hops(balancer, balancer_subnet, interface, target_subnet), last)
+                passes = self._passes(hops)
+                out += [
+                    Forward(listener, balancer_subnet.id, p, port, sources, hops, passes) for p in listener.protocols
+                ]
+        return out
+
+    def _known_subnets(self, identities: list[str]) -> list[Subnet]:
+        return [self.network.subnets[s] for s in identities if s in self.network.subnets]
+
+    def _backend_hops(
+        self, balancer: LoadBalancer, balancer_subnet: Subnet, interface: NetworkInterface, target_subnet: Subnet
+    ) -> tuple[Hop, ...]:
+        """The load balancer's connection to a target: its egress and subnet ACL, the target's subnet and groups."""
+        key = (
+            balancer.id,
+            balancer_subnet.id,
+            tuple(interface.security_groups),
+            interface.default_group,
+            target_subnet.id,
+        )
+        if key not in self._backend_cache:
+            target_addresses = _subnet_addresses(target_subnet)
+            hops: list[Hop] = []
+            peers: tuple[str, ...] = ()
+            if self._has_groups(balancer):
+                groups = self._balancer_groups(balancer)
+                peers = tuple(g.id for g in groups)
+                egress = egress_toward(groups, interface.security_groups, target_addresses)
+                hops.append(Hop(_names(groups), _kind(groups), "load balancer egress", tuple(egress)))
+            hops.append(self._acl_toward_hop(balancer_subnet, target_addresses))
+            inbound, reply = self._acl_hops_for(target_subnet)
+            hops += [self._subnet_hop(target_subnet), inbound, reply, self._groups_hop(interface, target_subnet, peers)]
+            self._backend_cache[key] = tuple(hops)
+        return self._backend_cache[key]
+
+    def _acl_toward_hop(self, subnet: Subnet, remote: IntervalSet) -> Hop:
+        acl = nacl_for(self.network, subnet)
+        key = (acl.id, remote)
+        if key not in self._toward_cache:
+            toward = tuple(acl_toward(acl, remote))
+            self._toward_cache[key] = Hop(acl.id, acl.resource_type, "load balancer subnet network ACL", toward)
+        return self._toward_cache[key]
+
+    def _passes(self, hops: tuple[Hop, ...]) -> PacketSet:
+        """What gets through every hop; memoized on the hops' identities (they are shared)."""
+        key = tuple(id(hop) for hop in hops[1:-1])
+        if key not in self._passes_cache:
+            passes = EVERYTHING
+            for hop in hops[1:-1]:
+                passes = passes & hop.passes
+            # Equal results share one object, so forwards can be told alike by identity.
+            self._passes_cache[key] = self._interned.setdefault(passes, passes)
+        return self._passes_cache[key]
+
+
+@dataclass(frozen=True)
+class Forward:
+    """A load balancer's forwarding of one listener to one target on one port.
+
+    `sources` are the addresses the target sees: the load balancer's own (its subnet) when
+    it opens its own connection, None when the client's address is preserved.
+    """
+
+    listener: Listener
+    balancer_subnet: str  # the load balancer node that opens the connection
+    protocol: int
+    target_port: int
+    sources: IntervalSet | None
+    hops: tuple[Hop, ...]
+    passes: PacketSet  # what gets through every hop, in the target's coordinates
+
+
+def _preserves_client_ip(balancer: LoadBalancer, group: TargetGroup) -> bool:
+    """ALBs and classic ELBs never do; NLBs do by default for instance targets (and UDP)."""
+    if balancer.proxies:
+        return False
+    if group.preserve_client_ip is not None:
+        return group.preserve_client_ip
+    return group.target_type == "instance"
+
+
+def _subnet_addresses(subnet: Subnet) -> IntervalSet:
+    return addresses(*subnet.cidrs) if subnet.cidrs and not subnet.unknown else ALL_ADDRESSES
+
+
+def _listener_label(listener: Listener) -> str:
+    where = f" -> {', '.join(listener.target_groups)}" if listener.target_groups else ""
+    return f"{listener.id} port {listener.port} ({listener.action}{where})"
+
+
+def _names(groups: list[SecurityGroup]) -> str:
+    return ", ".join(g.id for g in groups) or "no security group"
+
+
+def _kind(groups: list[SecurityGroup]) -> str:
+    return groups[0].resource_type if len(groups) == 1 else "security groups"
 
 
 def build_graph(network: Network, sources: list[Source]) -> nx.DiGraph:
     return GraphBuilder(network).build(sources)
-
-
-__all__ = ["ALL_ADDRESSES", "Hop", "build_graph", "endpoint_node", "source_node"]

@@ -161,6 +161,61 @@ class NetworkInterface:
     assumptions: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Listener:
+    """A port a load balancer accepts, and the target groups it may forward to."""
+
+    id: str
+    resource_type: str
+    protocols: tuple[int, ...]  # layer 4: HTTP, HTTPS, TLS are TCP
+    port: int
+    action: str  # forward | redirect | fixed-response | ...
+    target_groups: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoadBalancerTarget:
+    endpoint: str
+    port: int | None = None  # the attachment's port override
+    assumption: str | None = None
+
+
+@dataclass
+class TargetGroup:
+    id: str
+    resource_type: str
+    port: int | None
+    target_type: str = "instance"  # instance | ip | alb | lambda
+    preserve_client_ip: bool | None = None  # None: AWS's default for the target type
+    targets: list[LoadBalancerTarget] = field(default_factory=list)
+
+    def add_target(self, target: LoadBalancerTarget) -> None:
+        """A target registers once per port, whichever attachments name it."""
+        if all((t.endpoint, t.port) != (target.endpoint, target.port) for t in self.targets):
+            self.targets.append(target)
+
+
+@dataclass
+class LoadBalancer:
+    """An ALB, NLB, GWLB or classic ELB: an endpoint itself, and a path to its targets."""
+
+    id: str
+    resource_type: str
+    kind: str  # application | network | gateway | classic
+    internal: bool
+    subnets: list[str] = field(default_factory=list)
+    security_groups: list[str] = field(default_factory=list)
+    default_group: bool = False  # ALBs and classic ELBs without groups get the VPC's default group
+    dualstack: bool = False
+    listeners: list[Listener] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def proxies(self) -> bool:
+        """ALBs and classic ELBs open their own connection to the target."""
+        return self.kind in ("application", "classic")
+
+
 @dataclass(frozen=True)
 class Notice:
     """A warning for the user: something unresolved, ambiguous, assumed or not modelled."""
@@ -188,9 +243,16 @@ class Network:
     security_groups: dict[str, SecurityGroup] = field(default_factory=dict)
     default_security_groups: dict[str, str] = field(default_factory=dict)  # vpc -> group
     interfaces: dict[str, NetworkInterface] = field(default_factory=dict)
+    load_balancers: dict[str, LoadBalancer] = field(default_factory=dict)
+    listeners: dict[str, Listener] = field(default_factory=dict)
+    target_groups: dict[str, TargetGroup] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # resource types not modelled
     modelled: Counter[str] = field(default_factory=Counter)
+
+    def endpoints(self) -> int:
+        """Everything that can receive traffic: attached interfaces, groups, load balancers."""
+        return sum(1 for i in self.interfaces.values() if i.attached) + len(self.load_balancers)
 
     _noticed: set[Notice] = field(default_factory=set, repr=False)
 

@@ -371,7 +371,8 @@ EVERYTHING = PacketSet.box(PROTOCOLS, PORTS, ALL_ADDRESSES)
 
 
 def union_all(sets: Iterable[PacketSet]) -> PacketSet:
-    out = EMPTY
-    for s in sets:
-        out = out | s
-    return out
+    """The union of many sets, merged pairwise so the cost stays n log n."""
+    layer = [s for s in sets if s]
+    while len(layer) > 1:
+        layer = [layer[i] | layer[i + 1] if i + 1 < len(layer) else layer[i] for i in range(0, len(layer), 2)]
+    return layer[0] if layer else EMPTY

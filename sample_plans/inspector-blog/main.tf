@@ -310,7 +310,7 @@ resource "aws_instance" "inspector_private" {
 # --- Classic load balancer -------------------------------------------------------
 
 # Internet-facing classic ELB in the public subnet, forwarding HTTP 80 to the
-# web server's port 80. (Exposure through it is handled by a later issue.)
+# web server's port 80: the web server is exposed through it on TCP 80 only.
 resource "aws_elb" "web" {
   name            = "inspector-blog-elb"
   internal        = false

@@ -69,5 +69,5 @@ def test_missing_file_and_usage_errors_exit_2(tmp_path):
 
 
 def test_unmodelled_resource_types_are_counted_not_errors():
-    report = json.loads(run_cli("check", BLOG, "--format", "json").stdout)
-    assert report["inputs"][0]["skipped"] == {"aws_elb": 1}
+    report = json.loads(run_cli("check", str(sample_plan("alb-https-asg")), "--format", "json").stdout)
+    assert report["inputs"][0]["skipped"] == {"aws_cloudwatch_log_group": 1}

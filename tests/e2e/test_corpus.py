@@ -1,8 +1,8 @@
-"""The shared corpus of real plans: every plan runs, and the direct-internet answers hold.
+"""The shared corpus of real plans: every plan runs, and the internet answers hold.
 
-Answers about load balancers, VPN, peering, auto scaling groups and databases belong to
-later issues; here we check every expectation whose target is an instance or ENI reached
-directly (no `via`) from the internet.
+Every expectation about the internet (directly, or through a load balancer) whose target
+is an instance, ENI, auto scaling group or load balancer. VPN and peering sources and
+database endpoints are not modelled yet.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from conftest import CORPUS, load_json
 from e2e.helpers import check_json, port_findings, run_cli, sources_overlap, sources_within
 
 PLANS = sorted(CORPUS.glob("plans/*.json")) + sorted(CORPUS.glob("public/*.json"))
-DIRECT_ENDPOINT_TYPES = (".aws_instance.", ".aws_network_interface.")
+ENDPOINT_TYPES = (".aws_instance.", ".aws_network_interface.", ".aws_autoscaling_group.", ".aws_lb.", ".aws_elb.")
 
 
 def test_the_corpus_is_present():
@@ -26,29 +26,29 @@ def test_every_corpus_plan_runs_without_error(plan):
     assert "Traceback" not in result.stderr
 
 
-def direct_internet_expectations() -> list[tuple[str, str, dict]]:
+def internet_expectations() -> list[tuple[str, str, dict]]:
     if not (CORPUS / "expected.json").exists():
         return []
     out = []
     for name, scenario in load_json(CORPUS / "expected.json")["scenarios"].items():
         for verdict in ("reachable", "not_reachable"):
             for entry in scenario.get(verdict, []):
-                direct = "via" not in entry and entry["from"].split(":")[0] in ("internet", "cidr")
-                if direct and any(t in "." + entry["target"] for t in DIRECT_ENDPOINT_TYPES):
+                internet = entry["from"].split(":")[0] in ("internet", "cidr")
+                if internet and any(t in "." + entry["target"] for t in ENDPOINT_TYPES):
                     out.append((name, verdict, entry))
     return out
 
 
 @pytest.mark.parametrize(
-    "item", direct_internet_expectations(), ids=lambda i: f"{i[0]}:{i[1]}:{i[2]['target']}:{i[2]['ports']}"
+    "item", internet_expectations(), ids=lambda i: f"{i[0]}:{i[1]}:{i[2]['target']}:{i[2]['ports']}"
 )
-def test_direct_internet_expectations(item):
+def test_internet_expectations(item):
     name, verdict, entry = item
     scenario = load_json(CORPUS / "expected.json")["scenarios"][name]
     report = check_json(CORPUS / scenario["file"])
     ports = [None] if entry["ports"] == "any" else entry["ports"]
     for port in ports:
-        found = port_findings(report, entry["target"], entry["protocol"], port)
+        found = port_findings(report, entry["target"], entry["protocol"], port, via=entry.get("via"))
         if verdict == "reachable":
             if entry["from"].startswith("cidr:"):
                 found = [f for f in found if sources_overlap(f, entry["from"][5:])]

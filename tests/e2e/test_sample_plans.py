@@ -26,7 +26,8 @@ def expectations(kind: str) -> list[tuple[str, dict]]:
 
 def label(item: tuple[str, dict]) -> str:
     folder, entry = item
-    return f"{folder}:{entry['resource']}:{entry['protocol']}/{entry['ports']}:{entry['from']}"
+    via = f":via {entry['via']}" if entry.get("via") else ""
+    return f"{folder}:{entry['resource']}:{entry['protocol']}/{entry['ports']}:{entry['from']}{via}"
 
 
 @pytest.mark.parametrize("item", expectations("reachable"), ids=label)
@@ -34,7 +35,7 @@ def test_reachable(item):
     folder, entry = item
     report = check_json(SAMPLES / folder / "plan.json")
     for port in entry["ports"]:
-        found = port_findings(report, entry["resource"], entry["protocol"], port)
+        found = port_findings(report, entry["resource"], entry["protocol"], port, via=entry.get("via"))
         assert found, f"{entry['resource']} {entry['protocol']}/{port} should be reachable: {entry['why']}"
         if entry["from"].startswith("cidr:"):
             assert any(sources_overlap(f, entry["from"][5:]) for f in found)
@@ -47,11 +48,11 @@ def test_not_reachable(item):
     allowed = [
         r["from"][5:]
         for r in load_json(SAMPLES / folder / "expected.json")["reachable"]
-        if r["resource"] == entry["resource"] and r["from"].startswith("cidr:")
+        if r["resource"] == entry["resource"] and r["from"].startswith("cidr:") and r.get("via") == entry.get("via")
     ]
     ports = [None] if entry["ports"] == "any" else entry["ports"]
     for port in ports:
-        for finding in port_findings(report, entry["resource"], entry["protocol"], port):
+        for finding in port_findings(report, entry["resource"], entry["protocol"], port, via=entry.get("via")):
             assert sources_within(finding, allowed), f"{finding['title']}: {entry['why']}"
 
 

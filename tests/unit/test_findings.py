@@ -19,7 +19,7 @@ def findings_for(*rules) -> list[Finding]:
     group = builder.security_group("web", list(rules))
     builder.instance("web", subnet, [group])
     paths = reachable_endpoints(build_graph(builder.network, SOURCES), INTERNET)
-    return endpoint_findings(paths["aws_instance.web"]) if paths else []
+    return endpoint_findings(paths[("aws_instance.web", None)]) if paths else []
 
 
 def by_type(findings: list[Finding], kind: str) -> list[Finding]:

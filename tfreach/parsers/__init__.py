@@ -14,10 +14,12 @@ from typing import Any
 from ..model import Network
 from ..plan.instances import ResourceInstance, config_modules, planned_instances
 from ..plan.resolve import Resolver
-from .context import ParseContext
+from .context import NAMED_TYPES, ParseContext
 
 Parser = Callable[[ResourceInstance, ParseContext], None]
+Finisher = Callable[[ParseContext], None]
 PARSERS: dict[str, tuple[int, Parser]] = {}
+FINISHERS: list[Finisher] = []
 
 
 def parses(*types: str, phase: int = 0) -> Callable[[Parser], Parser]:
@@ -27,6 +29,12 @@ def parses(*types: str, phase: int = 0) -> Callable[[Parser], Parser]:
         return parser
 
     return register
+
+
+def finishes(finisher: Finisher) -> Finisher:
+    """Registers a step that runs once every resource is parsed (cross-resource conclusions)."""
+    FINISHERS.append(finisher)
+    return finisher
 
 
 def modelled_types() -> list[str]:
@@ -39,7 +47,7 @@ def build_network(plan: dict[str, Any]) -> Network:
     resolver = Resolver(instances, config_modules(plan.get("configuration")))
     context = ParseContext(Network(), resolver)
     for instance in instances:
-        if instance.type == "aws_security_group" and isinstance(instance.get("name"), str):
+        if instance.type in NAMED_TYPES and isinstance(instance.get("name"), str):
             context.names[(instance.type, instance.get("name"))] = instance.address
     for phase in (0, 1, 2):
         for instance in instances:
@@ -51,6 +59,8 @@ def build_network(plan: dict[str, Any]) -> Network:
             if entry[0] == phase:
                 context.network.modelled[instance.type] += 1
                 _parse(entry[1], instance, context)
+    for finisher in FINISHERS:
+        finisher(context)
     return context.network
 
 
@@ -63,4 +73,4 @@ def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) ->
 
 
 # Importing the families registers their parsers.
-from . import compute, nacls, security_groups, vpc  # noqa: E402,F401
+from . import autoscaling, compute, load_balancers, nacls, security_groups, vpc  # noqa: E402,F401

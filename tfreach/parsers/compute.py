@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..model import NetworkInterface, PublicAddress
 from ..plan.instances import ResourceInstance
 from . import parses
-from .context import ELASTIC_IP, INSTANCE, NETWORK_INTERFACE, SECURITY_GROUP, SUBNET, ParseContext, known_list
-from .vpc import default_vpc_subnet, unknown_subnet
+from .context import ELASTIC_IP, INSTANCE, NETWORK_INTERFACE, SECURITY_GROUP, ParseContext, known_list
+from .vpc import default_vpc_subnet, subnets_of
 
 
 @parses("aws_network_interface")
@@ -57,14 +57,12 @@ def _launch_interfaces(r: ResourceInstance, ctx: ParseContext) -> NetworkInterfa
 
 
 def _place(r: ResourceInstance, ctx: ParseContext, interface: NetworkInterface) -> None:
-    """The subnet(s) the interface may be in; an unknown one is assumed public."""
+    """The subnet(s) the interface may be in; without any, an instance lands in the default VPC."""
     if not ctx.is_set(r, "subnet_id"):
         interface.subnets = [default_vpc_subnet(ctx)] if r.type == "aws_instance" else []
         return
-    interface.subnets = ctx.candidates(r, "subnet_id", SUBNET)
-    if not interface.subnets:
-        interface.subnets = [unknown_subnet(ctx, r.address)]
-    elif len(interface.subnets) > 1:
+    interface.subnets = subnets_of(ctx, r, "subnet_id", one_of=True)
+    if len(interface.subnets) > 1:
         interface.assumptions.append(f"subnet_id may be any of {', '.join(interface.subnets)}; each is considered")
 
 

@@ -29,6 +29,16 @@ INSTANCE = frozenset({"aws_instance"})
 NETWORK_INTERFACE = frozenset({"aws_network_interface"})
 ELASTIC_IP = frozenset({"aws_eip"})
 VPC_ENDPOINT = frozenset({"aws_vpc_endpoint"})
+LOAD_BALANCER = frozenset({"aws_lb", "aws_alb", "aws_elb"})
+CLASSIC_LOAD_BALANCER = frozenset({"aws_elb"})
+LISTENER = frozenset({"aws_lb_listener", "aws_alb_listener"})
+TARGET_GROUP = frozenset({"aws_lb_target_group", "aws_alb_target_group"})
+AUTOSCALING_GROUP = frozenset({"aws_autoscaling_group"})
+LAUNCH_TEMPLATE = frozenset({"aws_launch_template"})
+LAUNCH_CONFIGURATION = frozenset({"aws_launch_configuration"})
+
+# Resources other resources refer to by name (default-VPC groups, ELB names, ASG names).
+NAMED_TYPES = SECURITY_GROUP | CLASSIC_LOAD_BALANCER | AUTOSCALING_GROUP | LAUNCH_TEMPLATE | LAUNCH_CONFIGURATION
 
 
 class ParseContext:
@@ -37,6 +47,8 @@ class ParseContext:
         self.resolver = resolver
         self.aliases: dict[str, str] = {}  # absorbed ENI -> the instance that reports it
         self.names: dict[tuple[str, str], str] = {}  # (type, name attribute) -> address
+        self.launch_specs: dict[str, Any] = {}  # launch template / configuration -> what instances get
+        self.ambiguous_targets: dict[str, list[tuple[str, tuple[str, ...], int | None]]] = {}
 
     # --- ids -> identities --------------------------------------------------------------
 
@@ -52,6 +64,34 @@ class ParseContext:
     def many(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> list[str]:
         """A list attribute (security group ids, subnet ids): all of it."""
         return self._resolve(r, path, types, None)
+
+    def by_name(self, types: frozenset[str], value: str) -> str | None:
+        """A known id or name of a resource of `types` managed by the plan."""
+        address = self.resolver.address_of_id(value)
+        if address is not None:
+            return address
+        return next((self.names[(t, value)] for t in types if (t, value) in self.names), None)
+
+    def in_block(self, r: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str]) -> list[str]:
+        """An id inside a nested block, which may be a `dynamic` block.
+
+        Dynamic blocks are absent from the plan's configuration. When such a value is unknown,
+        take the instances of `types` that the resource's other expressions reference, else
+        the single instance of that type in the resource's module instance.
+        """
+        link = self.resolver.link(r, path, types)
+        if link.addresses or link.configured or not r.unknown_at(path):
+            return self._resolve(r, path, types, "all are considered")
+        found = self.resolver.referenced_by(r, types) or self.resolver.in_module(r.module, types)
+        attribute = ".".join(str(s) for s in path)
+        if len(found) > 1:
+            choices = ", ".join(found)
+            self.network.notice(
+                r.address, attribute, f"set in a dynamic block; may be any of {choices}; all are considered"
+            )
+        elif not found:
+            self.network.notice(r.address, attribute, "set in a dynamic block and known only after apply; not linked")
+        return [self.aliases.get(a, a) for a in found]
 
     def _resolve(
         self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str], if_several: str | None

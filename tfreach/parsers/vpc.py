@@ -285,16 +285,46 @@ def default_vpc_subnet(ctx: ParseContext) -> str:
     return DEFAULT_SUBNET
 
 
+def subnets_of(ctx: ParseContext, r: ResourceInstance, path: str | tuple[str | int, ...], *, one_of: bool) -> list[str]:
+    """Where `r` is placed. `one_of`: a single subnet is meant, so several candidates are ambiguous
+    (each is considered); otherwise the resource spans all of them (an ASG, a load balancer).
+
+    A subnet the plan does not manage, or cannot name, stands for an unknown subnet that a
+    careful reviewer assumes public.
+    """
+    steps = (path,) if isinstance(path, str) else path
+    found = ctx.candidates(r, steps, SUBNET) if one_of else ctx.many(r, steps, SUBNET)
+    found += [external_subnet(ctx, identity) for identity in ctx.resolver.link(r, steps, SUBNET).external]
+    return found or [unknown_subnet(ctx, r.address)]
+
+
+def external_subnet(ctx: ParseContext, identity: str) -> str:
+    """A subnet id that is not managed by this plan: its routes and ACL are unknown."""
+    return _unknown(
+        ctx,
+        identity,
+        f"{identity} is not managed by this plan; assumed routed to an internet gateway with open network ACLs",
+    )
+
+
 def unknown_subnet(ctx: ParseContext, owner: str) -> str:
     """Stands for a subnet the plan cannot name: a careful reviewer assumes it is public."""
-    identity = f"unknown subnet of {owner}"
-    ctx.network.subnets[identity] = Subnet(
-        identity,
-        "aws_subnet",
-        None,
-        map_public_ip_on_launch=None,
-        assign_ipv6_address_on_creation=None,
-        unknown=True,
-        assumption=f"the subnet of {owner} is unknown; assumed routed to an internet gateway with open network ACLs",
+    return _unknown(
+        ctx,
+        f"unknown subnet of {owner}",
+        f"the subnet of {owner} is unknown; assumed routed to an internet gateway with open network ACLs",
     )
+
+
+def _unknown(ctx: ParseContext, identity: str, assumption: str) -> str:
+    if identity not in ctx.network.subnets:
+        ctx.network.subnets[identity] = Subnet(
+            identity,
+            "aws_subnet",
+            None,
+            map_public_ip_on_launch=None,
+            assign_ipv6_address_on_creation=None,
+            unknown=True,
+            assumption=assumption,
+        )
     return identity

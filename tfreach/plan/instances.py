@@ -17,7 +17,7 @@ from .references import ModulePath, split_instance_address
 Expression = dict[str, Any]
 
 
-@dataclass
+@dataclass(eq=False)
 class ResourceInstance:
     address: str
     type: str
@@ -47,6 +47,37 @@ class ResourceInstance:
 
     def is_configured(self, attribute: str) -> bool:
         return attribute in self.expressions
+
+    def value_at(self, path: tuple[str | int, ...]) -> Any:
+        """The known value at a path into nested blocks (None when absent or unknown)."""
+        return _walk(self.values, path)
+
+    def unknown_at(self, path: tuple[str | int, ...]) -> bool:
+        """Is the value at `path` (or a block holding it) known only after apply?"""
+        return self.unknown_node(path) is True
+
+    def partly_unknown(self, path: tuple[str | int, ...]) -> bool:
+        """A list some of whose elements are known only after apply: [known id, (unknown)]."""
+        node = self.unknown_node(path)
+        return isinstance(node, list) and any(u is True for u in node)
+
+    def unknown_node(self, path: tuple[str | int, ...]) -> Any:
+        """The after_unknown marker at `path`: True when it or a block holding it is unknown."""
+        node: Any = self.unknown
+        for step in path:
+            if node is True:
+                return True
+            node = _walk(node, (step,))
+        return node
+
+
+def _walk(node: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, dict) else None
+    return node
 
 
 @dataclass

@@ -43,6 +43,7 @@ class _Scope:
     module: ModulePath
     key: int | str | None  # count.index / each.key of the referring instance or module call
     keyed: bool  # the expression mentions count.index or each.*
+    each: dict[str, Any] | None = field(default=None, hash=False, compare=False)  # the for_each expression
 
 
 @dataclass
@@ -51,8 +52,10 @@ class _Found:
     problems: list[str] = field(default_factory=list)
 
     def add(self, other: _Found) -> None:
+        known = {i.address for i in self.instances}
         for instance in other.instances:
-            if instance not in self.instances:
+            if instance.address not in known:
+                known.add(instance.address)
                 self.instances.append(instance)
         self.problems.extend(p for p in other.problems if p not in self.problems)
 
@@ -90,6 +93,16 @@ class Resolver:
         """Where `instance.<path>` points, as addresses of instances of `types`."""
         return self._link(instance, path, types, 0)
 
+    def referenced_by(self, instance: ResourceInstance, types: frozenset[str]) -> list[str]:
+        """Instances of `types` that any expression of the resource's configuration reaches."""
+        found = _Found()
+        for expression in _expressions_in(instance.expressions):
+            found.add(self._expression(expression, self._scope_of(instance, expression), types, 0))
+        return [i.address for i in found.instances]
+
+    def in_module(self, module: ModulePath, types: frozenset[str]) -> list[str]:
+        return [i.address for i in self.by_module.get(module, []) if i.type in types]
+
     def address_of_id(self, value: str) -> str | None:
         return self.by_id.get(value)
 
@@ -108,6 +121,10 @@ class Resolver:
             return True
         for traversal in maximal(expression.get("references") or []):
             root = traversal[0]
+            if root == "each" and scope.each is not None:
+                if self._may_be_unknown(scope.each, _Scope(scope.module, scope.key, False), depth + 1):
+                    return True
+                continue
             if root in _NON_RESOURCE_ROOTS:
                 continue
             if root != "var":
@@ -129,12 +146,13 @@ class Resolver:
         )
         if not isinstance(expression, dict):
             return None
-        return expression, _Scope(parent, key, _mentions_key(expression))
+        each = (config.calls.get(call) or {}).get("for_each_expression") if config else None
+        return expression, _Scope(parent, key, _mentions_key(expression), each)
 
     # --- links --------------------------------------------------------------------------
 
     def _link(self, instance: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str], depth: int) -> Link:
-        value, unknown = _value_at(instance.values, instance.unknown, path)
+        value, unknown = instance.value_at(path), instance.unknown_at(path) or instance.partly_unknown(path)
         known_ids = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
         addresses = [self.by_id[v] for v in known_ids if v in self.by_id]
         external = tuple(v for v in known_ids if v not in self.by_id)
@@ -153,7 +171,8 @@ class Resolver:
         return Link(tuple(addresses), external, problem)
 
     def _scope_of(self, instance: ResourceInstance, expression: dict[str, Any]) -> _Scope:
-        return _Scope(instance.module, instance.key, _mentions_key(expression))
+        each = (instance.config or {}).get("for_each_expression")
+        return _Scope(instance.module, instance.key, _mentions_key(expression), each)
 
     def _expression(self, expression: dict[str, Any], scope: _Scope, types: frozenset[str], depth: int) -> _Found:
         found = _Found()
@@ -174,6 +193,9 @@ class Resolver:
 
     def _traversal(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
         root = traversal[0]
+        if root == "each" and traversal[1:2] == ("value",) and scope.each is not None:
+            # each.value is an element of the for_each collection: it holds what that does.
+            return self._expression(scope.each, _Scope(scope.module, scope.key, False), types, depth)
         if root in _NON_RESOURCE_ROOTS:
             return _Found()
         if root == "var":
@@ -331,26 +353,6 @@ def _pick(found: _Found, rest: Traversal) -> _Found:
     return _Found(picked, found.problems)
 
 
-def _value_at(values: Any, unknown: Any, path: tuple[str | int, ...]) -> tuple[Any, bool]:
-    """The known value at `path` and whether (part of) it is unknown."""
-    for step in path:
-        if unknown is True:
-            return None, True
-        values = _step(values, step)
-        unknown = _step(unknown, step)
-    if unknown is True:
-        return None, True
-    if isinstance(unknown, list) and any(u is True for u in unknown):
-        return values, True
-    return values, False
-
-
-def _step(node: Any, step: str | int) -> Any:
-    if isinstance(step, int):
-        return node[step] if isinstance(node, list) and step < len(node) else None
-    return node.get(step) if isinstance(node, dict) else None
-
-
 def _expression_at(expressions: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any] | None:
     """The configuration expression that sets `path`.
 
@@ -372,6 +374,17 @@ def _expression_at(expressions: dict[str, Any], path: tuple[str | int, ...]) -> 
     if isinstance(node, dict) and ("references" in node or "constant_value" in node):
         return node
     return None
+
+
+def _expressions_in(node: Any) -> list[dict[str, Any]]:
+    """Every expression object in a resource's (possibly nested) expressions."""
+    if isinstance(node, dict):
+        if "references" in node or "constant_value" in node:
+            return [node]
+        return [e for value in node.values() for e in _expressions_in(value)]
+    if isinstance(node, list):
+        return [e for value in node for e in _expressions_in(value)]
+    return []
 
 
 def _render(traversal: Traversal) -> str:

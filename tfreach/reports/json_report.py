@@ -41,7 +41,7 @@ def _input(result: PlanResult) -> dict[str, Any]:
         "resources": result.resources,
         "modelled": dict(sorted(network.modelled.items())),
         "skipped": dict(sorted(network.skipped.items())),
-        "endpoints": sum(1 for i in network.interfaces.values() if i.attached),
+        "endpoints": network.endpoints(),
     }
 
 

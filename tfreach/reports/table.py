@@ -25,10 +25,10 @@ def render_table(results: list[PlanResult], options: ReportOptions) -> str:
 
 
 def _plan_section(result: PlanResult) -> list[str]:
-    lines = [f"{result.path}: {result.resources} resources, {_endpoints(result)} endpoints analysed"]
+    lines = [f"{result.path}: {result.resources} resources, {result.network.endpoints()} endpoints analysed"]
     if not result.findings:
         lines.append("  nothing is reachable from outside")
-    for (resource, kind), group in groupby(result.findings, key=lambda f: (f.resource, f.source.kind)):
+    for (resource, kind, _), group in groupby(result.findings, key=lambda f: (f.resource, f.source.kind, f.via)):
         findings = list(group)
         exposure = next((f for f in findings if f.type == "NetworkExposure"), None)
         ports = [f for f in findings if f.type != "NetworkExposure"]
@@ -53,14 +53,11 @@ def _plan_section(result: PlanResult) -> list[str]:
     return lines
 
 
-def _endpoints(result: PlanResult) -> int:
-    return sum(1 for i in result.network.interfaces.values() if i.attached)
-
-
 def _row(f: Finding) -> list[str]:
     port = f"{f.protocol}/{span_text(f.port_range)}" if f.port_range and f.protocol != "all" else f.protocol
     name = f"{f.type} {f.service}" if f.service else f.type
-    admitted = next((hop["rule"] for hop in f.path if hop["role"] == "security groups"), "") or ""
+    # The endpoint's own groups: the last ones on the path (a load balancer's come first).
+    admitted = next((hop["rule"] for hop in reversed(f.path) if hop["role"] == "security groups"), "") or ""
     return [
         f.severity.label,
         name,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tfreach.check import SOURCES
 from tfreach.graph import build_graph
 from tfreach.model import (
     AclRule,
@@ -20,7 +19,9 @@ from tfreach.model import (
     Network,
     NetworkAcl,
     NetworkInterface,
+    Peering,
     PublicAddress,
+    RemoteNetwork,
     Route,
     RouteTable,
     SecurityGroup,
@@ -33,7 +34,7 @@ from tfreach.model import (
 from tfreach.packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses, union_all
 from tfreach.protocols import port_span, protocol_span
 from tfreach.reach import reachable_endpoints
-from tfreach.sources import INTERNET
+from tfreach.sources import INTERNET, Source
 
 VPC, IGW = "aws_vpc.main", "aws_internet_gateway.main"
 ALLOW, DENY = True, False
@@ -52,12 +53,31 @@ class NetworkBuilder:
         self.network.vpcs[VPC] = Vpc(VPC, "aws_vpc", cidrs)
         self.network.gateways[IGW] = Gateway(IGW, "aws_internet_gateway", Target.INTERNET_GATEWAY, VPC)
 
-    def subnet(self, name: str, cidr: str, *, ipv6: str | None = None, map_public_ip: bool = False) -> str:
+    def vpc(self, name: str, cidr: str) -> str:
+        identity = f"aws_vpc.{name}"
+        self.network.vpcs[identity] = Vpc(identity, "aws_vpc", [cidr])
+        return identity
+
+    def subnet(
+        self, name: str, cidr: str, *, ipv6: str | None = None, map_public_ip: bool = False, vpc: str = VPC
+    ) -> str:
         identity = f"aws_subnet.{name}"
         cidrs = [cidr] + ([ipv6] if ipv6 else [])
         self.network.subnets[identity] = Subnet(
-            identity, "aws_subnet", VPC, cidrs, has_ipv6=bool(ipv6), map_public_ip_on_launch=map_public_ip
+            identity, "aws_subnet", vpc, cidrs, has_ipv6=bool(ipv6), map_public_ip_on_launch=map_public_ip
         )
+        return identity
+
+    def vpn_gateway(self, on_premises: Sequence[str], *, dynamic: bool = False) -> str:
+        identity = "aws_vpn_gateway.main"
+        self.network.gateways[identity] = Gateway(identity, "aws_vpn_gateway", Target.VPN_GATEWAY, VPC)
+        labels = [f"aws_vpn_connection_route.dc {cidr}" for cidr in on_premises]
+        self.network.remote_networks[identity] = RemoteNetwork(identity, list(on_premises), labels, dynamic)
+        return identity
+
+    def peering(self, name: str, requester: str, accepter: str, *, active: bool = True) -> str:
+        identity = f"aws_vpc_peering_connection.{name}"
+        self.network.peerings[identity] = Peering(identity, "aws_vpc_peering_connection", requester, accepter, active)
         return identity
 
     def route_table(
@@ -69,7 +89,8 @@ class NetworkBuilder:
         main: bool = False,
     ) -> str:
         identity = f"aws_route_table.{name}"
-        table = RouteTable(identity, "aws_route_table", VPC)
+        subnet_vpcs = [self.network.subnets[s].vpc for s in subnets]
+        table = RouteTable(identity, "aws_route_table", subnet_vpcs[0] if subnet_vpcs else VPC)
         for destination, kind, target in routes:
             prefix = int(destination.split("/")[1])
             table.routes.append(
@@ -183,11 +204,11 @@ class NetworkBuilder:
         self.network.load_balancers[identity] = balancer
         return identity
 
-    def reachable(self, via: str | None = None) -> dict[str, PacketSet]:
-        """What reaches each endpoint from the internet, directly or through load balancer `via`."""
-        graph = build_graph(self.network, SOURCES)
+    def reachable(self, via: str | None = None, source: Source = INTERNET) -> dict[str, PacketSet]:
+        """What reaches each endpoint from `source`, directly or through load balancer `via`."""
+        graph = build_graph(self.network, [source])
         out: dict[str, PacketSet] = {}
-        for (endpoint, through), paths in reachable_endpoints(graph, INTERNET).items():
+        for (endpoint, through), paths in reachable_endpoints(graph, source).items():
             if through == via:
                 out[endpoint] = union_all(path.packets for path in paths)
         return out

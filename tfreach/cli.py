@@ -17,6 +17,7 @@ from .catalogue import Severity
 from .check import PlanResult, check_plan
 from .errors import InputError
 from .reports import ReportOptions, failing, formatters
+from .sources import SOURCES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 FAIL_ON_CHOICES = [s.label for s in sorted(Severity, reverse=True)] + ["never"]
@@ -27,6 +28,14 @@ DEFAULT_FAIL_ON = "high"
 @click.version_option(__version__, prog_name="tfreach")
 def main() -> None:
     """Which ports of an AWS Terraform plan become reachable from the internet, and how."""
+
+
+def _source_kinds(context: click.Context, parameter: click.Parameter, value: str) -> list[str]:
+    kinds = [k.strip() for k in value.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in SOURCES]
+    if unknown or not kinds:
+        raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}: choose from {', '.join(SOURCES)}")
+    return kinds
 
 
 @main.command()
@@ -49,9 +58,17 @@ def main() -> None:
     show_default=True,
     help="Exit 1 when a finding has this severity or a higher one ('never': always exit 0).",
 )
-def check(paths: tuple[str, ...], output_format: str, output: str | None, fail_on: str) -> None:
+@click.option(
+    "--source",
+    "sources",
+    callback=_source_kinds,
+    default=",".join(SOURCES),
+    show_default=True,
+    help="Comma-separated kinds of source to report: internet, vpn, peering, transit_gateway.",
+)
+def check(paths: tuple[str, ...], output_format: str, output: str | None, fail_on: str, sources: list[str]) -> None:
     """Analyse `terraform show -json` plans (or '-' for stdin)."""
-    results = [_checked(path) for path in paths]
+    results = [_checked(path, sources) for path in paths]
     options = ReportOptions(None if fail_on == "never" else Severity[fail_on.upper()])
     text = formatters()[output_format](results, options)
     if output:
@@ -65,9 +82,9 @@ def check(paths: tuple[str, ...], output_format: str, output: str | None, fail_o
     sys.exit(EXIT_FINDINGS if failing(results, options) else EXIT_OK)
 
 
-def _checked(path: str) -> PlanResult:
+def _checked(path: str, sources: list[str]) -> PlanResult:
     try:
-        return check_plan(path)
+        return check_plan(path, sources)
     except InputError as error:
         _exit(EXIT_INPUT, str(error))
     except Exception as error:  # a bug must not look like a traceback in a CI log

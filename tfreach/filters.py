@@ -164,6 +164,23 @@ def admitted_from_groups(groups: list[SecurityGroup], peers: list[str]) -> list[
     ]
 
 
+def admitted_from_members(groups: list[SecurityGroup], members: dict[str, IntervalSet]) -> list[Decision]:
+    """Inbound permissions naming a group admit the addresses where its members live."""
+    out = []
+    for group in groups:
+        for rule in group.ingress():
+            where = IntervalSet()
+            for peer in rule.peer_groups:
+                where = where | members.get(peer, IntervalSet())
+            if where:
+                out.append(
+                    Decision(
+                        rule.ports.only_from(where), rule.label, True, group.id, group.resource_type, rule.assumption
+                    )
+                )
+    return out
+
+
 def egress_toward(groups: list[SecurityGroup], target_groups: list[str], target: IntervalSet) -> list[Decision]:
     """Egress permissions that let a connection out to the target (its groups or addresses).
 

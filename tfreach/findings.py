@@ -190,7 +190,7 @@ def _shown_ports(s: _Slice) -> Span:
 
 
 def _title(s: _Slice, protocol: str, resource: str, source: Source, restricted: bool, via: str | None) -> str:
-    origin = ", ".join(source_cidrs(source, s.addresses)[:3]) if restricted else source.label
+    origin = _origin(source, s.addresses, restricted)
     origin += f" through {via}" if via else ""
     if s.protocols == ALL:
         return f"All traffic to {resource} is reachable from {origin}"
@@ -204,6 +204,15 @@ def _title(s: _Slice, protocol: str, resource: str, source: Source, restricted: 
     service = f" ({s.service.name})" if s.service else ""
     verb = "is" if s.ports[0] == s.ports[1] else "are"
     return f"{name} {ports}{service} on {resource} {verb} reachable from {origin}"
+
+
+def _origin(source: Source, addrs: IntervalSet, restricted: bool) -> str:
+    """ "the internet", "203.0.113.0/24", or "on-premises networks (192.168.0.0/16)"."""
+    cidrs = source_cidrs(source, addrs)
+    shown = ", ".join(cidrs[:3]) + (", ..." if len(cidrs) > 3 else "")
+    if source.kind != "internet":
+        return f"{source.label} ({shown})"
+    return shown if restricted else source.label
 
 
 def _covers_whole_source(source: Source, addrs: IntervalSet) -> bool:

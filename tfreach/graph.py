@@ -18,6 +18,7 @@ from .filters import (
     acl_toward,
     admitted_by_security_groups,
     admitted_from_groups,
+    admitted_from_members,
     allowed,
     egress_toward,
     groups_of,
@@ -25,6 +26,7 @@ from .filters import (
     public_addresses,
     replies_allowed,
 )
+from .gateways import peering_senders, transit_senders, vpn_senders
 from .model import (
     Gateway,
     Listener,
@@ -32,6 +34,7 @@ from .model import (
     LoadBalancerTarget,
     Network,
     NetworkInterface,
+    Peering,
     Route,
     SecurityGroup,
     Subnet,
@@ -42,7 +45,7 @@ from .packets import ALL_ADDRESSES, ALL_IPV4, ALL_IPV6, EVERYTHING, PORTS, PROTO
 from .routing import route_tables_for, routes_to
 from .sources import Source
 
-Node = tuple[str, str]
+Node = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,30 @@ class Hop:
         return found
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """A gateway into a VPC, as a kind of source uses it."""
+
+    node: Node
+    hop: Hop  # which client addresses arrive there, and why
+    gateways: frozenset[str]  # route targets that send replies back through it
+    vpc: str | None
+    public: bool  # from the internet: only public addresses are delivered
+
+
+def _entry_hop(address: str, resource_type: str, role: str, decisions: list[Decision]) -> Hop:
+    return Hop(address, resource_type, role, tuple(decisions))
+
+
+def box(addrs: IntervalSet) -> PacketSet:
+    return PacketSet.box(PROTOCOLS, PORTS, addrs)
+
+
+def subnet_node(identity: str, public: bool) -> Node:
+    """Traffic from the internet reaches public addresses; other sources, private ones."""
+    return ("subnet", identity) if public else ("subnet", identity, "private")
+
+
 def source_node(source: Source) -> Node:
     return ("source", source.kind)
 
@@ -92,11 +119,15 @@ class GraphBuilder:
         self._interned: dict[PacketSet, PacketSet] = {}
 
     def build(self, sources: list[Source]) -> nx.DiGraph:
+        self._members = _group_members(self.network)
         for source in sources:
             self.graph.add_node(source_node(source), kind="source", source=source)
-        internet = next((s for s in sources if s.kind == "internet"), None)
-        if internet is not None:
-            self._internet_gateways(internet)
+            for entry in self._entries(source):
+                self._enter(source, entry)
+            if source.kind == "internet":
+                for subnet in self.network.subnets.values():
+                    if subnet.unknown:
+                        self._add_edge(source_node(source), subnet_node(subnet.id, True), [self._subnet_hop(subnet)])
         for interface in self.network.interfaces.values():
             if interface.attached:
                 self._endpoint(interface)
@@ -110,53 +141,90 @@ class GraphBuilder:
             passes = passes & hop.passes
         self.graph.add_edge(start, end, hops=tuple(hops), passes=passes)
 
-    # --- internet -> internet gateway -> subnet ---------------------------------------
+    # --- source -> gateway -> subnet --------------------------------------------------
 
-    def _internet_gateways(self, internet: Source) -> None:
-        gateways = [g for g in self.network.gateways.values() if g.kind is Target.INTERNET_GATEWAY]
-        for gateway in gateways:
-            node = ("gateway", gateway.id)
-            attached = (
-                f"{gateway.id} attached to {gateway.vpc}" if gateway.vpc else f"{gateway.id} (VPC attachment unknown)"
-            )
-            decision = Decision(EVERYTHING, attached, True, gateway.id, gateway.resource_type)
-            self._add_edge(
-                source_node(internet), node, [Hop(gateway.id, gateway.resource_type, "internet gateway", (decision,))]
-            )
-        for subnet in self.network.subnets.values():
-            if subnet.unknown:
-                self._unknown_subnet(internet, subnet)
-                continue
-            for gateway in gateways:
-                hops = self._gateway_to_subnet(gateway, subnet)
-                if hops:
-                    self._add_edge(("gateway", gateway.id), ("subnet", subnet.id), hops)
+    def _entries(self, source: Source) -> list[_Entry]:
+        """Where traffic of this kind of source enters VPCs, and from which addresses."""
+        network = self.network
+        if source.kind == "internet":
+            return [self._internet_entry(g) for g in network.gateways.values() if g.kind is Target.INTERNET_GATEWAY]
+        if source.kind == "vpn":
+            vpn = [g for g in network.gateways.values() if g.kind is Target.VPN_GATEWAY and g.vpc]
+            return [
+                _Entry(
+                    ("gateway", g.id),
+                    _entry_hop(g.id, g.resource_type, "on-premises networks", vpn_senders(network, g)),
+                    frozenset({g.id}),
+                    g.vpc,
+                    False,
+                )
+                for g in vpn
+            ]
+        if source.kind == "peering":
+            return [entry for p in network.peerings.values() if p.active for entry in self._peering_entries(p)]
+        if source.kind == "transit_gateway":
+            return [
+                _Entry(
+                    ("gateway", a.id),
+                    _entry_hop(
+                        a.gateway or a.id, "aws_ec2_transit_gateway", "transit gateway", transit_senders(network, a)
+                    ),
+                    frozenset({a.gateway or ""}),
+                    a.vpc,
+                    False,
+                )
+                for a in network.transit_attachments.values()
+                if a.vpc
+            ]
+        return []
 
-    def _gateway_to_subnet(self, gateway: Gateway, subnet: Subnet) -> list[Hop]:
-        """Replies must be routed back to this gateway (longest prefix), and the ACL must pass both ways."""
-        if gateway.vpc and subnet.vpc and gateway.vpc != subnet.vpc:
-            return []
-        tables = route_tables_for(self.network, subnet)
-        ambiguity = (
-            f"the route table of {subnet.id} may be any of {', '.join(t.id for t in tables)}"
-            if len(tables) > 1
-            else None
+    def _internet_entry(self, gateway: Gateway) -> _Entry:
+        attached = (
+            f"{gateway.id} attached to {gateway.vpc}" if gateway.vpc else f"{gateway.id} (VPC attachment unknown)"
         )
+        decision = Decision(EVERYTHING, attached, True, gateway.id, gateway.resource_type)
+        hop = Hop(gateway.id, gateway.resource_type, "internet gateway", (decision,))
+        return _Entry(("gateway", gateway.id), hop, frozenset({gateway.id}), gateway.vpc, True)
 
-        def to_gateway(route: Route) -> bool:
-            return route.target == gateway.id or route.target_kind is Target.UNKNOWN
+    def _peering_entries(self, peering: Peering) -> list[_Entry]:
+        out = []
+        for into, peer in (
+            (peering.accepter_vpc, peering.requester_vpc),
+            (peering.requester_vpc, peering.accepter_vpc),
+        ):
+            if into and peer:
+                senders = peering_senders(self.network, peering, into, peer)
+                hop = _entry_hop(peering.id, peering.resource_type, "peered VPC", senders)
+                out.append(_Entry(("gateway", peering.id, into), hop, frozenset({peering.id}), into, False))
+        return out
+
+    def _enter(self, source: Source, entry: _Entry) -> None:
+        if not entry.hop.passes:
+            return
+        self._add_edge(source_node(source), entry.node, [entry.hop])
+        for subnet in self.network.subnets.values():
+            if subnet.unknown or (entry.vpc and subnet.vpc and entry.vpc != subnet.vpc):
+                continue
+            if not entry.public and subnet.vpc != entry.vpc:
+                continue
+            hops = self._gateway_to_subnet(entry, subnet)
+            if hops:
+                self._add_edge(entry.node, subnet_node(subnet.id, entry.public), hops)
+
+    def _gateway_to_subnet(self, entry: _Entry, subnet: Subnet) -> list[Hop]:
+        """Replies must be routed back through the gateway (longest prefix), and the ACL must pass both ways."""
+        tables = route_tables_for(self.network, subnet)
+        several = ", ".join(t.id for t in tables)
+        ambiguity = f"the route table of {subnet.id} may be any of {several}" if len(tables) > 1 else None
+
+        def through_entry(route: Route) -> bool:
+            # A route whose target is unknown is assumed to go to the internet gateway.
+            return route.target in entry.gateways or (entry.public and route.target_kind is Target.UNKNOWN)
 
         route_back = tuple(
-            Decision(
-                PacketSet.box(PROTOCOLS, PORTS, mine),
-                route.label,
-                True,
-                table.id,
-                table.resource_type,
-                route.assumption or ambiguity,
-            )
+            Decision(box(mine), route.label, True, table.id, table.resource_type, route.assumption or ambiguity)
             for table in tables
-            for mine, route in routes_to(self.network, table, to_gateway)
+            for mine, route in routes_to(self.network, table, through_entry)
         )
         if not route_back:
             return []
@@ -190,21 +258,25 @@ class GraphBuilder:
     # --- subnet -> endpoint -----------------------------------------------------------
 
     def _endpoint(self, interface: NetworkInterface) -> None:
+        """From each subnet it may be in; from the internet only to its public addresses."""
         node = endpoint_node(interface.id)
         self.graph.add_node(node, kind="endpoint", interface=interface)
-        for subnet_id in interface.subnets:
-            subnet = self.network.subnets.get(subnet_id)
-            if subnet is None or not self.graph.has_node(("subnet", subnet_id)):
-                continue
+        for subnet in self._known_subnets(interface.subnets):
             groups = self._groups_hop(interface, subnet)
-            addresses = Hop(
-                interface.id,
-                interface.resource_type,
-                "public address",
-                tuple(public_addresses(interface, subnet)),
-                tuple(interface.assumptions),
-            )
-            self._add_edge(("subnet", subnet_id), node, [groups, addresses])
+            if self.graph.has_node(subnet_node(subnet.id, True)):
+                public = tuple(public_addresses(interface, subnet))
+                address_hop = Hop(
+                    interface.id, interface.resource_type, "public address", public, tuple(interface.assumptions)
+                )
+                self._add_edge(subnet_node(subnet.id, True), node, [groups, address_hop])
+            if self.graph.has_node(subnet_node(subnet.id, False)):
+                reached = Decision(
+                    EVERYTHING, f"{interface.id} private address", True, interface.id, interface.resource_type
+                )
+                private_hop = Hop(
+                    interface.id, interface.resource_type, "private address", (reached,), tuple(interface.assumptions)
+                )
+                self._add_edge(subnet_node(subnet.id, False), node, [groups, private_hop])
 
     def _groups_hop(self, interface: NetworkInterface, subnet: Subnet, peers: tuple[str, ...] = ()) -> Hop:
         """What the interface's groups admit: address rules, and rules naming one of `peers`."""
@@ -212,6 +284,7 @@ class GraphBuilder:
         key = (tuple(g.id for g in groups), peers)
         if key not in self._group_hops:
             decisions = admitted_by_security_groups(groups) + admitted_from_groups(groups, list(peers))
+            decisions += admitted_from_members(groups, self._members)
             self._group_hops[key] = Hop(_names(groups), _kind(groups), "security groups", tuple(decisions))
         return self._group_hops[key]
 
@@ -221,13 +294,14 @@ class GraphBuilder:
         """Reached like an endpoint on its listener ports; it then forwards to its targets."""
         node = ("load_balancer", balancer.id)
         self.graph.add_node(node, kind="load_balancer", endpoint=balancer)
-        for subnet_id in balancer.subnets:
-            subnet = self.network.subnets.get(subnet_id)
-            if subnet is None or not self.graph.has_node(("subnet", subnet_id)):
-                continue
-            hops = [self._balancer_groups_hop(balancer, subnet)] if self._has_groups(balancer) else []
-            hops += [self._balancer_address_hop(balancer), self._listeners_hop(balancer)]
-            self._add_edge(("subnet", subnet_id), node, hops)
+        for subnet in self._known_subnets(balancer.subnets):
+            groups = [self._balancer_groups_hop(balancer)] if self._has_groups(balancer) else []
+            if self.graph.has_node(subnet_node(subnet.id, True)):
+                hops = [*groups, self._balancer_address_hop(balancer), self._listeners_hop(balancer)]
+                self._add_edge(subnet_node(subnet.id, True), node, hops)
+            if self.graph.has_node(subnet_node(subnet.id, False)):
+                # Internal or not, a load balancer's nodes have private addresses in its subnets.
+                self._add_edge(subnet_node(subnet.id, False), node, [*groups, self._listeners_hop(balancer)])
         for target, forwards in self._forwards(balancer).items():
             self.graph.add_edge(node, endpoint_node(target), forwards=tuple(forwards))
 
@@ -238,9 +312,10 @@ class GraphBuilder:
         vpc = next((self.network.subnets[s].vpc for s in balancer.subnets if s in self.network.subnets), None)
         return groups_of(self.network, balancer.security_groups, balancer.default_group, vpc)
 
-    def _balancer_groups_hop(self, balancer: LoadBalancer, subnet: Subnet) -> Hop:
+    def _balancer_groups_hop(self, balancer: LoadBalancer) -> Hop:
         groups = self._balancer_groups(balancer)
-        return Hop(_names(groups), _kind(groups), "security groups", tuple(admitted_by_security_groups(groups)))
+        decisions = admitted_by_security_groups(groups) + admitted_from_members(groups, self._members)
+        return Hop(_names(groups), _kind(groups), "security groups", tuple(decisions))
 
     def _balancer_address_hop(self, balancer: LoadBalancer) -> Hop:
         """An internet-facing load balancer has public addresses; an internal one has none."""
@@ -375,6 +450,26 @@ class Forward:
     sources: IntervalSet | None
     hops: tuple[Hop, ...]
     passes: PacketSet  # what gets through every hop, in the target's coordinates
+
+
+def _group_members(network: Network) -> dict[str, IntervalSet]:
+    """Where members of each security group live: the addresses of their subnets.
+
+    A rule naming a group admits its members' private addresses; the subnet is as precise as
+    a plan gets (private IPs are assigned at launch).
+    """
+    members: dict[str, IntervalSet] = {}
+    placed = [(i.security_groups, i.subnets) for i in network.interfaces.values() if i.attached]
+    placed += [(b.security_groups, b.subnets) for b in network.load_balancers.values()]
+    for groups, subnets in placed:
+        where = IntervalSet()
+        for subnet_id in subnets:
+            subnet = network.subnets.get(subnet_id)
+            if subnet is not None and not subnet.unknown:
+                where = where | addresses(*subnet.cidrs)
+        for group in groups:
+            members[group] = members.get(group, IntervalSet()) | where
+    return members
 
 
 def _preserves_client_ip(balancer: LoadBalancer, group: TargetGroup) -> bool:

@@ -83,6 +83,7 @@ class RouteTable:
     resource_type: str
     vpc: str | None
     routes: list[Route] = field(default_factory=list)
+    propagating_gateways: list[str] = field(default_factory=list)  # VPN gateways whose routes propagate here
     implicit: bool = False  # AWS's untouched main route table: local routes only
 
 
@@ -216,6 +217,62 @@ class LoadBalancer:
         return self.kind in ("application", "classic")
 
 
+@dataclass
+class RemoteNetwork:
+    """What sits behind a VPN gateway: the on-premises prefixes, when the plan tells them."""
+
+    gateway: str
+    cidrs: list[str] = field(default_factory=list)  # static routes of its VPN connections
+    labels: list[str] = field(default_factory=list)  # where each prefix comes from
+    dynamic: bool = False  # BGP or Direct Connect: the prefixes are learned at run time
+
+
+@dataclass
+class Peering:
+    id: str
+    resource_type: str
+    requester_vpc: str | None
+    accepter_vpc: str | None
+    active: bool  # accepted: auto_accept, or an accepter resource
+    external_cidrs: list[str] = field(default_factory=list)  # a peer VPC outside the plan, when known
+
+
+@dataclass
+class TransitRoute:
+    destination: IntervalSet
+    label: str
+    prefix_length: int
+    attachment: str | None  # None: a blackhole route
+
+
+@dataclass
+class TransitRouteTable:
+    id: str
+    resource_type: str
+    gateway: str | None
+    routes: list[TransitRoute] = field(default_factory=list)
+    propagations: list[str] = field(default_factory=list)  # attachments whose VPC CIDRs propagate here
+
+
+@dataclass
+class TransitAttachment:
+    id: str
+    resource_type: str
+    gateway: str | None
+    vpc: str | None
+    subnets: list[str] = field(default_factory=list)
+    route_table: str | None = None  # the associated transit gateway route table
+
+
+@dataclass
+class TransitGateway:
+    id: str
+    resource_type: str
+    default_route_table: str | None = None  # when default association / propagation is enabled
+    default_association: bool = True
+    default_propagation: bool = True
+
+
 @dataclass(frozen=True)
 class Notice:
     """A warning for the user: something unresolved, ambiguous, assumed or not modelled."""
@@ -246,6 +303,11 @@ class Network:
     load_balancers: dict[str, LoadBalancer] = field(default_factory=dict)
     listeners: dict[str, Listener] = field(default_factory=dict)
     target_groups: dict[str, TargetGroup] = field(default_factory=dict)
+    remote_networks: dict[str, RemoteNetwork] = field(default_factory=dict)  # VPN gateway -> on-premises
+    peerings: dict[str, Peering] = field(default_factory=dict)
+    transit_gateways: dict[str, TransitGateway] = field(default_factory=dict)
+    transit_attachments: dict[str, TransitAttachment] = field(default_factory=dict)
+    transit_route_tables: dict[str, TransitRouteTable] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # resource types not modelled
     modelled: Counter[str] = field(default_factory=Counter)

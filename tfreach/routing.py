@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol, TypeVar
 
-from .model import Network, Route, RouteTable, Subnet, Target
+from .model import Network, Route, RouteTable, Subnet, Target, TransitRoute
 from .packets import IntervalSet, addresses
 
 
@@ -25,20 +26,63 @@ def route_tables_for(network: Network, subnet: Subnet) -> list[RouteTable]:
     return [RouteTable(identity, "main route table (AWS default)", subnet.vpc, implicit=True)]
 
 
+# When a VPN's prefixes are learned over BGP (or its connections are not in the plan),
+# on-premises networks are assumed to use private address space.
+ASSUMED_ON_PREMISES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+ON_PREMISES_ASSUMPTION = (
+    "on-premises prefixes are not in the plan (BGP or no VPN connection); assumed private address space"
+)
+
+
 def effective_routes(network: Network, table: RouteTable) -> list[Route]:
-    """The table's routes plus the implicit local route for each CIDR of its VPC."""
+    """The local route for each CIDR of the VPC, the table's own routes, then propagated ones.
+
+    Listed in that order so that a static route wins over a propagated one of equal prefix.
+    """
     vpc = network.vpcs.get(table.vpc or "")
     local = [
-        Route(addresses(cidr), cidr, int(cidr.split("/")[1]), Target.LOCAL, None, f"{table.id} {cidr} -> local")
+        Route(addresses(cidr), cidr, _length(cidr), Target.LOCAL, None, f"{table.id} {cidr} -> local")
         for cidr in (vpc.cidrs if vpc else [])
     ]
-    return local + table.routes
+    return local + table.routes + _propagated(network, table)
 
 
-def destinations_won(routes: list[Route]) -> list[tuple[IntervalSet, Route]]:
+def _propagated(network: Network, table: RouteTable) -> list[Route]:
+    routes = []
+    for gateway in table.propagating_gateways:
+        for cidr, origin, assumption in on_premises_prefixes(network, gateway):
+            label = f"{table.id} {cidr} -> {gateway} (propagated: {origin})"
+            routes.append(Route(addresses(cidr), cidr, _length(cidr), Target.VPN_GATEWAY, gateway, label, assumption))
+    return routes
+
+
+def on_premises_prefixes(network: Network, gateway: str) -> list[tuple[str, str, str | None]]:
+    """(CIDR, where it comes from, assumption) of the networks behind a VPN gateway."""
+    remote = network.remote_networks.get(gateway)
+    known: list[tuple[str, str, str | None]] = []
+    if remote is not None:
+        known = [(cidr, label, None) for cidr, label in zip(remote.cidrs, remote.labels, strict=True)]
+    if remote is None or remote.dynamic or not known:
+        known += [(cidr, "assumed on-premises range", ON_PREMISES_ASSUMPTION) for cidr in ASSUMED_ON_PREMISES]
+    return known
+
+
+def _length(cidr: str) -> int:
+    return int(cidr.split("/")[1])
+
+
+class _Prefixed(Protocol):
+    destination: IntervalSet
+    prefix_length: int
+
+
+P = TypeVar("P", bound=_Prefixed)
+
+
+def destinations_won(routes: list[P]) -> list[tuple[IntervalSet, P]]:
     """For each route, the destinations it wins by longest prefix match (ties: first listed)."""
     claimed = IntervalSet()
-    won: list[tuple[IntervalSet, Route]] = []
+    won: list[tuple[IntervalSet, P]] = []
     ordered = sorted(enumerate(routes), key=lambda item: (-item[1].prefix_length, item[0]))
     for _, route in ordered:
         mine = route.destination - claimed
@@ -51,3 +95,29 @@ def destinations_won(routes: list[Route]) -> list[tuple[IntervalSet, Route]]:
 def routes_to(network: Network, table: RouteTable, wanted: Callable[[Route], bool]) -> list[tuple[IntervalSet, Route]]:
     """The destinations this table sends to a route that `wanted` accepts."""
     return [(mine, route) for mine, route in destinations_won(effective_routes(network, table)) if wanted(route)]
+
+
+def transit_routes(network: Network, table_id: str | None) -> list[TransitRoute]:
+    """A transit gateway route table: static routes, then each propagating attachment's VPC CIDRs."""
+    table = network.transit_route_tables.get(table_id or "")
+    if table is None:
+        return []
+    routes = list(table.routes)
+    for attachment_id in table.propagations:
+        attachment = network.transit_attachments.get(attachment_id)
+        vpc = network.vpcs.get(attachment.vpc or "") if attachment else None
+        for cidr in vpc.cidrs if vpc else []:
+            label = f"{table.id} {cidr} -> {attachment_id} (propagated)"
+            routes.append(TransitRoute(addresses(cidr), label, _length(cidr), attachment_id))
+    return routes
+
+
+def transit_routes_to(
+    network: Network, table_id: str | None, attachment: str
+) -> list[tuple[IntervalSet, TransitRoute]]:
+    """The destinations a transit gateway route table sends to `attachment` (longest prefix)."""
+    return [
+        (mine, route)
+        for mine, route in destinations_won(transit_routes(network, table_id))
+        if route.attachment == attachment
+    ]

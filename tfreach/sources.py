@@ -48,3 +48,9 @@ class Source:
 
 
 INTERNET = Source("internet", INTERNET_ADDRESSES, "the internet")
+# Private sources: which addresses really arrive is decided per gateway (see gateways.py).
+VPN = Source("vpn", addresses("0.0.0.0/0", "::/0"), "on-premises networks")
+PEERING = Source("peering", addresses("0.0.0.0/0", "::/0"), "peered VPCs")
+TRANSIT_GATEWAY = Source("transit_gateway", addresses("0.0.0.0/0", "::/0"), "VPCs attached to a transit gateway")
+
+SOURCES: dict[str, Source] = {s.kind: s for s in (INTERNET, VPN, PEERING, TRANSIT_GATEWAY)}

@@ -39,14 +39,21 @@ def validate_output(report: dict[str, Any]) -> None:
 
 
 def port_findings(
-    report: dict[str, Any], resource: str, protocol: str, port: int | None = None, *, via: str | None = None
+    report: dict[str, Any],
+    resource: str,
+    protocol: str,
+    port: int | None = None,
+    *,
+    via: str | None = None,
+    kind: str = "internet",
 ) -> list[dict[str, Any]]:
-    """Findings (not summaries) on `resource` that cover `protocol`/`port`, on the given path (direct: via None)."""
+    """Findings (not summaries) from a `kind` of source on `resource` that cover `protocol`/`port`,
+    on the given path (direct: via None)."""
     out = []
     for finding in report["findings"]:
         if finding["type"] == "NetworkExposure" or finding["resource"] != resource or finding["via"] != via:
             continue
-        if finding["protocol"] not in (protocol, "all") and protocol != "all":
+        if finding["source"]["kind"] != kind or (finding["protocol"] not in (protocol, "all") and protocol != "all"):
             continue
         low, high = finding["port_range"]
         if port is None or low <= port <= high:

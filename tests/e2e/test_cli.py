@@ -71,3 +71,12 @@ def test_missing_file_and_usage_errors_exit_2(tmp_path):
 def test_unmodelled_resource_types_are_counted_not_errors():
     report = json.loads(run_cli("check", str(sample_plan("alb-https-asg")), "--format", "json").stdout)
     assert report["inputs"][0]["skipped"] == {"aws_cloudwatch_log_group": 1}
+
+
+def test_source_selects_the_kinds_of_source_analysed():
+    vpn = str(sample_plan("vpn-static-and-propagated"))
+    everything = json.loads(run_cli("check", vpn, "--format", "json").stdout)
+    only_internet = json.loads(run_cli("check", vpn, "--format", "json", "--source", "internet").stdout)
+    assert {f["source"]["kind"] for f in everything["findings"]} == {"vpn"}
+    assert only_internet["findings"] == [] and only_internet["inputs"][0]["sources"] == ["internet"]
+    assert run_cli("check", vpn, "--source", "internet,carrier-pigeon").returncode == 2

@@ -1,8 +1,8 @@
-"""The shared corpus of real plans: every plan runs, and the internet answers hold.
+"""The shared corpus of real plans: every plan runs, and the answers about outside sources hold.
 
-Every expectation about the internet (directly, or through a load balancer) whose target
-is an instance, ENI, auto scaling group or load balancer. VPN and peering sources and
-database endpoints are not modelled yet.
+Every expectation about the internet, on-premises (VPN) and peered VPCs, directly or through a
+load balancer, whose target is an instance, ENI, auto scaling group or load balancer (database
+endpoints are not modelled). `vpc` and `sg:` entries speak of traffic inside a VPC: not ours.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from conftest import CORPUS, load_json
 from e2e.helpers import check_json, port_findings, run_cli, sources_overlap, sources_within
 
 PLANS = sorted(CORPUS.glob("plans/*.json")) + sorted(CORPUS.glob("public/*.json"))
+KINDS = {"internet": "internet", "cidr": "internet", "vpn": "vpn", "peer": "peering"}
 ENDPOINT_TYPES = (".aws_instance.", ".aws_network_interface.", ".aws_autoscaling_group.", ".aws_lb.", ".aws_elb.")
 
 
@@ -33,8 +34,8 @@ def internet_expectations() -> list[tuple[str, str, dict]]:
     for name, scenario in load_json(CORPUS / "expected.json")["scenarios"].items():
         for verdict in ("reachable", "not_reachable"):
             for entry in scenario.get(verdict, []):
-                internet = entry["from"].split(":")[0] in ("internet", "cidr")
-                if internet and any(t in "." + entry["target"] for t in ENDPOINT_TYPES):
+                outside = entry["from"].split(":")[0] in KINDS
+                if outside and any(t in "." + entry["target"] for t in ENDPOINT_TYPES):
                     out.append((name, verdict, entry))
     return out
 
@@ -46,17 +47,37 @@ def test_internet_expectations(item):
     name, verdict, entry = item
     scenario = load_json(CORPUS / "expected.json")["scenarios"][name]
     report = check_json(CORPUS / scenario["file"])
+    head, _, detail = entry["from"].partition(":")
     ports = [None] if entry["ports"] == "any" else entry["ports"]
     for port in ports:
-        found = port_findings(report, entry["target"], entry["protocol"], port, via=entry.get("via"))
+        found = port_findings(report, entry["target"], entry["protocol"], port, via=entry.get("via"), kind=KINDS[head])
+        if head in ("cidr", "vpn"):
+            found = [f for f in found if sources_overlap(f, detail)]
+        elif head == "peer":
+            found = [f for f in found if any(sources_overlap(f, cidr) for cidr in vpc_cidrs(report, scenario, detail))]
         if verdict == "reachable":
-            if entry["from"].startswith("cidr:"):
-                found = [f for f in found if sources_overlap(f, entry["from"][5:])]
             assert found, f"{entry['target']} {entry['protocol']}/{port} from {entry['from']}"
-        else:
+        elif head == "internet":
             allowed = [
                 r["from"][5:]
                 for r in scenario["reachable"]
                 if r["target"] == entry["target"] and r["from"].startswith("cidr:")
             ]
             assert all(sources_within(f, allowed) for f in found), f"{entry['target']}: {entry.get('reason')}"
+        else:
+            assert not found, f"{entry['target']} from {entry['from']}: {entry.get('reason')}"
+
+
+def vpc_cidrs(report: dict, scenario: dict, module: str) -> list[str]:
+    """The CIDRs of the VPCs inside `module` (peer:module.vpc_hub)."""
+    plan = load_json(CORPUS / scenario["file"])
+    out, stack = [], [plan["planned_values"]["root_module"]]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.get("child_modules", []))
+        out += [
+            r["values"]["cidr_block"]
+            for r in current.get("resources", [])
+            if r["type"] == "aws_vpc" and r["address"].startswith(module + ".")
+        ]
+    return out

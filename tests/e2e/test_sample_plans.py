@@ -6,7 +6,7 @@ import pytest
 from conftest import SAMPLES, load_json
 from e2e.helpers import check_json, port_findings, sources_overlap, sources_within
 
-FOLDERS = sorted(p.parent.name for p in SAMPLES.glob("*/plan.json"))
+FOLDERS = sorted(p.parent.name for p in SAMPLES.glob("*/expected.json"))
 
 
 def test_there_are_sample_plans():
@@ -30,29 +30,56 @@ def label(item: tuple[str, dict]) -> str:
     return f"{folder}:{entry['resource']}:{entry['protocol']}/{entry['ports']}:{entry['from']}{via}"
 
 
+KINDS = {"internet": "internet", "cidr": "internet", "vpn": "vpn", "peer": "peering", "tgw": "transit_gateway"}
+
+
+def from_source(folder: str, entry: dict) -> tuple[str, list[str]]:
+    """(source kind, the CIDRs a finding's sources must overlap; none for the whole internet)."""
+    head, _, detail = entry["from"].partition(":")
+    if head in ("cidr", "vpn"):
+        return KINDS[head], [detail]
+    if head in ("peer", "tgw"):
+        return KINDS[head], vpc_cidrs(folder, detail)
+    return KINDS[head], []
+
+
+def vpc_cidrs(folder: str, vpc: str) -> list[str]:
+    resources = load_json(SAMPLES / folder / "plan.json")["planned_values"]["root_module"]["resources"]
+    return [r["values"]["cidr_block"] for r in resources if r["address"] == vpc]
+
+
+def matching(folder: str, entry: dict, port: int | None) -> list[dict]:
+    report = check_json(SAMPLES / folder / "plan.json")
+    kind, cidrs = from_source(folder, entry)
+    found = port_findings(report, entry["resource"], entry["protocol"], port, via=entry.get("via"), kind=kind)
+    return [f for f in found if not cidrs or any(sources_overlap(f, c) for c in cidrs)]
+
+
 @pytest.mark.parametrize("item", expectations("reachable"), ids=label)
 def test_reachable(item):
     folder, entry = item
-    report = check_json(SAMPLES / folder / "plan.json")
     for port in entry["ports"]:
-        found = port_findings(report, entry["resource"], entry["protocol"], port, via=entry.get("via"))
-        assert found, f"{entry['resource']} {entry['protocol']}/{port} should be reachable: {entry['why']}"
-        if entry["from"].startswith("cidr:"):
-            assert any(sources_overlap(f, entry["from"][5:]) for f in found)
+        assert matching(folder, entry, port), (
+            f"{entry['resource']} {entry['protocol']}/{port} should be reachable: {entry['why']}"
+        )
 
 
 @pytest.mark.parametrize("item", expectations("not_reachable"), ids=label)
 def test_not_reachable(item):
     folder, entry = item
-    report = check_json(SAMPLES / folder / "plan.json")
+    ports = [None] if entry["ports"] == "any" else entry["ports"]
+    if entry["from"] != "internet":
+        for port in ports:
+            assert not matching(folder, entry, port), entry["why"]
+        return
+    # Not from the internet beyond the public ranges listed as reachable for the same resource.
     allowed = [
         r["from"][5:]
         for r in load_json(SAMPLES / folder / "expected.json")["reachable"]
         if r["resource"] == entry["resource"] and r["from"].startswith("cidr:") and r.get("via") == entry.get("via")
     ]
-    ports = [None] if entry["ports"] == "any" else entry["ports"]
     for port in ports:
-        for finding in port_findings(report, entry["resource"], entry["protocol"], port, via=entry.get("via")):
+        for finding in matching(folder, entry, port):
             assert sources_within(finding, allowed), f"{finding['title']}: {entry['why']}"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from model_builder import NetworkBuilder, match
 
 from tfreach.catalogue import Severity
-from tfreach.check import SOURCES
 from tfreach.findings import Finding, endpoint_findings
 from tfreach.graph import build_graph
 from tfreach.reach import reachable_endpoints
@@ -18,7 +17,7 @@ def findings_for(*rules) -> list[Finding]:
     builder.public_route_table([subnet])
     group = builder.security_group("web", list(rules))
     builder.instance("web", subnet, [group])
-    paths = reachable_endpoints(build_graph(builder.network, SOURCES), INTERNET)
+    paths = reachable_endpoints(build_graph(builder.network, [INTERNET]), INTERNET)
     return endpoint_findings(paths[("aws_instance.web", None)]) if paths else []
 
 

@@ -3,7 +3,8 @@
 Each parser registers the resource types it maps with `@parses(...)`. Parsers run in
 phases so that a parser can rely on the objects of earlier phases: 0 creates containers
 (VPCs, subnets, gateways, tables, ACLs, groups, interfaces), 1 adds what belongs to them
-(routes, rules, associations, instances) and 2 attaches addresses and interfaces.
+(routes, rules, associations, instances) and 2 attaches addresses and interfaces. A type
+may have one parser per phase (a route table is created in 0, its inline routes read in 1).
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from .context import NAMED_TYPES, ParseContext
 
 Parser = Callable[[ResourceInstance, ParseContext], None]
 Finisher = Callable[[ParseContext], None]
-PARSERS: dict[str, tuple[int, Parser]] = {}
+PARSERS: dict[str, dict[int, Parser]] = {}
+PHASES = (0, 1, 2)
 FINISHERS: list[Finisher] = []
 
 
 def parses(*types: str, phase: int = 0) -> Callable[[Parser], Parser]:
     def register(parser: Parser) -> Parser:
         for resource_type in types:
-            PARSERS[resource_type] = (phase, parser)
+            PARSERS.setdefault(resource_type, {})[phase] = parser
         return parser
 
     return register
@@ -49,16 +51,14 @@ def build_network(plan: dict[str, Any]) -> Network:
     for instance in instances:
         if instance.type in NAMED_TYPES and isinstance(instance.get("name"), str):
             context.names[(instance.type, instance.get("name"))] = instance.address
-    for phase in (0, 1, 2):
+    for instance in instances:
+        counts = context.network.modelled if instance.type in PARSERS else context.network.skipped
+        counts[instance.type] += 1
+    for phase in PHASES:
         for instance in instances:
-            entry = PARSERS.get(instance.type)
-            if entry is None:
-                if phase == 0:
-                    context.network.skipped[instance.type] += 1
-                continue
-            if entry[0] == phase:
-                context.network.modelled[instance.type] += 1
-                _parse(entry[1], instance, context)
+            parser = PARSERS.get(instance.type, {}).get(phase)
+            if parser is not None:
+                _parse(parser, instance, context)
     for finisher in FINISHERS:
         finisher(context)
     return context.network
@@ -73,4 +73,4 @@ def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) ->
 
 
 # Importing the families registers their parsers.
-from . import autoscaling, compute, load_balancers, nacls, security_groups, vpc  # noqa: E402,F401
+from . import autoscaling, compute, load_balancers, nacls, private_links, security_groups, vpc  # noqa: E402,F401

@@ -25,6 +25,9 @@ NAT_GATEWAY = frozenset({"aws_nat_gateway"})
 VPN_GATEWAY = frozenset({"aws_vpn_gateway"})
 PEERING = frozenset({"aws_vpc_peering_connection", "aws_vpc_peering_connection_accepter"})
 TRANSIT_GATEWAY = frozenset({"aws_ec2_transit_gateway"})
+TRANSIT_ATTACHMENT = frozenset({"aws_ec2_transit_gateway_vpc_attachment"})
+TRANSIT_ROUTE_TABLE = frozenset({"aws_ec2_transit_gateway_route_table"})
+VPN_CONNECTION = frozenset({"aws_vpn_connection"})
 INSTANCE = frozenset({"aws_instance"})
 NETWORK_INTERFACE = frozenset({"aws_network_interface"})
 ELASTIC_IP = frozenset({"aws_eip"})
@@ -48,13 +51,20 @@ class ParseContext:
         self.aliases: dict[str, str] = {}  # absorbed ENI -> the instance that reports it
         self.names: dict[tuple[str, str], str] = {}  # (type, name attribute) -> address
         self.launch_specs: dict[str, Any] = {}  # launch template / configuration -> what instances get
+        self.vpn_connections: dict[str, str] = {}  # VPN connection -> its VPN gateway
+        self.accepted_peerings: set[str] = set()
         self.ambiguous_targets: dict[str, list[tuple[str, tuple[str, ...], int | None]]] = {}
 
     # --- ids -> identities --------------------------------------------------------------
 
-    def candidates(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> list[str]:
-        """Every identity the attribute may point at; the caller considers them all."""
-        return self._resolve(r, path, types, "all are considered")
+    def candidates(
+        self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str], quiet: bool = False
+    ) -> list[str]:
+        """Every identity the attribute may point at; the caller considers them all.
+
+        `quiet`: the caller settles an ambiguity itself (and says so).
+        """
+        return self._resolve(r, path, types, None if quiet else "all are considered")
 
     def one(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> str | None:
         """The single identity the attribute points at; None (and a notice) when it is not one."""

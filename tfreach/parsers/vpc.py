@@ -6,7 +6,7 @@ import ipaddress
 from typing import Any
 
 from ..model import Gateway, Route, RouteTable, Subnet, Target, Vpc
-from ..packets import addresses
+from ..packets import IntervalSet, addresses
 from ..plan.instances import ResourceInstance
 from . import parses
 from .context import (
@@ -103,7 +103,7 @@ def parse_subnet(r: ResourceInstance, ctx: ParseContext) -> None:
     ctx.network.subnets[r.address] = subnet
 
 
-@parses("aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_vpn_gateway")
+@parses("aws_internet_gateway", "aws_egress_only_internet_gateway")
 def parse_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
     kind = _KIND_OF_TYPE[r.type]
     vpc = ctx.one(r, "vpc_id", VPC) if ctx.is_set(r, "vpc_id") else None
@@ -115,10 +115,9 @@ def parse_nat_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
     ctx.network.gateways[r.address] = Gateway(r.address, r.type, Target.NAT_GATEWAY, None)
 
 
-@parses("aws_internet_gateway_attachment", "aws_vpn_gateway_attachment", phase=1)
+@parses("aws_internet_gateway_attachment", phase=1)
 def parse_gateway_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    field = "internet_gateway_id" if r.type == "aws_internet_gateway_attachment" else "vpn_gateway_id"
-    gateway = ctx.network.gateways.get(ctx.one(r, field, INTERNET_GATEWAY | VPN_GATEWAY) or "")
+    gateway = ctx.network.gateways.get(ctx.one(r, "internet_gateway_id", INTERNET_GATEWAY) or "")
     if gateway is not None:
         gateway.vpc = ctx.one(r, "vpc_id", VPC)
 
@@ -126,8 +125,16 @@ def parse_gateway_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
 @parses("aws_route_table")
 def parse_route_table(r: ResourceInstance, ctx: ParseContext) -> None:
     table = RouteTable(r.address, r.type, ctx.one(r, "vpc_id", VPC))
-    table.routes = _inline_routes(r, ctx)
+    table.propagating_gateways = ctx.many(r, "propagating_vgws", VPN_GATEWAY)
     ctx.network.route_tables[r.address] = table
+
+
+@parses("aws_route_table", "aws_default_route_table", phase=1)
+def parse_inline_routes(r: ResourceInstance, ctx: ParseContext) -> None:
+    """Read once gateways and peerings exist: a route's target may be told by its destination."""
+    table = ctx.network.route_tables.get(r.address)
+    if table is not None:
+        table.routes += _inline_routes(r, ctx)
 
 
 @parses("aws_default_route_table")
@@ -135,7 +142,7 @@ def parse_default_route_table(r: ResourceInstance, ctx: ParseContext) -> None:
     """The VPC's main route table, adopted: only its configured routes remain."""
     vpc = ctx.one(r, "default_route_table_id", VPC)
     table = RouteTable(r.address, r.type, vpc)
-    table.routes = _inline_routes(r, ctx)
+    table.propagating_gateways = ctx.many(r, "propagating_vgws", VPN_GATEWAY)
     ctx.network.route_tables[r.address] = table
     if vpc:
         ctx.network.main_route_tables[vpc] = r.address
@@ -195,8 +202,8 @@ def _route(
         what = f"prefix list {prefix_list}" if prefix_list else "an unknown destination"
         ctx.network.notice(r.address, None, f"route to {what} is not modelled (its addresses are unknown)")
         return None
-    kind, target, assumption = _target(ctx, r, values, prefix, target_fields)
     network = ipaddress.ip_network(destination, strict=False)
+    kind, target, assumption = _target(ctx, r, values, prefix, target_fields, addresses(str(network)))
     shown = target or kind.value
     return Route(
         addresses(destination),
@@ -210,7 +217,12 @@ def _route(
 
 
 def _target(
-    ctx: ParseContext, r: ResourceInstance, values: dict[str, Any], prefix: tuple[str | int, ...], fields: list[str]
+    ctx: ParseContext,
+    r: ResourceInstance,
+    values: dict[str, Any],
+    prefix: tuple[str | int, ...],
+    fields: list[str],
+    destination: IntervalSet,
 ) -> tuple[Target, str | None, str | None]:
     for field in fields:
         types, default_kind = TARGET_FIELDS[field]
@@ -223,9 +235,11 @@ def _target(
                 kind = next((k for p, k in _KIND_OF_ID_PREFIX.items() if value.startswith(p)), default_kind)
                 return kind, value, None
             return _KIND_OF_TYPE.get(ctx.resolver.by_address[address].type, default_kind), address, None
-        found = ctx.one(r, prefix + (field,), types)
-        if found is not None:
-            return _KIND_OF_TYPE.get(ctx.resolver.by_address[found].type, default_kind), found, None
+        found = _peerings_toward(ctx, ctx.candidates(r, (*prefix, field), types, quiet=True), destination)
+        if len(found) == 1:
+            return _KIND_OF_TYPE.get(ctx.resolver.by_address[found[0]].type, default_kind), found[0], None
+        if len(found) > 1:
+            ctx.network.notice(r.address, field, f"ambiguous: may be any of {', '.join(found)}; left unlinked")
         if default_kind is not Target.UNKNOWN:
             return default_kind, None, None
         return (
@@ -234,6 +248,23 @@ def _target(
             f"the target of a route of {r.address} is unknown; assumed to be an internet gateway",
         )
     return Target.OTHER, None, None
+
+
+def _peerings_toward(ctx: ParseContext, candidates: list[str], destination: IntervalSet) -> list[str]:
+    """Several peerings referenced by one table's routes: each route goes to the one whose VPCs it names.
+
+    Inline routes share one reference list, so the plan cannot say which route names which
+    peering; the destination can (a route to a peer's CIDR goes to that peering).
+    """
+    if len(candidates) < 2:
+        return candidates
+    toward = []
+    for candidate in candidates:
+        peering = ctx.network.peerings.get(candidate)
+        vpcs = [ctx.network.vpcs.get(v or "") for v in (peering.requester_vpc, peering.accepter_vpc)] if peering else []
+        if any(v is not None and v.addresses().intersects(destination) for v in vpcs):
+            toward.append(candidate)
+    return toward if len(toward) == 1 else candidates
 
 
 @parses("aws_route_table_association", phase=1)

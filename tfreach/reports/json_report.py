@@ -42,6 +42,7 @@ def _input(result: PlanResult) -> dict[str, Any]:
         "modelled": dict(sorted(network.modelled.items())),
         "skipped": dict(sorted(network.skipped.items())),
         "endpoints": network.endpoints(),
+        "sources": result.sources,
     }
 
 

@@ -1,0 +1,100 @@
+"""Who can send into a VPC through each gateway: the internet, on-premises, peers, transit.
+
+Each function returns decisions over the client address: which addresses arrive at the
+gateway, and why. What happens inside the VPC (route back, ACLs, groups) is the graph's.
+"""
+
+from __future__ import annotations
+
+from .filters import Decision
+from .model import Gateway, Network, Peering, Subnet, TransitAttachment
+from .packets import PORTS, PROTOCOLS, IntervalSet, PacketSet, addresses
+from .routing import on_premises_prefixes, route_tables_for, routes_to, transit_routes_to
+
+
+def _from(addrs: IntervalSet, label: str, owner: str, owner_type: str, assumption: str | None = None) -> Decision:
+    return Decision(PacketSet.box(PROTOCOLS, PORTS, addrs), label, True, owner, owner_type, assumption)
+
+
+def vpn_senders(network: Network, gateway: Gateway) -> list[Decision]:
+    """On-premises networks: the VPN connections' static routes, else assumed private ranges."""
+    own = vpc_addresses(network, gateway.vpc)
+    return [
+        _from(addresses(cidr) - own, f"{gateway.id} from {origin}", gateway.id, gateway.resource_type, assumption)
+        for cidr, origin, assumption in on_premises_prefixes(network, gateway.id)
+        if addresses(cidr) - own
+    ]
+
+
+def peering_senders(network: Network, peering: Peering, into: str, peer: str) -> list[Decision]:
+    """Subnets of the peer VPC whose route tables send (part of) this VPC to the peering."""
+    target = vpc_addresses(network, into)
+    if peer not in network.vpcs:
+        assumption = f"the peer VPC {peer} is not in the plan; assumed to route to {peering.id}"
+        outside = addresses(*peering.external_cidrs) if peering.external_cidrs else _everything() - target
+        return [_from(outside, f"{peering.id} from {peer}", peering.id, peering.resource_type, assumption)]
+    out = []
+    for subnet in _subnets_of(network, peer):
+        route = _route_toward(network, subnet, target, {peering.id})
+        if route is not None:
+            out.append(_from(subnet_addresses(subnet), f"{subnet.id} via {route}", peering.id, peering.resource_type))
+    return out
+
+
+def transit_senders(network: Network, attachment: TransitAttachment) -> list[Decision]:
+    """Subnets of other VPCs on the same transit gateway that reach this attachment and get replies.
+
+    The source VPC's route table must send this VPC to the transit gateway, the transit route
+    table of the source attachment must send it on to this attachment, and this attachment's
+    route table must send the replies back.
+    """
+    gateway = network.transit_gateways.get(attachment.gateway or "")
+    target = vpc_addresses(network, attachment.vpc)
+    out = []
+    for other in network.transit_attachments.values():
+        if other.id == attachment.id or other.gateway != attachment.gateway or other.vpc is None:
+            continue
+        forward = [
+            route
+            for mine, route in transit_routes_to(network, other.route_table, attachment.id)
+            if mine.intersects(target)
+        ]
+        back = transit_routes_to(network, attachment.route_table, other.id)
+        if not forward or not back:
+            continue
+        returned = IntervalSet()
+        for mine, _ in back:
+            returned = returned | mine
+        for subnet in _subnets_of(network, other.vpc):
+            route = _route_toward(network, subnet, target, {attachment.gateway or ""})
+            senders = subnet_addresses(subnet) & returned
+            if route is not None and senders:
+                label = f"{subnet.id} via {route}; {forward[0].label}; replies {back[0][1].label}"
+                out.append(_from(senders, label, gateway.id if gateway else attachment.id, "aws_ec2_transit_gateway"))
+    return out
+
+
+def _route_toward(network: Network, subnet: Subnet, destination: IntervalSet, gateways: set[str]) -> str | None:
+    """The label of a route of the subnet's table that sends part of `destination` to one of `gateways`."""
+    for table in route_tables_for(network, subnet):
+        for mine, route in routes_to(network, table, lambda r: r.target in gateways):
+            if mine.intersects(destination):
+                return route.label
+    return None
+
+
+def _subnets_of(network: Network, vpc: str) -> list[Subnet]:
+    return [s for s in network.subnets.values() if s.vpc == vpc and not s.unknown]
+
+
+def subnet_addresses(subnet: Subnet) -> IntervalSet:
+    return addresses(*subnet.cidrs)
+
+
+def vpc_addresses(network: Network, vpc_id: str | None) -> IntervalSet:
+    vpc = network.vpcs.get(vpc_id or "")
+    return addresses(*vpc.cidrs) if vpc else IntervalSet()
+
+
+def _everything() -> IntervalSet:
+    return addresses("0.0.0.0/0", "::/0")

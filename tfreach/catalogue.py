@@ -124,27 +124,38 @@ RECOMMENDATIONS = {
 }
 
 
-def services_in(protocol: int, span: Span) -> list[tuple[Service, Span]]:
-    """Catalogued services whose ports overlap `span`, with the overlapping part."""
-    out = []
-    for service in CATALOGUE:
-        if service.protocol != protocol:
-            continue
-        lo, hi = max(span[0], service.ports[0]), min(span[1], service.ports[1])
-        if lo <= hi:
-            out.append((service, (lo, hi)))
-    return out
+@dataclass(frozen=True)
+class Catalogue:
+    """The recognized services; a project can add its own (`recognized_ports` in .tfreach.yml)."""
+
+    services: tuple[Service, ...] = CATALOGUE
+
+    def extended(self, extra: tuple[Service, ...]) -> Catalogue:
+        return Catalogue(self.services + extra)
+
+    def services_in(self, protocol: int, span: Span) -> list[tuple[Service, Span]]:
+        """Catalogued services whose ports overlap `span`, with the overlapping part."""
+        out = []
+        for service in self.services:
+            if service.protocol != protocol:
+                continue
+            lo, hi = max(span[0], service.ports[0]), min(span[1], service.ports[1])
+            if lo <= hi:
+                out.append((service, (lo, hi)))
+        return out
+
+    def has_unrecognized_port(self, protocol: int, span: Span) -> bool:
+        """Does `span` hold a port that no catalogued service uses?"""
+        covered: list[Span] = []
+        for _, (lo, hi) in sorted(self.services_in(protocol, span), key=lambda item: item[1]):
+            if covered and lo <= covered[-1][1] + 1:
+                covered[-1] = (covered[-1][0], max(hi, covered[-1][1]))
+            else:
+                covered.append((lo, hi))
+        return sum(hi - lo + 1 for lo, hi in covered) < span[1] - span[0] + 1
 
 
-def has_unrecognized_port(protocol: int, span: Span) -> bool:
-    """Does `span` hold a port that no catalogued service uses?"""
-    covered: list[Span] = []
-    for _, (lo, hi) in sorted(services_in(protocol, span), key=lambda item: item[1]):
-        if covered and lo <= covered[-1][1] + 1:
-            covered[-1] = (covered[-1][0], max(hi, covered[-1][1]))
-        else:
-            covered.append((lo, hi))
-    return sum(hi - lo + 1 for lo, hi in covered) < span[1] - span[0] + 1
+DEFAULT_CATALOGUE = Catalogue()
 
 
 def unrecognized_severity(protocol_count: int, span: Span) -> Severity:

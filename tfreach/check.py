@@ -1,17 +1,36 @@
-"""The whole pipeline for one plan: load -> model -> graph -> reach -> findings."""
+"""The whole pipeline for one plan: load -> model -> graph -> reach -> findings, before and after.
+
+A plan with a prior state is analysed twice: what is deployed now and what the plan makes.
+Findings are `new` where the plan opens something, `existing` where it was already open,
+and what the plan shuts is reported as `closed`. A state (no plan) is all `existing`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import Finding, endpoint_findings
+from .catalogue import DEFAULT_CATALOGUE, Catalogue
+from .filters import EPHEMERAL_PORTS
+from .findings import Finding, closed_findings, endpoint_findings
 from .graph import build_graph
 from .model import Network, Notice
-from .parsers import build_network
+from .packets import EMPTY, PacketSet, Span, union_all
+from .parsers import planned_network, prior_network
 from .plan.load import load_plan
-from .reach import reachable_endpoints
-from .sources import SOURCES, Source
+from .reach import PathReach, reachable_endpoints
+from .sources import SOURCES
+
+Reached = dict[tuple[str, str, str | None], list[PathReach]]  # (source kind, endpoint, via) -> paths
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to analyse and how (from the command line and .tfreach.yml)."""
+
+    sources: tuple[str, ...] = tuple(SOURCES)
+    ephemeral_ports: Span = EPHEMERAL_PORTS
+    catalogue: Catalogue = DEFAULT_CATALOGUE
 
 
 @dataclass
@@ -21,7 +40,9 @@ class PlanResult:
     terraform_version: str | None
     network: Network
     findings: list[Finding] = field(default_factory=list)
+    closed: list[Finding] = field(default_factory=list)  # exposures the plan removes
     sources: list[str] = field(default_factory=list)  # the kinds of source analysed
+    compared: bool = False  # was there a before (a prior state) to compare with?
 
     @property
     def warnings(self) -> list[Notice]:
@@ -32,24 +53,43 @@ class PlanResult:
         return sum(self.network.modelled.values()) + sum(self.network.skipped.values())
 
 
-def check_plan(path: str, sources: list[str] | None = None) -> PlanResult:
-    """Analyse one plan file ("-" is stdin); InputError when it cannot be read as a plan.
-
-    `sources`: the kinds of source to report (internet, vpn, peering, transit_gateway); all by default.
-    """
-    return check_document(load_plan(path), path, sources)
+def check_plan(path: str, settings: Settings | None = None) -> PlanResult:
+    """Analyse one plan or state file ("-" is stdin); InputError when it cannot be read as one."""
+    return check_document(load_plan(path), path, settings or Settings())
 
 
-def check_document(document: dict[str, Any], path: str, sources: list[str] | None = None) -> PlanResult:
-    network = build_network(document)
-    result = PlanResult(path, document["format_version"], document.get("terraform_version"), network)
-    chosen: list[Source] = [SOURCES[kind] for kind in sources or SOURCES]
-    result.sources = [source.kind for source in chosen]
-    graph = build_graph(network, chosen)
-    for source in chosen:
-        for paths in reachable_endpoints(graph, source).values():
-            result.findings.extend(endpoint_findings(paths))
-    for finding in result.findings:
+def check_document(document: dict[str, Any], path: str, settings: Settings) -> PlanResult:
+    after = planned_network(document)
+    before = prior_network(document)
+    result = PlanResult(path, document["format_version"], document.get("terraform_version"), after)
+    result.sources, result.compared = list(settings.sources), before is not None
+    reached_after = _reached(after, settings)
+    reached_before = _reached(before, settings) if before is not None else {}
+    is_state = "planned_values" not in document and "resource_changes" not in document
+    for key, paths in reached_after.items():
+        # A state is what is deployed: everything in it exists already.
+        already = _union(paths) if is_state else _union(reached_before.get(key, []))
+        result.findings.extend(endpoint_findings(paths, already, settings.catalogue))
+    for key, paths in reached_before.items():
+        gone = _union(paths) - _union(reached_after.get(key, []))
+        if gone:
+            result.closed.extend(closed_findings(paths, gone, settings.catalogue))
+    for finding in [*result.findings, *result.closed]:
         finding.input = path
     result.findings.sort(key=Finding.sort_key)
+    result.closed.sort(key=Finding.sort_key)
     return result
+
+
+def _reached(network: Network, settings: Settings) -> Reached:
+    sources = [SOURCES[kind] for kind in settings.sources]
+    graph = build_graph(network, sources, settings.ephemeral_ports)
+    out: Reached = {}
+    for source in sources:
+        for (endpoint, via), paths in reachable_endpoints(graph, source).items():
+            out[(source.kind, endpoint, via)] = paths
+    return out
+
+
+def _union(paths: list[PathReach]) -> PacketSet:
+    return union_all(p.packets for p in paths) if paths else EMPTY

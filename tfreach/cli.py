@@ -1,23 +1,29 @@
-"""The command line: a thin layer over `check.check_plan` and the report formatters.
+"""The command line: a thin layer over `check.check_plan`, suppressions and the report formatters.
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input
-error, 3 internal error (a bug: please report it with the plan's shape).
+Exit codes: 0 nothing counted at or above --fail-on, 1 findings at or above it, 2 usage or
+input error (plan, config or baseline file), 3 internal error (a bug: please report it).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import NoReturn, TypeVar
 
 import click
 
 from . import __version__
-from .catalogue import Severity
-from .check import PlanResult, check_plan
+from .catalogue import DEFAULT_CATALOGUE, Severity
+from .check import Settings, check_plan
+from .config import CONFIG_NAME, Config, find_config, load_config
 from .errors import InputError
+from .filters import EPHEMERAL_PORTS
 from .reports import ReportOptions, failing, formatters
 from .sources import SOURCES
+from .suppress import apply_suppressions, read_baseline, write_baseline
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 FAIL_ON_CHOICES = [s.label for s in sorted(Severity, reverse=True)] + ["never"]
@@ -27,10 +33,12 @@ DEFAULT_FAIL_ON = "high"
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tfreach")
 def main() -> None:
-    """Which ports of an AWS Terraform plan become reachable from the internet, and how."""
+    """Which ports of an AWS Terraform plan become reachable from outside, and how."""
 
 
-def _source_kinds(context: click.Context, parameter: click.Parameter, value: str) -> list[str]:
+def _source_kinds(context: click.Context, parameter: click.Parameter, value: str | None) -> list[str] | None:
+    if value is None:
+        return None
     kinds = [k.strip() for k in value.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in SOURCES]
     if unknown or not kinds:
@@ -48,51 +56,105 @@ def _source_kinds(context: click.Context, parameter: click.Parameter, value: str
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout."
-)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES),
-    default=DEFAULT_FAIL_ON,
-    show_default=True,
-    help="Exit 1 when a finding has this severity or a higher one ('never': always exit 0).",
+    help=f"Exit 1 on a counted finding of this severity or higher ('never': always 0). [default: {DEFAULT_FAIL_ON}]",
 )
 @click.option(
     "--source",
     "sources",
     callback=_source_kinds,
-    default=",".join(SOURCES),
-    show_default=True,
-    help="Comma-separated kinds of source to report: internet, vpn, peering, transit_gateway.",
+    help=f"Comma-separated kinds of source to analyse. [default: {','.join(SOURCES)}]",
 )
-def check(paths: tuple[str, ...], output_format: str, output: str | None, fail_on: str, sources: list[str]) -> None:
-    """Analyse `terraform show -json` plans (or '-' for stdin)."""
-    results = [_checked(path, sources) for path in paths]
-    options = ReportOptions(None if fail_on == "never" else Severity[fail_on.upper()])
-    text = formatters()[output_format](results, options)
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as error:
-            _exit(EXIT_INPUT, f"{output}: cannot write the report ({error.strerror})")
-    else:
-        click.echo(text, nl=False)
+@click.option(
+    "--new-only/--all-findings", "new_only", default=None, help="Only findings this plan opens count for the exit code."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help=f"Settings file. [default: the nearest {CONFIG_NAME}]",
+)
+@click.option(
+    "--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Accept the findings listed in this file."
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_path",
+    type=click.Path(dir_okay=False),
+    help="Record every current finding in this file.",
+)
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    fail_on: str | None,
+    sources: list[str] | None,
+    new_only: bool | None,
+    config_path: str | None,
+    baseline_path: str | None,
+    write_baseline_path: str | None,
+) -> None:
+    """Analyse `terraform show -json` plans or states (or '-' for stdin)."""
+    config = _guarded(lambda: _config(config_path))
+    settings = Settings(
+        sources=tuple(sources or config.sources or SOURCES),
+        ephemeral_ports=config.ephemeral_ports or EPHEMERAL_PORTS,
+        catalogue=DEFAULT_CATALOGUE.extended(config.recognized_ports),
+    )
+    results = [_guarded(partial(check_plan, path, settings)) for path in paths]
+    baseline = _guarded(lambda: read_baseline(baseline_path)) if baseline_path else None
+    notices = apply_suppressions(results, config, baseline)
+    level = fail_on or config.fail_on or DEFAULT_FAIL_ON
+    options = ReportOptions(
+        None if level == "never" else Severity[level.upper()], bool(_first(new_only, config.new_only)), tuple(notices)
+    )
+    if write_baseline_path:
+        _guarded(lambda: write_baseline(write_baseline_path, results))
+    _emit(formatters()[output_format](results, options), output)
     sys.exit(EXIT_FINDINGS if failing(results, options) else EXIT_OK)
 
 
-def _checked(path: str, sources: list[str]) -> PlanResult:
+def _config(path: str | None) -> Config:
+    if path is not None:
+        if not Path(path).is_file():
+            raise InputError(path, "no such file")
+        return load_config(Path(path))
+    found = find_config(Path.cwd())
+    return load_config(found) if found else Config()
+
+
+def _first(*values: bool | None) -> bool | None:
+    return next((v for v in values if v is not None), None)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if not output:
+        click.echo(text, nl=False)
+        return
     try:
-        return check_plan(path, sources)
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        _exit(EXIT_INPUT, f"{output}: cannot write the report ({error.strerror})")
+
+
+T = TypeVar("T")
+
+
+def _guarded(work: Callable[[], T]) -> T:
+    """Input problems end the run with one line and exit 2; a bug with one line and exit 3."""
+    try:
+        return work()
     except InputError as error:
         _exit(EXIT_INPUT, str(error))
     except Exception as error:  # a bug must not look like a traceback in a CI log
         if os.environ.get("TFREACH_DEBUG"):
             raise
         _exit(
-            EXIT_INTERNAL,
-            f"{path}: internal error ({type(error).__name__}: {error}); rerun with TFREACH_DEBUG=1 and report it",
+            EXIT_INTERNAL, f"internal error ({type(error).__name__}: {error}); rerun with TFREACH_DEBUG=1 and report it"
         )
 
 

@@ -13,12 +13,31 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalogue import RECOMMENDATIONS, Service, Severity, has_unrecognized_port, services_in, unrecognized_severity
+from .catalogue import DEFAULT_CATALOGUE, RECOMMENDATIONS, Catalogue, Service, Severity, unrecognized_severity
 from .filters import Decision
-from .packets import ALL_ADDRESSES, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, cidrs_of, family_of, union_all
+from .packets import (
+    ALL_ADDRESSES,
+    EMPTY,
+    PORTS,
+    PROTOCOLS,
+    IntervalSet,
+    PacketSet,
+    Span,
+    cidrs_of,
+    family_of,
+    union_all,
+)
 from .protocols import ALL, ICMP, ICMP_TYPES, ICMPV6, TCP, UDP, protocol_name, span_text
 from .reach import PathReach, Probe
 from .sources import Source
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why an accepted exposure does not count: who accepted it, and the reason they gave."""
+
+    by: str  # config | tag | baseline
+    reason: str
 
 
 @dataclass
@@ -38,14 +57,20 @@ class Finding:
     service: str | None = None
     ranges: list[dict[str, Any]] | None = None
     assumptions: list[str] = field(default_factory=list)
-    status: str = "new"
+    status: str = "new"  # new | existing | closed
     input: str = ""
+    suppressed: Suppression | None = None
 
     @property
     def id(self) -> str:
-        """Stable across runs: what is exposed, not where the plan file lies."""
-        key = [self.type, self.resource, self.protocol, self.port_range, self.source.kind, self.via]
+        """Stable across runs and machines: what is exposed to whom, not where the plan file lies."""
+        key = [self.type, self.resource, self.protocol, self.port_range, self.source.kind, self.source_cidrs, self.via]
         return "TFR-" + hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]
+
+    @property
+    def counts(self) -> bool:
+        """Does it count for the exit code? Suppressed and closed findings never do."""
+        return self.suppressed is None and self.status != "closed"
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -74,29 +99,47 @@ class _Slice:
         return PacketSet.box(self.protocols, self.ports, self.addresses)
 
 
-def endpoint_findings(paths: list[PathReach]) -> list[Finding]:
-    """The findings of one endpoint for one source, directly or through one load balancer."""
+def endpoint_findings(
+    paths: list[PathReach], before: PacketSet = EMPTY, catalogue: Catalogue = DEFAULT_CATALOGUE
+) -> list[Finding]:
+    """The findings of one endpoint for one source, directly or through one load balancer.
+
+    `before`: what reached it before this plan. Those packets give `existing` findings, the
+    rest `new` ones: a port range that grows is new only in the part that grew.
+    """
     reached = union_all(p.packets for p in paths)
     first = paths[0]
-    via = first.via
-    findings = [
-        _finding(s, first.source, first.endpoint.id, first.endpoint.resource_type, via, paths) for s in _slices(reached)
+    endpoint, via = first.endpoint, first.via
+    findings = []
+    for status, part in (("existing", reached & before), ("new", reached - before)):
+        for s in _slices(part, catalogue):
+            findings.append(_finding(s, first.source, endpoint.id, endpoint.resource_type, via, paths, status))
+    summary = _exposure(reached, paths, via)
+    summary.status = "new" if reached - before else "existing"
+    return [*findings, summary]
+
+
+def closed_findings(paths: list[PathReach], gone: PacketSet, catalogue: Catalogue = DEFAULT_CATALOGUE) -> list[Finding]:
+    """What reached the endpoint before the plan and no longer does (`paths` are the old ones)."""
+    first = paths[0]
+    endpoint = first.endpoint
+    return [
+        _finding(s, first.source, endpoint.id, endpoint.resource_type, first.via, paths, "closed")
+        for s in _slices(gone, catalogue)
     ]
-    findings.append(_exposure(reached, paths, via))
-    return findings
 
 
-def _slices(reached: PacketSet) -> list[_Slice]:
+def _slices(reached: PacketSet, catalogue: Catalogue) -> list[_Slice]:
     everything = _all_traffic(reached)
     out: list[_Slice] = []
     if everything:
         out.append(_Slice("UnrecognizedPort", ALL, PORTS, everything))
     for protocol in (TCP, UDP):
         for lo, hi, addrs in reached.port_map(protocol):
-            for service, span in services_in(protocol, (lo, hi)):
+            for service, span in catalogue.services_in(protocol, (lo, hi)):
                 out.append(_Slice("RecognizedPort", (protocol, protocol), span, addrs, service))
             rest = addrs - everything
-            if rest and has_unrecognized_port(protocol, (lo, hi)):
+            if rest and catalogue.has_unrecognized_port(protocol, (lo, hi)):
                 out.append(_Slice("UnrecognizedPort", (protocol, protocol), (lo, hi), rest))
     for protocol in (ICMP, ICMPV6):
         for lo, hi, addrs in reached.restrict((protocol, protocol), ICMP_TYPES).port_map(protocol):
@@ -148,7 +191,7 @@ def _all_traffic(reached: PacketSet) -> IntervalSet:
 
 
 def _finding(
-    s: _Slice, source: Source, resource: str, resource_type: str, via: str | None, paths: list[PathReach]
+    s: _Slice, source: Source, resource: str, resource_type: str, via: str | None, paths: list[PathReach], status: str
 ) -> Finding:
     packets = s.packets()
     path = next(p for p in paths if p.packets.intersects(packets))
@@ -165,10 +208,15 @@ def _finding(
     if restricted:
         severity = severity.lowered()
     hops, assumptions = _evidence(path, packets)
+    title = _title(s, protocol, resource, source, restricted, via)
+    if status == "closed":
+        title = title.replace(" is reachable", " is no longer reachable").replace(
+            " are reachable", " are no longer reachable"
+        )
     return Finding(
         type=s.kind,
         severity=severity,
-        title=_title(s, protocol, resource, source, restricted, via),
+        title=title,
         resource=resource,
         resource_type=resource_type,
         protocol=protocol,
@@ -177,9 +225,10 @@ def _finding(
         source_cidrs=source_cidrs(source, s.addresses),
         via=via,
         path=hops,
-        recommendation=RECOMMENDATIONS[category],
+        recommendation=RECOMMENDATIONS.get(category, RECOMMENDATIONS["unrecognized"]),
         service=s.service.name if s.service else None,
         assumptions=assumptions,
+        status=status,
     )
 
 

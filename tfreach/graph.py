@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .filters import (
+    EPHEMERAL_PORTS,
     Decision,
     acl_decisions,
     acl_toward,
@@ -41,7 +42,18 @@ from .model import (
     Target,
     TargetGroup,
 )
-from .packets import ALL_ADDRESSES, ALL_IPV4, ALL_IPV6, EVERYTHING, PORTS, PROTOCOLS, IntervalSet, PacketSet, addresses
+from .packets import (
+    ALL_ADDRESSES,
+    ALL_IPV4,
+    ALL_IPV6,
+    EVERYTHING,
+    PORTS,
+    PROTOCOLS,
+    IntervalSet,
+    PacketSet,
+    Span,
+    addresses,
+)
 from .routing import route_tables_for, routes_to
 from .sources import Source
 
@@ -107,7 +119,8 @@ def endpoint_node(identity: str) -> Node:
 
 
 class GraphBuilder:
-    def __init__(self, network: Network) -> None:
+    def __init__(self, network: Network, ephemeral: Span = EPHEMERAL_PORTS) -> None:
+        self.ephemeral = ephemeral
         self.network = network
         self.graph = nx.DiGraph()
         self._acl_hops: dict[str, tuple[Hop, Hop]] = {}
@@ -240,7 +253,9 @@ class GraphBuilder:
         acl = nacl_for(self.network, subnet)
         if acl.id not in self._acl_hops:
             inbound = Hop(acl.id, acl.resource_type, "network ACL inbound", tuple(acl_decisions(acl, egress=False)))
-            reply = Hop(acl.id, acl.resource_type, "network ACL outbound reply", tuple(replies_allowed(acl)))
+            reply = Hop(
+                acl.id, acl.resource_type, "network ACL outbound reply", tuple(replies_allowed(acl, self.ephemeral))
+            )
             self._acl_hops[acl.id] = (inbound, reply)
         return self._acl_hops[acl.id]
 
@@ -419,7 +434,7 @@ class GraphBuilder:
         acl = nacl_for(self.network, subnet)
         key = (acl.id, remote)
         if key not in self._toward_cache:
-            toward = tuple(acl_toward(acl, remote))
+            toward = tuple(acl_toward(acl, remote, self.ephemeral))
             self._toward_cache[key] = Hop(acl.id, acl.resource_type, "load balancer subnet network ACL", toward)
         return self._toward_cache[key]
 
@@ -498,5 +513,6 @@ def _kind(groups: list[SecurityGroup]) -> str:
     return groups[0].resource_type if len(groups) == 1 else "security groups"
 
 
-def build_graph(network: Network, sources: list[Source]) -> nx.DiGraph:
-    return GraphBuilder(network).build(sources)
+def build_graph(network: Network, sources: list[Source], ephemeral: Span = EPHEMERAL_PORTS) -> nx.DiGraph:
+    """`ephemeral`: the client ports replies go to, which stateless ACLs must let out."""
+    return GraphBuilder(network, ephemeral).build(sources)

@@ -160,6 +160,7 @@ class NetworkInterface:
     attached: bool = True
     attached_to: str | None = None  # the instance of a secondary ENI
     assumptions: list[str] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)  # may carry intent: tfreach:allow, tfreach:reason
 
 
 @dataclass
@@ -210,6 +211,7 @@ class LoadBalancer:
     dualstack: bool = False
     listeners: list[Listener] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
 
     @property
     def proxies(self) -> bool:
@@ -311,6 +313,10 @@ class Network:
     notices: list[Notice] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # resource types not modelled
     modelled: Counter[str] = field(default_factory=Counter)
+
+    def tags_of(self, identity: str) -> dict[str, str]:
+        endpoint = self.interfaces.get(identity) or self.load_balancers.get(identity)
+        return endpoint.tags if endpoint else {}
 
     def endpoints(self) -> int:
         """Everything that can receive traffic: attached interfaces, groups, load balancers."""

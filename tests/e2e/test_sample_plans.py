@@ -21,13 +21,15 @@ def test_there_are_sample_plans():
 
 
 def expectations(kind: str) -> list[tuple[str, dict]]:
-    return [(folder, entry) for folder in FOLDERS for entry in load_json(SAMPLES / folder / "expected.json")[kind]]
+    return [
+        (folder, entry) for folder in FOLDERS for entry in load_json(SAMPLES / folder / "expected.json").get(kind, [])
+    ]
 
 
 def label(item: tuple[str, dict]) -> str:
     folder, entry = item
     via = f":via {entry['via']}" if entry.get("via") else ""
-    return f"{folder}:{entry['resource']}:{entry['protocol']}/{entry['ports']}:{entry['from']}{via}"
+    return f"{folder}:{entry['resource']}:{entry['protocol']}/{entry['ports']}:{entry.get('from', '')}{via}"
 
 
 KINDS = {"internet": "internet", "cidr": "internet", "vpn": "vpn", "peer": "peering", "tgw": "transit_gateway"}

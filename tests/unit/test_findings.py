@@ -85,3 +85,24 @@ def test_each_finding_carries_a_recommendation_and_the_path_from_the_internet():
         "security groups",
         "public address",
     ]
+
+
+def test_what_reached_the_endpoint_before_the_plan_is_existing_the_rest_new():
+    builder = NetworkBuilder()
+    subnet = builder.subnet("public", "10.0.1.0/24")
+    builder.public_route_table([subnet])
+    group = builder.security_group(
+        "web", [match("tcp", (443, 443), "0.0.0.0/0"), match("tcp", (8000, 8100), "0.0.0.0/0")]
+    )
+    builder.instance("web", subnet, [group])
+    paths = reachable_endpoints(build_graph(builder.network, [INTERNET]), INTERNET)[("aws_instance.web", None)]
+    before = match("tcp", (443, 443), "0.0.0.0/0") | match("tcp", (8000, 8050), "0.0.0.0/0")
+    statuses = {(f.port_range, f.status) for f in endpoint_findings(paths, before) if f.type != "NetworkExposure"}
+    assert statuses == {((443, 443), "existing"), ((8000, 8050), "existing"), ((8051, 8100), "new")}
+
+
+def test_finding_ids_are_stable_and_tell_sources_apart():
+    world = by_type(findings_for(match("tcp", (22, 22), "0.0.0.0/0")), "RecognizedPort")[0]
+    office = by_type(findings_for(match("tcp", (22, 22), "203.0.113.0/24")), "RecognizedPort")[0]
+    again = by_type(findings_for(match("tcp", (22, 22), "0.0.0.0/0")), "RecognizedPort")[0]
+    assert world.id == again.id != office.id

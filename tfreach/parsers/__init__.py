@@ -9,11 +9,11 @@ may have one parser per phase (a route table is created in 0, its inline routes 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..model import Network
-from ..plan.instances import ResourceInstance, config_modules, planned_instances
+from ..plan.instances import ResourceInstance, config_modules, planned_instances, prior_instances, removed_instances
 from ..plan.resolve import Resolver
 from .context import NAMED_TYPES, ParseContext
 
@@ -43,11 +43,12 @@ def modelled_types() -> list[str]:
     return sorted(PARSERS)
 
 
-def build_network(plan: dict[str, Any]) -> Network:
-    """The network after apply, as the plan describes it."""
-    instances = planned_instances(plan)
-    resolver = Resolver(instances, config_modules(plan.get("configuration")))
-    context = ParseContext(Network(), resolver)
+def build_network(
+    instances: list[ResourceInstance], configuration: dict[str, Any] | None, removed: Sequence[ResourceInstance] = ()
+) -> Network:
+    """The network these resource instances make; `removed` are resources the plan deletes."""
+    resolver = Resolver(instances, config_modules(configuration))
+    context = ParseContext(Network(), resolver, list(removed))
     for instance in instances:
         if instance.type in NAMED_TYPES and isinstance(instance.get("name"), str):
             context.names[(instance.type, instance.get("name"))] = instance.address
@@ -62,6 +63,17 @@ def build_network(plan: dict[str, Any]) -> Network:
     for finisher in FINISHERS:
         finisher(context)
     return context.network
+
+
+def planned_network(plan: dict[str, Any]) -> Network:
+    """The network after apply, as the plan describes it."""
+    return build_network(planned_instances(plan), plan.get("configuration"), removed_instances(plan))
+
+
+def prior_network(plan: dict[str, Any]) -> Network | None:
+    """The network deployed now (the plan's prior state); None for a plan without one."""
+    instances = prior_instances(plan)
+    return None if instances is None else build_network(instances, plan.get("configuration"))
 
 
 def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) -> None:

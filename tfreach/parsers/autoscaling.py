@@ -21,6 +21,7 @@ from .context import (
     TARGET_GROUP,
     ParseContext,
     known_list,
+    tags_of,
 )
 from .load_balancers import add_classic_target
 from .vpc import default_vpc_subnet, subnets_of
@@ -79,6 +80,7 @@ def parse_autoscaling_group(r: ResourceInstance, ctx: ParseContext) -> None:
         spec = LaunchSpec()
     interface.security_groups, interface.default_group = list(spec.security_groups), spec.default_group
     interface.auto_public_ipv4, interface.auto_ipv6 = spec.auto_public_ipv4, spec.auto_ipv6
+    interface.tags = tags_of(r)
     ctx.network.interfaces[r.address] = interface
     for group in ctx.many(r, "target_group_arns", TARGET_GROUP):
         attach_to_target_group(ctx, group, r.address)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import NetworkInterface, PublicAddress
 from ..plan.instances import ResourceInstance
 from . import parses
-from .context import ELASTIC_IP, INSTANCE, NETWORK_INTERFACE, SECURITY_GROUP, ParseContext, known_list
+from .context import ELASTIC_IP, INSTANCE, NETWORK_INTERFACE, SECURITY_GROUP, ParseContext, known_list, tags_of
 from .vpc import default_vpc_subnet, subnets_of
 
 
@@ -23,6 +23,7 @@ def parse_network_interface(r: ResourceInstance, ctx: ParseContext) -> None:
     if ctx.configured(r, "attachment"):
         interface.attached = True
     _known_public_address(r, interface, "public_ip")
+    interface.tags = tags_of(r)
     ctx.network.interfaces[r.address] = interface
 
 
@@ -37,6 +38,7 @@ def parse_instance(r: ResourceInstance, ctx: ParseContext) -> None:
         interface.auto_public_ipv4 = _auto_public_ipv4(r, ctx, interface)
         interface.auto_ipv6 = _auto_ipv6(r, ctx, ("ipv6_address_count", "ipv6_addresses"))
     _known_public_address(r, interface, "public_ip")
+    interface.tags = {**interface.tags, **tags_of(r)}
     ctx.network.interfaces[r.address] = interface
 
 

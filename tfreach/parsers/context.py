@@ -45,9 +45,10 @@ NAMED_TYPES = SECURITY_GROUP | CLASSIC_LOAD_BALANCER | AUTOSCALING_GROUP | LAUNC
 
 
 class ParseContext:
-    def __init__(self, network: Network, resolver: Resolver) -> None:
+    def __init__(self, network: Network, resolver: Resolver, removed: list[ResourceInstance] | None = None) -> None:
         self.network = network
         self.resolver = resolver
+        self.removed = removed or []  # what the plan deletes: stale copies of it are ignored
         self.aliases: dict[str, str] = {}  # absorbed ENI -> the instance that reports it
         self.names: dict[tuple[str, str], str] = {}  # (type, name attribute) -> address
         self.launch_specs: dict[str, Any] = {}  # launch template / configuration -> what instances get
@@ -74,6 +75,15 @@ class ParseContext:
     def many(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> list[str]:
         """A list attribute (security group ids, subnet ids): all of it."""
         return self._resolve(r, path, types, None)
+
+    def removed_from(self, parent: ResourceInstance, types: frozenset[str], attribute: str) -> list[ResourceInstance]:
+        """Resources of `types` the plan deletes that belonged to `parent` (by its known id).
+
+        A refreshed state copies separate rules and routes into their group or table; after a
+        plan deletes one, the untouched group or table still shows the stale copy.
+        """
+        known_id = parent.get("id")
+        return [r for r in self.removed if r.type in types and known_id and r.get(attribute) == known_id]
 
     def by_name(self, types: frozenset[str], value: str) -> str | None:
         """A known id or name of a resource of `types` managed by the plan."""
@@ -144,6 +154,15 @@ def as_bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() == "true"
     return bool(value)
+
+
+def tags_of(r: ResourceInstance) -> dict[str, str]:
+    """Known tags: `tags` (a map) or auto scaling `tag` blocks (key / value)."""
+    tags = {str(k): str(v) for k, v in (r.get("tags") or {}).items()} if isinstance(r.get("tags"), dict) else {}
+    for block in r.get("tag") or []:
+        if isinstance(block, dict) and block.get("key") is not None:
+            tags[str(block["key"])] = str(block.get("value"))
+    return tags
 
 
 def checked_cidrs(*values: Any) -> list[str]:

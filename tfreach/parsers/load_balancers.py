@@ -19,6 +19,7 @@ from .context import (
     TARGET_GROUP,
     ParseContext,
     as_bool,
+    tags_of,
 )
 from .vpc import default_vpc_subnet, subnets_of
 
@@ -46,6 +47,7 @@ def parse_load_balancer(r: ResourceInstance, ctx: ParseContext) -> None:
     # An ALB created without groups gets the VPC's default group; an NLB simply has none.
     balancer.default_group = kind == "application" and not ctx.is_set(r, "security_groups")
     balancer.dualstack = str(r.get("ip_address_type") or "").startswith("dualstack")
+    balancer.tags = tags_of(r)
     if kind == "gateway":
         ctx.network.notice(
             r.address, None, "gateway load balancers are not modelled (their appliances see traffic in transit)"
@@ -167,6 +169,7 @@ def parse_classic_load_balancer(r: ResourceInstance, ctx: ParseContext) -> None:
     balancer.subnets = subnets_of(ctx, r, "subnets", one_of=False) if in_subnets else [default_vpc_subnet(ctx)]
     balancer.security_groups = ctx.many(r, "security_groups", SECURITY_GROUP)
     balancer.default_group = not ctx.is_set(r, "security_groups")
+    balancer.tags = tags_of(r)
     for listener_values in r.get("listener") or []:
         lb_port, instance_port = _port(listener_values.get("lb_port")), _port(listener_values.get("instance_port"))
         if lb_port is None or instance_port is None:

@@ -106,6 +106,7 @@ def _add_inline_rules(r: ResourceInstance, ctx: ParseContext, group: SecurityGro
                 _add(ctx, group, r.address, direction == "egress", everything)
             continue  # computed only: the separate rule resources are the rules
         rules = r.get(direction) or []
+        stale = _stale_sources(r, ctx, direction == "egress")
         unknown = r.unknown.get(direction)
         with_unknown_groups = sum(1 for flags in (unknown or []) if _unknown_groups(flags))
         for index, entry in enumerate(rules):
@@ -113,10 +114,15 @@ def _add_inline_rules(r: ResourceInstance, ctx: ParseContext, group: SecurityGro
             permission = _Permission(entry.get("protocol"), entry.get("from_port"), entry.get("to_port"))
             permission.cidrs = known_list(entry.get("cidr_blocks")) + known_list(entry.get("ipv6_cidr_blocks"))
             permission.prefix_lists = known_list(entry.get("prefix_list_ids"))
+            permission.peer_groups = known_list(entry.get("security_groups")) + (
+                [r.get("id")] if entry.get("self") else []
+            )
+            if not _drop_stale(permission, stale):
+                continue  # a copy of a separate rule this plan deletes
             permission.peer_groups = [
-                ctx.resolver.address_of_id(g) or g for g in known_list(entry.get("security_groups"))
+                group.id if g == r.get("id") else ctx.resolver.address_of_id(g) or g for g in permission.peer_groups
             ]
-            if entry.get("self"):
+            if entry.get("self") and group.id not in permission.peer_groups:
                 permission.peer_groups.append(group.id)
             if _unknown_groups(flags):
                 # Inline blocks share one reference list: it names the groups of every block.
@@ -129,6 +135,46 @@ def _add_inline_rules(r: ResourceInstance, ctx: ParseContext, group: SecurityGro
                         "several inline rules reference groups known only after apply; each is assumed to admit all",
                     )
             _add(ctx, group, r.address, direction == "egress", permission)
+
+
+_SEPARATE_RULES = frozenset(
+    {"aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"}
+)
+
+
+def _stale_sources(r: ResourceInstance, ctx: ParseContext, egress: bool) -> dict[tuple[str, str, str], set[str]]:
+    """(protocol, from, to) -> sources of separate rules of this group that the plan deletes."""
+    stale: dict[tuple[str, str, str], set[str]] = {}
+    for rule in ctx.removed_from(r, _SEPARATE_RULES, "security_group_id"):
+        rule_egress = rule.get("type") == "egress" or rule.type.endswith("egress_rule")
+        if rule_egress != egress:
+            continue
+        protocol = rule.get("protocol") if rule.type == "aws_security_group_rule" else rule.get("ip_protocol")
+        key = (_protocol_key(protocol), str(rule.get("from_port")), str(rule.get("to_port")))
+        sources = known_list(rule.get("cidr_blocks")) + known_list(rule.get("ipv6_cidr_blocks"))
+        named = ("cidr_ipv4", "cidr_ipv6", "source_security_group_id", "referenced_security_group_id")
+        sources += [v for v in (rule.get(a) for a in named) if v]
+        if rule.get("self"):
+            sources.append(r.get("id"))
+        stale.setdefault(key, set()).update(sources)
+    return stale
+
+
+def _drop_stale(permission: _Permission, stale: dict[tuple[str, str, str], set[str]]) -> bool:
+    """Remove the sources that came from deleted separate rules; False when nothing is left."""
+    gone = stale.get((_protocol_key(permission.protocol), str(permission.from_port), str(permission.to_port)))
+    if not gone:
+        return True
+    permission.cidrs = [c for c in permission.cidrs if c not in gone]
+    permission.peer_groups = [g for g in permission.peer_groups if g not in gone]
+    return bool(permission.cidrs or permission.peer_groups or permission.prefix_lists)
+
+
+def _protocol_key(protocol: Any) -> str:
+    try:
+        return str(protocol_span(protocol))
+    except ValueError:
+        return str(protocol)
 
 
 def _unknown_groups(flags: Any) -> bool:

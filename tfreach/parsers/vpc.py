@@ -154,8 +154,13 @@ def _inline_routes(r: ResourceInstance, ctx: ParseContext) -> list[Route]:
         if ctx.configured(r, "route"):
             ctx.network.notice(r.address, "route", "inline routes are unknown until apply; they are not considered")
         return []  # computed only: the separate aws_route resources are the routes
+    stale = {
+        _destination_of(route.values, _ROUTE_DESTINATIONS) for route in ctx.removed_from(r, _ROUTES, "route_table_id")
+    }
     out = []
     for index, entry in enumerate(routes or []):
+        if _destination_of(entry, _DESTINATIONS) in stale:
+            continue  # a copy of a separate aws_route this plan deletes
         unknown = r.unknown.get("route")
         entry_unknown = unknown[index] if isinstance(unknown, list) and index < len(unknown) else {}
         fields = [
@@ -168,6 +173,13 @@ def _inline_routes(r: ResourceInstance, ctx: ParseContext) -> list[Route]:
         if route is not None:
             out.append(route)
     return out
+
+
+_ROUTES = frozenset({"aws_route"})
+
+
+def _destination_of(values: dict[str, Any], fields: tuple[str, ...]) -> str | None:
+    return next((str(values[f]) for f in fields if values.get(f)), None)
 
 
 @parses("aws_route", phase=1)

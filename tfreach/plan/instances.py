@@ -110,14 +110,39 @@ def config_modules(configuration: dict[str, Any] | None) -> dict[tuple[str, ...]
 
 
 def planned_instances(plan: dict[str, Any]) -> list[ResourceInstance]:
-    """Every managed resource instance that exists after apply (deleted ones excluded)."""
-    modules = config_modules(plan.get("configuration"))
+    """Every managed resource instance that exists after apply (deleted ones excluded).
+
+    A state (`terraform show -json` without a plan) has `values`: what exists now.
+    """
     changes = plan.get("resource_changes")
     if changes:
         instances = list(_from_changes(changes))
     else:
         values = plan.get("planned_values") or plan.get("values") or {}
         instances = list(_from_values(values.get("root_module") or {}))
+    return _with_config(instances, plan)
+
+
+def prior_instances(plan: dict[str, Any]) -> list[ResourceInstance] | None:
+    """What is deployed before the plan is applied (`prior_state`); None when the plan has none."""
+    prior = (plan.get("prior_state") or {}).get("values")
+    if not isinstance(prior, dict) or "planned_values" not in plan:
+        return None
+    return _with_config(list(_from_values(prior.get("root_module") or {})), plan)
+
+
+def removed_instances(plan: dict[str, Any]) -> list[ResourceInstance]:
+    """Instances the plan deletes (or replaces), as they were: their traces in other resources go too."""
+    out = []
+    for change in plan.get("resource_changes") or []:
+        body = change["change"]
+        if change.get("mode", "managed") == "managed" and "delete" in body["actions"] and body.get("before"):
+            out.append(_instance(change["address"], body["before"], {}, tuple(body["actions"])))
+    return out
+
+
+def _with_config(instances: list[ResourceInstance], plan: dict[str, Any]) -> list[ResourceInstance]:
+    modules = config_modules(plan.get("configuration"))
     for instance in instances:
         module = modules.get(tuple(name for name, _ in instance.module))
         if module is not None:

@@ -19,15 +19,17 @@ def render_json(results: list[PlanResult], options: ReportOptions) -> str:
 
 def report(results: list[PlanResult], options: ReportOptions) -> dict[str, Any]:
     findings = [f for r in results for f in r.findings]
+    closed = [f for r in results for f in r.closed]
+    warnings = [(r.path, n) for r in results for n in r.warnings] + [("config", n) for n in options.notices]
     return {
         "tool": {"name": "tfreach", "version": __version__},
         "inputs": [_input(r) for r in results],
-        "summary": _summary(results, findings, options),
+        "summary": _summary(results, findings, closed, options),
         "findings": [finding_json(f) for f in findings],
+        "closed": [finding_json(f) for f in closed],
         "warnings": [
-            {"input": r.path, "resource": n.resource, "attribute": n.attribute, "message": n.message}
-            for r in results
-            for n in r.warnings
+            {"input": source, "resource": n.resource, "attribute": n.attribute, "message": n.message}
+            for source, n in warnings
         ],
     }
 
@@ -43,19 +45,25 @@ def _input(result: PlanResult) -> dict[str, Any]:
         "skipped": dict(sorted(network.skipped.items())),
         "endpoints": network.endpoints(),
         "sources": result.sources,
+        "compared_with_prior_state": result.compared,
     }
 
 
-def _summary(results: list[PlanResult], findings: list[Finding], options: ReportOptions) -> dict[str, Any]:
+def _summary(
+    results: list[PlanResult], findings: list[Finding], closed: list[Finding], options: ReportOptions
+) -> dict[str, Any]:
     severities = Counter(f.severity.label for f in findings)
+    statuses = Counter(f.status for f in findings + closed)
     return {
         "findings": len(findings),
         "by_severity": {s.label: severities.get(s.label, 0) for s in sorted(Severity, reverse=True)},
         "by_type": dict(sorted(Counter(f.type for f in findings).items())),
-        "by_status": dict(sorted(Counter(f.status for f in findings).items())),
+        "by_status": {status: statuses.get(status, 0) for status in ("new", "existing", "closed")},
+        "suppressed": sum(1 for f in findings if f.suppressed is not None),
         "exposed_resources": len({(f.input, f.resource) for f in findings}),
-        "warnings": sum(len(r.warnings) for r in results),
+        "warnings": sum(len(r.warnings) for r in results) + len(options.notices),
         "fail_on": options.fail_on.label if options.fail_on is not None else "never",
+        "new_only": options.new_only,
         "failed": failing(results, options),
     }
 
@@ -74,6 +82,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "source": {"kind": f.source.kind, "cidrs": f.source_cidrs},
         "via": f.via,
         "status": f.status,
+        "suppressed": {"by": f.suppressed.by, "reason": f.suppressed.reason} if f.suppressed else None,
         "path": f.path,
         "assumptions": f.assumptions,
         "recommendation": f.recommendation,

@@ -8,12 +8,14 @@ and what the plan shuts is reported as `closed`. A state (no plan) is all `exist
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .catalogue import DEFAULT_CATALOGUE, Catalogue
 from .filters import EPHEMERAL_PORTS
 from .findings import Finding, closed_findings, endpoint_findings
 from .graph import build_graph
+from .hcl.locations import Location, has_sources, location_of, resource_locations
 from .model import Network, Notice
 from .packets import EMPTY, PacketSet, Span, union_all
 from .parsers import planned_network, prior_network
@@ -31,6 +33,7 @@ class Settings:
     sources: tuple[str, ...] = tuple(SOURCES)
     ephemeral_ports: Span = EPHEMERAL_PORTS
     catalogue: Catalogue = DEFAULT_CATALOGUE
+    tf_root: Path | None = None  # the Terraform sources; None: the plan's folder when it holds .tf files
 
 
 @dataclass
@@ -43,6 +46,10 @@ class PlanResult:
     closed: list[Finding] = field(default_factory=list)  # exposures the plan removes
     sources: list[str] = field(default_factory=list)  # the kinds of source analysed
     compared: bool = False  # was there a before (a prior state) to compare with?
+    locations: dict[str, Location] = field(default_factory=dict)  # where resource blocks are written
+
+    def location(self, address: str) -> Location | None:
+        return location_of(self.locations, address)
 
     @property
     def warnings(self) -> list[Notice]:
@@ -55,7 +62,12 @@ class PlanResult:
 
 def check_plan(path: str, settings: Settings | None = None) -> PlanResult:
     """Analyse one plan or state file ("-" is stdin); InputError when it cannot be read as one."""
-    return check_document(load_plan(path), path, settings or Settings())
+    settings = settings or Settings()
+    result = check_document(load_plan(path), path, settings)
+    root = settings.tf_root or (Path(path).parent if path != "-" else None)
+    if root is not None and has_sources(root):
+        result.locations = resource_locations(root)
+    return result
 
 
 def check_document(document: dict[str, Any], path: str, settings: Settings) -> PlanResult:

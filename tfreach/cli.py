@@ -20,8 +20,15 @@ from .catalogue import DEFAULT_CATALOGUE, Severity
 from .check import Settings, check_plan
 from .config import CONFIG_NAME, Config, find_config, load_config
 from .errors import InputError
+from .explain import explain, render
 from .filters import EPHEMERAL_PORTS
+from .graph import build_graph
+from .packets import PORTS
+from .parsers import planned_network
+from .plan.load import load_plan
+from .protocols import protocol_span
 from .reports import ReportOptions, failing, formatters
+from .reports.diagram import diagram, dot, mermaid
 from .sources import SOURCES
 from .suppress import apply_suppressions, read_baseline, write_baseline
 
@@ -86,6 +93,11 @@ def _source_kinds(context: click.Context, parameter: click.Parameter, value: str
     type=click.Path(dir_okay=False),
     help="Record every current finding in this file.",
 )
+@click.option(
+    "--tf-root",
+    type=click.Path(file_okay=False, exists=True),
+    help="Terraform sources, for file and line locations. [default: the plan's folder when it holds .tf files]",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -96,6 +108,7 @@ def check(
     config_path: str | None,
     baseline_path: str | None,
     write_baseline_path: str | None,
+    tf_root: str | None,
 ) -> None:
     """Analyse `terraform show -json` plans or states (or '-' for stdin)."""
     config = _guarded(lambda: _config(config_path))
@@ -103,6 +116,7 @@ def check(
         sources=tuple(sources or config.sources or SOURCES),
         ephemeral_ports=config.ephemeral_ports or EPHEMERAL_PORTS,
         catalogue=DEFAULT_CATALOGUE.extended(config.recognized_ports),
+        tf_root=Path(tf_root) if tf_root else None,
     )
     results = [_guarded(partial(check_plan, path, settings)) for path in paths]
     baseline = _guarded(lambda: read_baseline(baseline_path)) if baseline_path else None
@@ -115,6 +129,41 @@ def check(
         _guarded(lambda: write_baseline(write_baseline_path, results))
     _emit(formatters()[output_format](results, options), output)
     sys.exit(EXIT_FINDINGS if failing(results, options) else EXIT_OK)
+
+
+@main.command(name="explain")
+@click.argument("path", metavar="PLAN.json")
+@click.argument("address")
+@click.option("--port", type=click.IntRange(0, 65535), help="Only this port (ICMP: type).")
+@click.option("--protocol", help="tcp, udp, icmp, icmpv6, all or a number. [default: tcp with --port, else all]")
+@click.option("--source", "sources", callback=_source_kinds, help="Comma-separated kinds of source. [default: all]")
+def explain_command(path: str, address: str, port: int | None, protocol: str | None, sources: list[str] | None) -> None:
+    """Every path to one endpoint, hop by hop, and where and why each blocked path stops."""
+    network = _guarded(lambda: planned_network(load_plan(path)))
+    if address not in network.interfaces and address not in network.load_balancers:
+        known = sorted([*network.interfaces, *network.load_balancers])
+        close = [k for k in known if address.split(".")[-1].split("[")[0] in k][:5] or known[:5]
+        _exit(EXIT_INPUT, f"{address} is not an endpoint of {path} (endpoints include: {', '.join(close)})")
+    try:
+        protocols = protocol_span(protocol or ("tcp" if port is not None else "-1"))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--protocol") from None
+    ports = (port, port) if port is not None else PORTS
+    traces = _guarded(lambda: explain(network, address, protocols, ports, tuple(sources or SOURCES)))
+    click.echo(render(address, traces, protocols, ports), nl=False)
+
+
+@main.command(name="graph")
+@click.argument("path", metavar="PLAN.json")
+@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diagram to FILE instead of stdout.")
+@click.option("--source", "sources", callback=_source_kinds, help="Comma-separated kinds of source. [default: all]")
+def graph_command(path: str, output_format: str, output: str | None, sources: list[str] | None) -> None:
+    """The network as a diagram, with the exposed paths highlighted."""
+    network = _guarded(lambda: planned_network(load_plan(path)))
+    graph = build_graph(network, [SOURCES[kind] for kind in sources or SOURCES])
+    picture = diagram(network, graph)
+    _emit(mermaid(picture) if output_format == "mermaid" else dot(picture), output)
 
 
 def _config(path: str | None) -> Config:

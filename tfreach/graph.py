@@ -37,6 +37,7 @@ from .model import (
     NetworkInterface,
     Peering,
     Route,
+    RouteTable,
     SecurityGroup,
     Subnet,
     Target,
@@ -54,36 +55,46 @@ from .packets import (
     Span,
     addresses,
 )
-from .routing import route_tables_for, routes_to
+from .routing import destinations_won, effective_routes, route_tables_for, routes_to
 from .sources import Source
+from .why import (
+    Explainer,
+    groups_blocked,
+    internal_balancer,
+    no_egress,
+    no_listener,
+    no_public_address,
+    no_senders,
+    replies_blocked,
+)
 
 Node = tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Hop:
-    """One thing a packet crosses, and the rules that decided what passes it."""
+    """One thing a packet crosses, and the rules that decided what passes it.
+
+    `blocked` says, for packets the hop stops, why (the deciding deny rule, the missing
+    route, the absent address); without it the deny decisions speak for themselves.
+    """
 
     address: str
     type: str
     role: str
     decisions: tuple[Decision, ...]
     assumptions: tuple[str, ...] = ()
+    blocked: Explainer | None = field(default=None, compare=False, repr=False)
     passes: PacketSet = field(init=False, compare=False)
-    _admitting: dict[PacketSet, tuple[Decision, ...]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "passes", allowed(list(self.decisions)))
-        object.__setattr__(self, "_admitting", {})
 
-    def admitting(self, packets: PacketSet) -> tuple[Decision, ...]:
-        """The allow decisions that admit some of `packets` (memoized: many paths share a hop)."""
-        found = self._admitting.get(packets)
-        if found is None:
-            found = self._admitting[packets] = tuple(
-                d for d in self.decisions if d.allow and d.packets.intersects(packets)
-            )
-        return found
+    def why_blocked(self, packets: PacketSet) -> str:
+        if self.blocked is not None:
+            return self.blocked(packets)
+        denying = [d.label for d in self.decisions if not d.allow and d.packets.intersects(packets)]
+        return "; ".join(denying) if denying else f"nothing in {self.address} admits it"
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ class _Entry:
 
 
 def _entry_hop(address: str, resource_type: str, role: str, decisions: list[Decision]) -> Hop:
-    return Hop(address, resource_type, role, tuple(decisions))
+    return Hop(address, resource_type, role, tuple(decisions), blocked=no_senders(address, role))
 
 
 def box(addrs: IntervalSet) -> PacketSet:
@@ -212,17 +223,14 @@ class GraphBuilder:
         return out
 
     def _enter(self, source: Source, entry: _Entry) -> None:
-        if not entry.hop.passes:
-            return
+        """Every candidate edge is kept, blocked or not: `explain` walks them all."""
         self._add_edge(source_node(source), entry.node, [entry.hop])
         for subnet in self.network.subnets.values():
             if subnet.unknown or (entry.vpc and subnet.vpc and entry.vpc != subnet.vpc):
                 continue
             if not entry.public and subnet.vpc != entry.vpc:
                 continue
-            hops = self._gateway_to_subnet(entry, subnet)
-            if hops:
-                self._add_edge(entry.node, subnet_node(subnet.id, entry.public), hops)
+            self._add_edge(entry.node, subnet_node(subnet.id, entry.public), self._gateway_to_subnet(entry, subnet))
 
     def _gateway_to_subnet(self, entry: _Entry, subnet: Subnet) -> list[Hop]:
         """Replies must be routed back through the gateway (longest prefix), and the ACL must pass both ways."""
@@ -239,23 +247,40 @@ class GraphBuilder:
             for table in tables
             for mine, route in routes_to(self.network, table, through_entry)
         )
-        if not route_back:
-            return []
         inbound, reply = self._acl_hops_for(subnet)
         return [
-            Hop(tables[0].id, tables[0].resource_type, "route back", route_back),
+            Hop(
+                tables[0].id,
+                tables[0].resource_type,
+                "route back",
+                route_back,
+                blocked=self._explain_route(tables, entry),
+            ),
             self._subnet_hop(subnet),
             inbound,
             reply,
         ]
 
+    def _explain_route(self, tables: list[RouteTable], entry: _Entry) -> Explainer:
+        def explain(packets: PacketSet) -> str:
+            client = packets.addresses()
+            for table in tables:
+                for mine, route in destinations_won(effective_routes(self.network, table)):
+                    if mine.intersects(client):
+                        where = route.target or route.target_kind.value
+                        through = entry.hop.address
+                        return f"{table.id} sends the replies to {where} ({route.label}), not back through {through}"
+            return f"{tables[0].id} has no route for the client: replies cannot go back through {entry.hop.address}"
+
+        return explain
+
     def _acl_hops_for(self, subnet: Subnet) -> tuple[Hop, Hop]:
         acl = nacl_for(self.network, subnet)
         if acl.id not in self._acl_hops:
             inbound = Hop(acl.id, acl.resource_type, "network ACL inbound", tuple(acl_decisions(acl, egress=False)))
-            reply = Hop(
-                acl.id, acl.resource_type, "network ACL outbound reply", tuple(replies_allowed(acl, self.ephemeral))
-            )
+            replies = tuple(replies_allowed(acl, self.ephemeral))
+            blocked = replies_blocked(acl, self.ephemeral)
+            reply = Hop(acl.id, acl.resource_type, "network ACL outbound reply", replies, blocked=blocked)
             self._acl_hops[acl.id] = (inbound, reply)
         return self._acl_hops[acl.id]
 
@@ -280,8 +305,9 @@ class GraphBuilder:
             groups = self._groups_hop(interface, subnet)
             if self.graph.has_node(subnet_node(subnet.id, True)):
                 public = tuple(public_addresses(interface, subnet))
+                why = no_public_address(interface, subnet)
                 address_hop = Hop(
-                    interface.id, interface.resource_type, "public address", public, tuple(interface.assumptions)
+                    interface.id, interface.resource_type, "public address", public, tuple(interface.assumptions), why
                 )
                 self._add_edge(subnet_node(subnet.id, True), node, [groups, address_hop])
             if self.graph.has_node(subnet_node(subnet.id, False)):
@@ -300,7 +326,8 @@ class GraphBuilder:
         if key not in self._group_hops:
             decisions = admitted_by_security_groups(groups) + admitted_from_groups(groups, list(peers))
             decisions += admitted_from_members(groups, self._members)
-            self._group_hops[key] = Hop(_names(groups), _kind(groups), "security groups", tuple(decisions))
+            why = groups_blocked(groups)
+            self._group_hops[key] = Hop(_names(groups), _kind(groups), "security groups", tuple(decisions), blocked=why)
         return self._group_hops[key]
 
     # --- load balancers -----------------------------------------------------------------
@@ -330,7 +357,7 @@ class GraphBuilder:
     def _balancer_groups_hop(self, balancer: LoadBalancer) -> Hop:
         groups = self._balancer_groups(balancer)
         decisions = admitted_by_security_groups(groups) + admitted_from_members(groups, self._members)
-        return Hop(_names(groups), _kind(groups), "security groups", tuple(decisions))
+        return Hop(_names(groups), _kind(groups), "security groups", tuple(decisions), blocked=groups_blocked(groups))
 
     def _balancer_address_hop(self, balancer: LoadBalancer) -> Hop:
         """An internet-facing load balancer has public addresses; an internal one has none."""
@@ -343,7 +370,10 @@ class GraphBuilder:
             if balancer.dualstack:
                 v6 = PacketSet.box(PROTOCOLS, PORTS, ALL_IPV6)
                 decisions.append(Decision(v6, f"{label} (dualstack)", True, balancer.id, balancer.resource_type))
-        return Hop(balancer.id, balancer.resource_type, "public address", tuple(decisions), tuple(balancer.assumptions))
+        why = internal_balancer(balancer)
+        return Hop(
+            balancer.id, balancer.resource_type, "public address", tuple(decisions), tuple(balancer.assumptions), why
+        )
 
     def _listeners_hop(self, balancer: LoadBalancer) -> Hop:
         decisions = [
@@ -357,7 +387,7 @@ class GraphBuilder:
             for ln in balancer.listeners
             for p in ln.protocols
         ]
-        return Hop(balancer.id, balancer.resource_type, "listener", tuple(decisions))
+        return Hop(balancer.id, balancer.resource_type, "listener", tuple(decisions), blocked=no_listener(balancer))
 
     def _forwards(self, balancer: LoadBalancer) -> dict[str, list[Forward]]:
         """Every listener -> target group -> target, from every subnet of the load balancer."""
@@ -423,7 +453,8 @@ class GraphBuilder:
                 groups = self._balancer_groups(balancer)
                 peers = tuple(g.id for g in groups)
                 egress = egress_toward(groups, interface.security_groups, target_addresses)
-                hops.append(Hop(_names(groups), _kind(groups), "load balancer egress", tuple(egress)))
+                why = no_egress(groups, target_subnet.id)
+                hops.append(Hop(_names(groups), _kind(groups), "load balancer egress", tuple(egress), blocked=why))
             hops.append(self._acl_toward_hop(balancer_subnet, target_addresses))
             inbound, reply = self._acl_hops_for(target_subnet)
             hops += [self._subnet_hop(target_subnet), inbound, reply, self._groups_hop(interface, target_subnet, peers)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from conftest import REPO
 
 from tfreach.catalogue import CATALOGUE
-from tfreach.cli import FAIL_ON_CHOICES, check
+from tfreach.cli import FAIL_ON_CHOICES, check, explain_command, graph_command
 from tfreach.parsers import modelled_types
+from tfreach.reports import formatters
 
 README = (REPO / "README.md").read_text()
 
@@ -15,8 +16,10 @@ def test_every_modelled_resource_type_is_in_the_readme():
     assert [t for t in modelled_types() if f"`{t}`" not in README] == []
 
 
-def test_every_check_option_is_in_the_readme():
-    options = [opt for param in check.params for opt in param.opts if opt.startswith("-")]
+def test_every_option_and_format_is_in_the_readme():
+    commands = (check, explain_command, graph_command)
+    options = [opt for command in commands for param in command.params for opt in param.opts if opt.startswith("-")]
+    assert [name for name in formatters() if f"--format {name}" not in README and f"|{name}" not in README] == []
     assert [o for o in options if o not in README] == []
     assert all(level in README for level in FAIL_ON_CHOICES)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,10 +23,21 @@ Formatter = Callable[[list[PlanResult], ReportOptions], str]
 
 
 def formatters() -> dict[str, Formatter]:
+    from .github import render_github
     from .json_report import render_json
+    from .junit import render_junit
+    from .markdown import render_markdown
+    from .sarif import render_sarif
     from .table import render_table
 
-    return {"table": render_table, "json": render_json}
+    return {
+        "table": render_table,
+        "json": render_json,
+        "sarif": render_sarif,
+        "junit": render_junit,
+        "markdown": render_markdown,
+        "github": render_github,
+    }
 
 
 def counted(finding: Finding, options: ReportOptions) -> bool:
@@ -40,6 +52,18 @@ def failing(results: list[PlanResult], options: ReportOptions) -> bool:
     return any(counted(f, options) and f.severity >= options.fail_on for r in results for f in r.findings)
 
 
-def printable(text: str) -> str:
-    """Escape control characters so nothing from a plan can drive the terminal."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}" for c in text)
+def printable(text: str, lines: bool = False) -> str:
+    """Escape control characters so nothing from a plan can drive the terminal.
+
+    `lines`: keep line breaks (multi-line text of our own, such as a JUnit failure body).
+    """
+    return "".join(
+        c if c.isprintable() or (lines and c == "\n") else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+        for c in text
+    )
+
+
+def relative_path(path: str) -> str:
+    """Relative to where tfreach runs (the repository root in CI), with forward slashes."""
+    relative = os.path.relpath(path) if os.path.isabs(path) else path
+    return relative.replace(os.sep, "/")

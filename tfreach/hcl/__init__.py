@@ -1,0 +1,1 @@
+"""Terraform sources (.tf files) read with python-hcl2."""

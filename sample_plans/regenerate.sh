@@ -10,26 +10,25 @@
 # The .terraform/ directories and .terraform.lock.hcl files that this run
 # creates are removed afterwards (pre-existing ones are left alone).
 #
-# Update scenarios (a folder with before.tf next to main.tf) are planned
+# Update scenarios (a folder with before/main.tf beside main.tf) are planned
 # against a prior state:
-#   1. before.tf is planned as main.tf in a temporary copy (tfplan);
+#   1. before/main.tf is planned as main.tf in a temporary copy (tfplan);
 #   2. the AWS provider schema is read there (terraform providers schema -json);
 #   3. the shared state synthesizer turns that all-create plan into the folder's
 #      prior.tfstate, with the folder's overrides.json (if any):
 #        synth_state.py BEFORE_PLAN SCHEMA OVERRIDES > prior.tfstate
 #      by default ../shared/corpus/tools/synth_state.py relative to the
-#      repository root; override with $SYNTH_STATE. The before.tf config is
-#      then re-planned against that state as a check: anything but
+#      repository root; override with $SYNTH_STATE. The before/main.tf config
+#      is then re-planned against that state as a check: anything but
 #      "No changes" is reported as a warning (the state is still written);
 #   4. main.tf is planned against prior.tfstate (copied to terraform.tfstate)
-#      into the folder's plan.json. Terraform reads every *.tf file of a
-#      folder, so before.tf and main.tf cannot be planned in the scenario
-#      folder itself: this step, too, runs in a temporary copy (main.tf +
+#      into the folder's plan.json. So that the state file never lands in the
+#      scenario folder, this step, too, runs in a temporary copy (main.tf +
 #      terraform.tfstate), which is removed afterwards together with its
-#      .terraform / lock / tfplan / state backup files.
+#      .terraform / lock / tfplan / state backup files. (before/ is a folder of
+#      its own so that `tfreach check DIR` reads only the after configuration.)
 # prior.tfstate is committed, so it can be inspected, but it is rewritten on
-# every run (synth_state.py is deterministic). For the same reason, running
-# tfplan or terraform directly in an update folder does not work.
+# every run (synth_state.py is deterministic).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,7 +57,7 @@ else
 fi
 
 for dir in "${dirs[@]}"; do
-  [ -f "$dir/before.tf" ] || continue
+  [ -f "$dir/before/main.tf" ] || continue
   if [ ! -f "$synth" ]; then
     echo "regenerate.sh: state synthesizer not found: $synth (set SYNTH_STATE)" >&2
     exit 2
@@ -78,12 +77,12 @@ remove_created() {
 }
 trap remove_created EXIT
 
-# Steps 1-3 for an update scenario: write $dir/prior.tfstate from before.tf.
+# Steps 1-3 for an update scenario: write $dir/prior.tfstate from before/main.tf.
 synthesize_prior_state() {
   local dir=$1 work rc overrides=()
   work=$(mktemp -d "${TMPDIR:-/tmp}/tfreach-before.XXXXXX")
   cleanup+=("$work")
-  cp "$dir/before.tf" "$work/main.tf"
+  cp "$dir/before/main.tf" "$work/main.tf"
   "$tfplan" "$work" "$work/before.plan.json" >/dev/null
   (cd "$work" && terraform providers schema -json) > "$work/aws_schema.json"
   [ -f "$dir/overrides.json" ] && overrides=("$dir/overrides.json")
@@ -96,7 +95,7 @@ synthesize_prior_state() {
     > "$work/check.log" 2>&1 || rc=$?
   case $rc in
     0) ;;
-    2) echo "regenerate.sh: warning: before.tf planned against prior.tfstate is not a no-op:" >&2
+    2) echo "regenerate.sh: warning: before/main.tf planned against prior.tfstate is not a no-op:" >&2
        grep -E '^  # |^Plan:' "$work/check.log" >&2 || true ;;
     *) cat "$work/check.log" >&2; return 1 ;;
   esac
@@ -115,7 +114,7 @@ plan_update() {
 
 for dir in "${dirs[@]}"; do
   echo "planning $(basename "$dir")" >&2
-  if [ -f "$dir/before.tf" ]; then
+  if [ -f "$dir/before/main.tf" ]; then
     synthesize_prior_state "$dir"
     plan_update "$dir"
   else

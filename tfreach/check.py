@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import DEFAULT_CATALOGUE, Catalogue
+from .errors import InputError
 from .filters import EPHEMERAL_PORTS
 from .findings import Finding, closed_findings, endpoint_findings
 from .graph import build_graph
+from .hcl.evaluate import Project
 from .hcl.locations import Location, has_sources, location_of, resource_locations
+from .hcl.to_plan import plan_document
+from .hcl.variables import root_values
 from .model import Network, Notice
 from .packets import EMPTY, PacketSet, Span, union_all
 from .parsers import planned_network, prior_network
@@ -36,6 +40,14 @@ class Settings:
     tf_root: Path | None = None  # the Terraform sources; None: the plan's folder when it holds .tf files
 
 
+@dataclass(frozen=True)
+class Variables:
+    """Values for the root module's variables in HCL mode: --var-file files and --var NAME=VALUE."""
+
+    files: tuple[str, ...] = ()
+    assignments: tuple[str, ...] = ()
+
+
 @dataclass
 class PlanResult:
     path: str
@@ -47,6 +59,7 @@ class PlanResult:
     sources: list[str] = field(default_factory=list)  # the kinds of source analysed
     compared: bool = False  # was there a before (a prior state) to compare with?
     locations: dict[str, Location] = field(default_factory=dict)  # where resource blocks are written
+    mode: str = "plan"  # "plan": terraform show -json output; "sources": .tf files read directly
 
     def location(self, address: str) -> Location | None:
         return location_of(self.locations, address)
@@ -66,8 +79,35 @@ def check_plan(path: str, settings: Settings | None = None) -> PlanResult:
     result = check_document(load_plan(path), path, settings)
     root = settings.tf_root or (Path(path).parent if path != "-" else None)
     if root is not None and has_sources(root):
-        result.locations = resource_locations(root)
+        try:
+            result.locations = resource_locations(root)
+        except InputError as error:
+            result.network.notice(str(root), None, f"no file and line locations: {error}")
     return result
+
+
+def check_sources(folder: Path, settings: Settings | None = None, variables: Variables | None = None) -> PlanResult:
+    """Analyse a folder of .tf files directly (HCL mode): what `terraform plan` would show.
+
+    InputError when a file is not valid HCL or a variables file cannot be read.
+    """
+    settings = settings or Settings()
+    document, warnings = sources_document(folder, variables)
+    result = check_document(document, str(folder), settings)
+    result.mode = "sources"
+    result.network.notices[:0] = warnings
+    result.locations = resource_locations(folder)
+    return result
+
+
+def sources_document(folder: Path, variables: Variables | None = None) -> tuple[dict[str, Any], list[Notice]]:
+    """The plan JSON that `terraform plan` would print for these sources, and what they cannot tell."""
+    variables = variables or Variables()
+    if not has_sources(folder):
+        raise InputError(str(folder), "holds no .tf files")
+    project = Project(folder, root_values(folder, list(variables.files), list(variables.assignments)))
+    document = plan_document(project)
+    return document, [Notice(w.address, w.attribute, w.message) for w in project.warnings]
 
 
 def check_document(document: dict[str, Any], path: str, settings: Settings) -> PlanResult:

@@ -17,12 +17,14 @@ import click
 
 from . import __version__
 from .catalogue import DEFAULT_CATALOGUE, Severity
-from .check import Settings, check_plan
+from .check import PlanResult, Settings, Variables, check_plan, check_sources, sources_document
 from .config import CONFIG_NAME, Config, find_config, load_config
 from .errors import InputError
 from .explain import explain, render
 from .filters import EPHEMERAL_PORTS
 from .graph import build_graph
+from .hcl.source import calling_root
+from .model import Network
 from .packets import PORTS
 from .parsers import planned_network
 from .plan.load import load_plan
@@ -54,7 +56,7 @@ def _source_kinds(context: click.Context, parameter: click.Parameter, value: str
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PLAN.json...")
+@click.argument("paths", nargs=-1, required=True, metavar="PLAN.json|DIR|FILE.tf...")
 @click.option(
     "--format",
     "output_format",
@@ -98,6 +100,20 @@ def _source_kinds(context: click.Context, parameter: click.Parameter, value: str
     type=click.Path(file_okay=False, exists=True),
     help="Terraform sources, for file and line locations. [default: the plan's folder when it holds .tf files]",
 )
+@click.option(
+    "--var",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Sources only: a value for a root variable, as terraform plan -var.",
+)
+@click.option(
+    "--var-file",
+    "var_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Sources only: a .tfvars file, as terraform plan -var-file.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -109,8 +125,14 @@ def check(
     baseline_path: str | None,
     write_baseline_path: str | None,
     tf_root: str | None,
+    assignments: tuple[str, ...],
+    var_files: tuple[str, ...],
 ) -> None:
-    """Analyse `terraform show -json` plans or states (or '-' for stdin)."""
+    """Analyse `terraform show -json` plans or states ('-' for stdin), or Terraform sources.
+
+    A folder, or .tf files (their folders), is read directly without a plan: see the README
+    for what only a plan can tell.
+    """
     config = _guarded(lambda: _config(config_path))
     settings = Settings(
         sources=tuple(sources or config.sources or SOURCES),
@@ -118,7 +140,8 @@ def check(
         catalogue=DEFAULT_CATALOGUE.extended(config.recognized_ports),
         tf_root=Path(tf_root) if tf_root else None,
     )
-    results = [_guarded(partial(check_plan, path, settings)) for path in paths]
+    variables = Variables(var_files, assignments)
+    results = [_guarded(partial(_check_one, path, settings, variables)) for path in inputs(paths)]
     baseline = _guarded(lambda: read_baseline(baseline_path)) if baseline_path else None
     notices = apply_suppressions(results, config, baseline)
     level = fail_on or config.fail_on or DEFAULT_FAIL_ON
@@ -132,14 +155,14 @@ def check(
 
 
 @main.command(name="explain")
-@click.argument("path", metavar="PLAN.json")
+@click.argument("path", metavar="PLAN.json|DIR")
 @click.argument("address")
 @click.option("--port", type=click.IntRange(0, 65535), help="Only this port (ICMP: type).")
 @click.option("--protocol", help="tcp, udp, icmp, icmpv6, all or a number. [default: tcp with --port, else all]")
 @click.option("--source", "sources", callback=_source_kinds, help="Comma-separated kinds of source. [default: all]")
 def explain_command(path: str, address: str, port: int | None, protocol: str | None, sources: list[str] | None) -> None:
     """Every path to one endpoint, hop by hop, and where and why each blocked path stops."""
-    network = _guarded(lambda: planned_network(load_plan(path)))
+    network = _guarded(lambda: _network(path))
     if address not in network.interfaces and address not in network.load_balancers:
         known = sorted([*network.interfaces, *network.load_balancers])
         close = [k for k in known if address.split(".")[-1].split("[")[0] in k][:5] or known[:5]
@@ -154,16 +177,44 @@ def explain_command(path: str, address: str, port: int | None, protocol: str | N
 
 
 @main.command(name="graph")
-@click.argument("path", metavar="PLAN.json")
+@click.argument("path", metavar="PLAN.json|DIR")
 @click.option("--format", "output_format", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diagram to FILE instead of stdout.")
 @click.option("--source", "sources", callback=_source_kinds, help="Comma-separated kinds of source. [default: all]")
 def graph_command(path: str, output_format: str, output: str | None, sources: list[str] | None) -> None:
     """The network as a diagram, with the exposed paths highlighted."""
-    network = _guarded(lambda: planned_network(load_plan(path)))
+    network = _guarded(lambda: _network(path))
     graph = build_graph(network, [SOURCES[kind] for kind in sources or SOURCES])
     picture = diagram(network, graph)
     _emit(mermaid(picture) if output_format == "mermaid" else dot(picture), output)
+
+
+def inputs(paths: tuple[str, ...]) -> list[str]:
+    """Plans and folders as given; a .tf file stands for the configuration it belongs to (once).
+
+    That is its folder, or, for a local module's file, the folder that calls the module
+    (searched upwards to the working directory), as the pre-commit hook passes changed files.
+    """
+    out: dict[str, str] = {}  # resolved path -> as shown
+    for path in paths:
+        if path.endswith(".tf") and Path(path).is_file():
+            folder = calling_root(Path(path).parent, Path.cwd())
+            path = os.path.relpath(folder) if not Path(path).is_absolute() else str(folder)
+        key = str(Path(path).resolve()) if path != "-" else path
+        out.setdefault(key, path)
+    return list(out.values())
+
+
+def _check_one(path: str, settings: Settings, variables: Variables) -> PlanResult:
+    if Path(path).is_dir():
+        return check_sources(Path(path), settings, variables)
+    return check_plan(path, settings)
+
+
+def _network(path: str) -> Network:
+    """The planned network of a plan file, or of a folder of sources."""
+    document = sources_document(Path(path))[0] if Path(path).is_dir() else load_plan(path)
+    return planned_network(document)
 
 
 def _config(path: str | None) -> Config:

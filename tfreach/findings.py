@@ -36,7 +36,7 @@ from .sources import Source
 class Suppression:
     """Why an accepted exposure does not count: who accepted it, and the reason they gave."""
 
-    by: str  # config | tag | baseline
+    by: str  # config | tag | comment | baseline
     reason: str
 
 

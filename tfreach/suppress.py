@@ -41,9 +41,15 @@ def apply_suppressions(
     ]
     for result in results:
         tags = _tag_allowances(result)
+        comments = _comment_allowances(result)
         ports = [f for f in result.findings if f.type != "NetworkExposure"]
         for finding in ports:
-            finding.suppressed = _by_config(finding, live) or _by_tag(finding, tags) or _by_baseline(finding, baseline)
+            finding.suppressed = (
+                _by_config(finding, live)
+                or _by_tag(finding, tags)
+                or _by_allowance(finding, comments, "comment")
+                or _by_baseline(finding, baseline)
+            )
         _settle_summaries(result.findings)
     return notices
 
@@ -78,7 +84,10 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
 
 
-def _tag_allowances(result: PlanResult) -> dict[str, tuple[list[tuple[str, tuple[int, int]]], str]]:
+Allowances = dict[str, tuple[list[tuple[str, tuple[int, int]]], str]]
+
+
+def _tag_allowances(result: PlanResult) -> Allowances:
     """resource -> ([(protocol, ports)], reason) from `tfreach:allow` and `tfreach:reason` tags.
 
     Unusable tags become warnings of the plan.
@@ -121,13 +130,39 @@ def _parse_tag(value: str) -> list[tuple[str, tuple[int, int]]]:
     return out
 
 
-def _by_tag(finding: Finding, tags: dict[str, tuple[list[tuple[str, tuple[int, int]]], str]]) -> Suppression | None:
-    allowance = tags.get(finding.resource)
+def _comment_allowances(result: PlanResult) -> Allowances:
+    """resource -> allowances from `# tfreach:allow tcp/443 reason: ...` comments on its block."""
+    allowances: Allowances = {}
+    endpoints = [*result.network.interfaces, *result.network.load_balancers]
+    for endpoint in endpoints:
+        location = result.location(endpoint)
+        for comment in location.allowances if location else ():
+            where = f"{location.file}:{comment.line}" if location else endpoint
+            if not comment.reason:
+                result.network.notice(where, None, f"{ALLOW_TAG} comment without 'reason: ...' is ignored")
+                continue
+            try:
+                allowed = _parse_tag(comment.ports)
+            except ValueError as error:
+                result.network.notice(where, None, f"{ALLOW_TAG} {comment.ports!r} ignored: {error}")
+                continue
+            earlier = allowances.get(endpoint, ([], ""))
+            reason = "; ".join(r for r in (earlier[1], comment.reason) if r)
+            allowances[endpoint] = (earlier[0] + allowed, reason)
+    return allowances
+
+
+def _by_tag(finding: Finding, tags: Allowances) -> Suppression | None:
+    return _by_allowance(finding, tags, "tag")
+
+
+def _by_allowance(finding: Finding, allowances: Allowances, by: str) -> Suppression | None:
+    allowance = allowances.get(finding.resource)
     if allowance is None:
         return None
     allowed, reason = allowance
     spans = [span for protocol, span in allowed if protocol in ("all", finding.protocol)]
-    return Suppression("tag", reason) if spans and _within(finding, spans) else None
+    return Suppression(by, reason) if spans and _within(finding, spans) else None
 
 
 def _by_baseline(finding: Finding, baseline: tuple[str, set[str]] | None) -> Suppression | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 
@@ -131,3 +133,21 @@ def test_the_hook_entry_runs_as_pre_commit_runs_it():
     assert result.returncode == 1  # update-open-ssh opens SSH to the world
     result = subprocess.run([sys.executable, "-m", "tfreach", *entry[1:], files[1]], capture_output=True, text=True)
     assert result.returncode == 0  # removing a rule opens nothing
+
+
+def test_the_sources_hook_checks_the_configuration_a_changed_module_file_belongs_to():
+    import yaml
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "tfreach-sources")
+    assert re.search(hook["files"], "modules/web/main.tf")
+    entry = hook["entry"].split()
+    staged = ["sources-features/modules/tier/main.tf", "sources-features/main.tf", "inspector-blog/main.tf"]
+    result = subprocess.run(
+        [sys.executable, "-m", "tfreach", *entry[1:], *staged, "--format", "json", "--fail-on", "never"],
+        capture_output=True,
+        text=True,
+        cwd=REPO / "sample_plans",
+    )
+    assert result.returncode == 0, result.stderr
+    assert [i["path"] for i in json.loads(result.stdout)["inputs"]] == ["sources-features", "inspector-blog"]

@@ -1,19 +1,18 @@
 """Where each resource block is written: file and lines, following local modules.
 
 SARIF, GitHub annotations and the Markdown report point a finding at the block that
-declares its resource, so a reviewer lands on the right line of the pull request.
+declares its resource, so a reviewer lands on the right line of the pull request; the
+block's `# tfreach:allow` comments travel with it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import hcl2
-from lark import Token, Tree
-
+from ..errors import InputError
 from ..plan.references import split_instance_address
+from .source import Allowance, module_source, name_of
 
 
 @dataclass(frozen=True)
@@ -21,10 +20,14 @@ class Location:
     file: str
     line: int
     end_line: int
+    allowances: tuple[Allowance, ...] = ()
 
 
 def resource_locations(root: Path) -> dict[str, Location]:
-    """Configuration addresses (module.web.aws_instance.this) -> where their block is written."""
+    """Configuration addresses (module.web.aws_instance.this) -> where their block is written.
+
+    InputError when a .tf file is not valid HCL.
+    """
     return _module(root.resolve(), "", ())
 
 
@@ -44,50 +47,19 @@ def has_sources(folder: Path) -> bool:
 
 def _module(folder: Path, prefix: str, within: tuple[Path, ...]) -> dict[str, Location]:
     """`within`: the folders of the calling modules, so that a module calling itself ends."""
-    if folder in within or not folder.is_dir():
+    if folder in within or not has_sources(folder):
         return {}
-    out: dict[str, Location] = {}
-    calls: list[tuple[str, str]] = []
-    for path in sorted(folder.glob("*.tf")):
-        try:
-            text = path.read_text(encoding="utf-8")
-            tree = hcl2.parses_to_tree(text)
-        except Exception:
-            continue
-        for kind, labels, block in _blocks(tree):
-            if kind == "resource" and len(labels) == 2:
-                out[f"{prefix}{labels[0]}.{labels[1]}"] = Location(str(path), block.meta.line, block.meta.end_line)
-            elif kind == "module" and len(labels) == 1:
-                source = _attribute_string(block, "source")
-                if source and source.startswith(("./", "../")):
-                    calls.append((labels[0], source))
-    for name, source in calls:
-        out.update(_module((folder / source).resolve(), f"{prefix}module.{name}.", (*within, folder)))
+    source = module_source(folder)
+    out = {
+        f"{prefix}{key}": Location(block.file, block.line, block.end_line, tuple(source.allowances.get(key, ())))
+        for key, block in source.resources.items()
+    }
+    for name, call in source.calls.items():
+        expression = call.attribute("source")
+        path = name_of(expression.tree) if expression is not None else ""
+        if path.startswith(("./", "../")):
+            try:
+                out.update(_module((folder / path).resolve(), f"{prefix}module.{name}.", (*within, folder)))
+            except InputError:
+                continue  # a broken child module: its blocks have no location
     return out
-
-
-def _blocks(tree: Tree[Any]) -> list[tuple[str, list[str], Tree[Any]]]:
-    """Top-level blocks: (kind, labels, block)."""
-    body = tree.children[0] if tree.children else None
-    out = []
-    for child in body.children if isinstance(body, Tree) else []:
-        if isinstance(child, Tree) and child.data == "block":
-            parts = [c for c in child.children if isinstance(c, Tree) and c.data in ("identifier", "string")]
-            if parts:
-                out.append((_text(parts[0]), [_text(p) for p in parts[1:]], child))
-    return out
-
-
-def _attribute_string(block: Tree[Any], name: str) -> str | None:
-    body = next((c for c in block.children if isinstance(c, Tree) and c.data == "body"), None)
-    for child in body.children if body is not None else []:
-        if isinstance(child, Tree) and child.data == "attribute" and _text(child.children[0]) == name:
-            return _text(child.children[-1])
-    return None
-
-
-def _text(node: Tree[Any] | Token) -> str:
-    """The characters of an identifier or a plain string literal."""
-    if isinstance(node, Token):
-        return str(node) if node.type not in ("DBLQUOTE",) else ""
-    return "".join(_text(c) for c in node.children if isinstance(c, Tree | Token))

@@ -44,10 +44,13 @@ def modelled_types() -> list[str]:
 
 
 def build_network(
-    instances: list[ResourceInstance], configuration: dict[str, Any] | None, removed: Sequence[ResourceInstance] = ()
+    instances: list[ResourceInstance],
+    configuration: dict[str, Any] | None,
+    removed: Sequence[ResourceInstance] = (),
+    unset_variables: frozenset[str] = frozenset(),
 ) -> Network:
     """The network these resource instances make; `removed` are resources the plan deletes."""
-    resolver = Resolver(instances, config_modules(configuration))
+    resolver = Resolver(instances, config_modules(configuration), unset_variables)
     context = ParseContext(Network(), resolver, list(removed))
     for instance in instances:
         if instance.type in NAMED_TYPES and isinstance(instance.get("name"), str):
@@ -67,13 +70,24 @@ def build_network(
 
 def planned_network(plan: dict[str, Any]) -> Network:
     """The network after apply, as the plan describes it."""
-    return build_network(planned_instances(plan), plan.get("configuration"), removed_instances(plan))
+    return build_network(
+        planned_instances(plan), plan.get("configuration"), removed_instances(plan), unset_variables(plan)
+    )
 
 
 def prior_network(plan: dict[str, Any]) -> Network | None:
     """The network deployed now (the plan's prior state); None for a plan without one."""
     instances = prior_instances(plan)
     return None if instances is None else build_network(instances, plan.get("configuration"))
+
+
+def unset_variables(plan: dict[str, Any]) -> frozenset[str]:
+    """Root variables declared without a value: never in a real plan, common in bare sources."""
+    if not isinstance(plan.get("variables"), dict):
+        return frozenset()
+    root = ((plan.get("configuration") or {}).get("root_module") or {}).get("variables") or {}
+    given = plan["variables"]
+    return frozenset(name for name in root if not isinstance(given.get(name), dict) or "value" not in given[name])
 
 
 def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) -> None:

@@ -61,8 +61,14 @@ class _Found:
 
 
 class Resolver:
-    def __init__(self, instances: Iterable[ResourceInstance], modules: dict[tuple[str, ...], ConfigModule]) -> None:
+    def __init__(
+        self,
+        instances: Iterable[ResourceInstance],
+        modules: dict[tuple[str, ...], ConfigModule],
+        unset_variables: frozenset[str] = frozenset(),
+    ) -> None:
         self.modules = modules
+        self.unset_variables = unset_variables  # root variables without a value (sources, not plans)
         self.by_address: dict[str, ResourceInstance] = {}
         self.by_resource: dict[tuple[ModulePath, str], list[ResourceInstance]] = defaultdict(list)
         self.by_module: dict[ModulePath, list[ResourceInstance]] = defaultdict(list)
@@ -129,6 +135,8 @@ class Resolver:
                 continue
             if root != "var":
                 return True  # resources, module outputs, data sources and locals
+            if not scope.module and traversal[1:2] and traversal[1] in self.unset_variables:
+                return True
             caller = self._caller_expression(scope, traversal)
             if caller is not None and self._may_be_unknown(caller[0], caller[1], depth + 1):
                 return True
@@ -194,8 +202,10 @@ class Resolver:
     def _traversal(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
         root = traversal[0]
         if root == "each" and traversal[1:2] == ("value",) and scope.each is not None:
-            # each.value is an element of the for_each collection: it holds what that does.
-            return self._expression(scope.each, _Scope(scope.module, scope.key, False), types, depth)
+            # each.value is an element of the for_each collection: it holds what that does,
+            # and over a whole resource (`for_each = aws_subnet.public`) it is the same key's.
+            keyed = _whole_resource(scope.each)
+            return self._expression(scope.each, _Scope(scope.module, scope.key, keyed), types, depth)
         if root in _NON_RESOURCE_ROOTS:
             return _Found()
         if root == "var":
@@ -238,6 +248,8 @@ class Resolver:
     def _variable(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
         caller = self._caller_expression(scope, traversal)
         if caller is None:
+            if not scope.module and traversal[1:2] and traversal[1] in self.unset_variables:
+                return _Found(problems=[f"var.{traversal[1]} has no value"])
             return _Found()  # a root variable or a default: a constant, never a resource
         expression, caller_scope = caller
         cache_key = ("var", caller_scope.module, scope.module[-1], traversal[1], types)
@@ -301,6 +313,15 @@ class Resolver:
 def _sort_key(instance: ResourceInstance) -> tuple[int, int | str]:
     key = instance.key
     return (0, key) if isinstance(key, int) else (1, "" if key is None else str(key))
+
+
+def _whole_resource(expression: dict[str, Any]) -> bool:
+    """`for_each = aws_subnet.public`: a resource's instances, keyed as the referring ones are."""
+    traversals = maximal(expression.get("references") or [])
+    return len(traversals) == 1 and len(traversals[0]) == 2 and str(traversals[0][0]) not in _NAMED_ROOTS
+
+
+_NAMED_ROOTS = _NON_RESOURCE_ROOTS | {"var", "local", "module", "data"}
 
 
 def _mentions_key(expression: dict[str, Any]) -> bool:

@@ -10,6 +10,7 @@ from .. import __version__
 from ..catalogue import Severity
 from ..check import PlanResult
 from ..findings import Finding
+from ..hcl.locations import Location
 from . import ReportOptions, failing
 
 
@@ -25,8 +26,8 @@ def report(results: list[PlanResult], options: ReportOptions) -> dict[str, Any]:
         "tool": {"name": "tfreach", "version": __version__},
         "inputs": [_input(r) for r in results],
         "summary": _summary(results, findings, closed, options),
-        "findings": [finding_json(f) for f in findings],
-        "closed": [finding_json(f) for f in closed],
+        "findings": [finding_json(f, r.location(f.resource)) for r in results for f in r.findings],
+        "closed": [finding_json(f, r.location(f.resource)) for r in results for f in r.closed],
         "warnings": [
             {"input": source, "resource": n.resource, "attribute": n.attribute, "message": n.message}
             for source, n in warnings
@@ -38,6 +39,7 @@ def _input(result: PlanResult) -> dict[str, Any]:
     network = result.network
     return {
         "path": result.path,
+        "kind": result.mode,
         "format_version": result.format_version,
         "terraform_version": result.terraform_version,
         "resources": result.resources,
@@ -68,7 +70,7 @@ def _summary(
     }
 
 
-def finding_json(f: Finding) -> dict[str, Any]:
+def finding_json(f: Finding, location: Location | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": f.id,
         "type": f.type,
@@ -90,4 +92,6 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
     if f.ranges is not None:
         out["ranges"] = f.ranges
+    if location is not None:
+        out["location"] = {"file": location.file, "line": location.line, "end_line": location.end_line}
     return out

@@ -27,7 +27,8 @@ def render_table(results: list[PlanResult], options: ReportOptions) -> str:
 
 
 def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
-    lines = [f"{result.path}: {result.resources} resources, {result.network.endpoints()} endpoints analysed"]
+    kind = " (Terraform sources, no plan)" if result.mode == "sources" else ""
+    lines = [f"{result.path}{kind}: {result.resources} resources, {result.network.endpoints()} endpoints analysed"]
     shown = [f for f in result.findings if f.status == "new" or not options.new_only]
     if not result.findings:
         lines.append("  nothing is reachable from outside")

@@ -1,0 +1,229 @@
+"""The Terraform functions network configuration uses, over evaluator values.
+
+An unknown argument makes the result unknown (except in try/coalesce, which skip it, and
+length of a list that holds unknowns). A function not listed here is unknown, with a warning.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Callable
+from typing import Any
+
+from .values import Unknown, merged, to_text, unknowns_in
+
+
+class FunctionError(ValueError):
+    """A call Terraform would reject; the caller turns it into an unknown value with a warning."""
+
+
+def _strict(function: Callable[..., Any], deep: bool = False) -> Callable[..., Any]:
+    """Unknown arguments give an unknown result (`deep`: also an unknown element of a collection)."""
+
+    def call(*args: Any) -> Any:
+        unknown = [u for a in args for u in unknowns_in(a)] if deep else [a for a in args if isinstance(a, Unknown)]
+        if unknown:
+            return merged(*unknown)
+        try:
+            return function(*args)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
+            raise FunctionError(f"{function.__name__.strip('_')}: {error}") from None
+
+    return call
+
+
+def _cidrsubnet(prefix: str, newbits: int, netnum: int) -> str:
+    network = ipaddress.ip_network(prefix, strict=False)
+    length = network.prefixlen + int(newbits)
+    size = 1 << (network.max_prefixlen - length)
+    first = int(network.network_address) + int(netnum) * size
+    return str(ipaddress.ip_network((first, length)))
+
+
+def _cidrhost(prefix: str, hostnum: int) -> str:
+    network = ipaddress.ip_network(prefix, strict=False)
+    number = int(hostnum)
+    address = network.network_address + number if number >= 0 else network.broadcast_address + number + 1
+    if address not in network:
+        raise ValueError(f"host number {hostnum} is outside {prefix}")
+    return str(address)
+
+
+def _cidrsubnets(prefix: str, *newbits: int) -> list[str]:
+    network = ipaddress.ip_network(prefix, strict=False)
+    out, cursor = [], int(network.network_address)
+    for bits in newbits:
+        length = network.prefixlen + int(bits)
+        size = 1 << (network.max_prefixlen - length)
+        cursor = (cursor + size - 1) // size * size
+        out.append(str(ipaddress.ip_network((cursor, length))))
+        cursor += size
+    return out
+
+
+def _element(items: list[Any], index: int) -> Any:
+    return items[int(index) % len(items)]
+
+
+def _lookup(mapping: dict[str, Any], key: str, *default: Any) -> Any:
+    if key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise KeyError(key)
+
+
+def _flatten(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        out.extend(_flatten(item) if isinstance(item, list) else [item])
+    return out
+
+
+def _distinct(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _format(spec: str, *args: Any) -> str:
+    """%s, %d, %v and %% (what network code uses)."""
+    out, values, i = "", list(args), 0
+    while i < len(spec):
+        if spec[i] == "%" and i + 1 < len(spec):
+            verb = spec[i + 1]
+            if verb == "%":
+                out += "%"
+            else:
+                out += to_text(values.pop(0)) if verb in "svdq" else spec[i : i + 2]
+            i += 2
+        else:
+            out += spec[i]
+            i += 1
+    return out
+
+
+def _range(*args: float) -> list[float]:
+    start, stop, step = (0, args[0], 1) if len(args) == 1 else (args[0], args[1], args[2] if len(args) > 2 else 1)
+    out = []
+    value = start
+    while (step > 0 and value < stop) or (step < 0 and value > stop):
+        out.append(value)
+        value += step
+    return out
+
+
+def _keys(mapping: dict[str, Any]) -> list[str]:
+    return sorted(mapping)
+
+
+def _values(mapping: dict[str, Any]) -> list[Any]:
+    return [mapping[k] for k in sorted(mapping)]
+
+
+def _merge(*maps: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for mapping in maps:
+        if mapping is not None:
+            out.update(mapping)
+    return out
+
+
+def _concat(*lists: list[Any]) -> list[Any]:
+    return [item for items in lists for item in items]
+
+
+def _contains(items: list[Any], value: Any) -> bool:
+    return value in items
+
+
+def _zipmap(keys: list[str], values: list[Any]) -> dict[str, Any]:
+    return dict(zip(keys, values, strict=True))
+
+
+def _toset(items: list[Any]) -> list[Any]:
+    return sorted(_distinct(items), key=lambda v: (str(type(v)), str(v)))
+
+
+def _length(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return value
+    return len(value)
+
+
+def _try(*args: Any) -> Any:
+    """The first argument that evaluated (errors arrive as FunctionError instances) and is known."""
+    for arg in args:
+        if not isinstance(arg, Unknown | FunctionError):
+            return arg
+    unknown = [a for a in args if isinstance(a, Unknown)]
+    return merged(*unknown) if unknown else Unknown("try: no argument could be evaluated")
+
+
+def _coalesce(*args: Any) -> Any:
+    for arg in args:
+        if isinstance(arg, Unknown):
+            return arg
+        if arg not in (None, ""):
+            return arg
+    raise FunctionError("coalesce: no non-null argument")
+
+
+def _one(items: list[Any]) -> Any:
+    if len(items) > 1:
+        raise ValueError("more than one element")
+    return items[0] if items else None
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "cidrsubnet": _strict(_cidrsubnet),
+    "cidrhost": _strict(_cidrhost),
+    "cidrsubnets": _strict(_cidrsubnets, deep=True),
+    "cidrnetmask": _strict(lambda prefix: str(ipaddress.ip_network(prefix, strict=False).netmask)),
+    "concat": _strict(_concat),
+    "merge": _strict(_merge),
+    "lookup": _strict(_lookup),
+    "element": _strict(_element),
+    "length": _length,
+    "format": _strict(_format, deep=True),
+    "join": _strict(lambda separator, items: separator.join(to_text(i) for i in items), deep=True),
+    "split": _strict(lambda separator, text: text.split(separator)),
+    "flatten": _strict(_flatten),
+    "distinct": _strict(_distinct, deep=True),
+    "keys": _strict(_keys),
+    "values": _strict(_values),
+    "tolist": _strict(list),
+    "toset": _strict(_toset, deep=True),
+    "tomap": _strict(dict),
+    "tostring": _strict(to_text, deep=True),
+    "tonumber": _strict(lambda v: float(v) if "." in str(v) else int(v)),
+    "tobool": _strict(lambda v: v if isinstance(v, bool) else str(v) == "true"),
+    "try": _try,
+    "can": lambda *args: not any(isinstance(a, FunctionError) for a in args),
+    "coalesce": _coalesce,
+    "coalescelist": _strict(lambda *lists: next((items for items in lists if items), [])),
+    "compact": _strict(lambda items: [i for i in items if i not in (None, "")]),
+    "range": _strict(_range),
+    "zipmap": _strict(_zipmap),
+    "contains": _strict(_contains, deep=True),
+    "min": _strict(min, deep=True),
+    "max": _strict(max, deep=True),
+    "abs": _strict(abs),
+    "lower": _strict(str.lower),
+    "upper": _strict(str.upper),
+    "trimspace": _strict(str.strip),
+    "replace": _strict(lambda text, old, new: text.replace(old, new)),
+    "substr": _strict(lambda text, offset, length: text[offset : offset + length if length >= 0 else None]),
+    "slice": _strict(lambda items, start, end: items[start:end]),
+    "reverse": _strict(lambda items: list(reversed(items))),
+    "sort": _strict(lambda items: sorted(items), deep=True),
+    "index": _strict(lambda items, value: items.index(value), deep=True),
+    "one": _strict(_one),
+    "sum": _strict(sum, deep=True),
+    "jsonencode": _strict(lambda value: json.dumps(value, separators=(",", ":")), deep=True),
+    "startswith": _strict(lambda text, prefix: text.startswith(prefix)),
+    "endswith": _strict(lambda text, suffix: text.endswith(suffix)),
+}

@@ -1,0 +1,29 @@
+"""What the AWS provider computes: attributes that are "known after apply" when left unset.
+
+The table is generated from the provider's schema by scripts/provider_schema.py.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+
+@cache
+def _computed() -> dict[str, frozenset[str]]:
+    table = json.loads((Path(__file__).parent / "provider_schema.json").read_text(encoding="utf-8"))
+    return {rtype: frozenset(names) for rtype, names in table["computed"].items()}
+
+
+def computed_attributes(rtype: str) -> frozenset[str]:
+    """Attributes of `rtype` the provider computes; for a type it does not know, every one may be."""
+    return _computed().get(rtype, _EVERYTHING)
+
+
+class _Everything(frozenset[str]):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()

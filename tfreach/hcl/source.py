@@ -1,0 +1,224 @@
+"""Read a module folder's `.tf` files (python-hcl2) into its declarations, unevaluated.
+
+Each expression keeps its parse tree, its source text and its file:line, so that whatever
+cannot be evaluated is reported where it is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from lark import Token, Tree
+from lark.exceptions import LarkError
+
+from ..errors import InputError
+
+_ALLOW_COMMENT = re.compile(
+    r"(?:#|//)\s*tfreach:allow\s+(?P<ports>[^\s]+(?:\s*,\s*[^\s]+)*)(?:\s+reason:\s*(?P<reason>.*))?"
+)
+
+
+@dataclass(frozen=True)
+class Expression:
+    tree: Tree[Any]
+    text: str
+    file: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Body:
+    attributes: dict[str, Expression] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    kind: str
+    labels: list[str]
+    body: Body
+    file: str
+    line: int
+    end_line: int
+
+    def attribute(self, name: str) -> Expression | None:
+        return self.body.attributes.get(name)
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """An inline `# tfreach:allow tcp/443 reason: public web` comment on a resource block."""
+
+    ports: str
+    reason: str
+    line: int
+
+
+@dataclass
+class ModuleSource:
+    folder: Path
+    variables: dict[str, Block] = field(default_factory=dict)
+    locals: dict[str, Expression] = field(default_factory=dict)
+    resources: dict[str, Block] = field(default_factory=dict)  # "aws_vpc.main" -> block
+    data: dict[str, Block] = field(default_factory=dict)
+    calls: dict[str, Block] = field(default_factory=dict)
+    outputs: dict[str, Block] = field(default_factory=dict)
+    allowances: dict[str, list[Allowance]] = field(default_factory=dict)  # "aws_vpc.main" -> comments
+    json_files: list[str] = field(default_factory=list)  # *.tf.json files, not read
+
+    @property
+    def resource_types(self) -> set[str]:
+        return {key.split(".", 1)[0] for key in self.resources}
+
+
+def module_source(folder: Path) -> ModuleSource:
+    """The declarations of every `.tf` file of a folder; InputError for a file that is not HCL."""
+    return _module_source(folder.resolve())
+
+
+@lru_cache(maxsize=256)
+def _module_source(folder: Path) -> ModuleSource:
+    module = ModuleSource(folder)
+    for path in sorted(folder.glob("*.tf")):
+        text = _read(path)
+        try:
+            tree = hcl2.parses_to_tree(text)
+        except (LarkError, ValueError, RecursionError) as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise InputError(str(path), f"not valid HCL ({first})") from None
+        _collect(module, _blocks_of(_body_of(tree), text, str(path)), text)
+    module.json_files = sorted(str(p) for p in folder.glob("*.tf.json"))
+    return module
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(str(path), f"cannot be read ({error})") from None
+
+
+def _collect(module: ModuleSource, blocks: list[Block], text: str) -> None:
+    lines = text.splitlines()
+    for block in blocks:
+        name = ".".join(block.labels)
+        if block.kind == "variable" and len(block.labels) == 1:
+            module.variables[name] = block
+        elif block.kind == "locals":
+            module.locals.update(block.body.attributes)
+        elif block.kind == "resource" and len(block.labels) == 2:
+            module.resources[name] = block
+            module.allowances[name] = _allowances(lines, block)
+        elif block.kind == "data" and len(block.labels) == 2:
+            module.data[name] = block
+        elif block.kind == "module" and len(block.labels) == 1:
+            module.calls[name] = block
+        elif block.kind == "output" and len(block.labels) == 1:
+            module.outputs[name] = block
+
+
+def _allowances(lines: list[str], block: Block) -> list[Allowance]:
+    """Comments inside the block, or in the comment lines right above it."""
+    first = block.line - 1
+    while first > 0 and lines[first - 1].strip().startswith(("#", "//")):
+        first -= 1
+    out = []
+    for number in range(first, min(block.end_line, len(lines))):
+        match = _ALLOW_COMMENT.search(lines[number])
+        if match:
+            out.append(Allowance(match["ports"].replace(" ", ""), (match["reason"] or "").strip(), number + 1))
+    return out
+
+
+# --- the parse tree ------------------------------------------------------------------------
+
+
+def _body_of(tree: Tree[Any]) -> Tree[Any] | None:
+    return next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
+
+
+def _blocks_of(body: Tree[Any] | None, text: str, file: str) -> list[Block]:
+    return _read_body(body, text, file).blocks
+
+
+def _read_body(body: Tree[Any] | None, text: str, file: str) -> Body:
+    out = Body()
+    for child in body.children if body is not None else []:
+        if not isinstance(child, Tree):
+            continue
+        if child.data == "attribute":
+            name = name_of(child.children[0])
+            value = child.children[-1]
+            out.attributes[name] = Expression(value, _text_of(value, text), file, child.meta.line)
+        elif child.data == "block":
+            out.blocks.append(_read_block(child, text, file))
+    return out
+
+
+def _read_block(node: Tree[Any], text: str, file: str) -> Block:
+    labels = [c for c in node.children if isinstance(c, Tree) and c.data in ("identifier", "string", "keyword")]
+    inner = next((c for c in node.children if isinstance(c, Tree) and c.data == "body"), None)
+    return Block(
+        name_of(labels[0]),
+        [name_of(label) for label in labels[1:]],
+        _read_body(inner, text, file),
+        file,
+        node.meta.line,
+        node.meta.end_line,
+    )
+
+
+def name_of(node: Tree[Any] | Token) -> str:
+    """The characters of an identifier, a keyword or a plain string literal."""
+    if isinstance(node, Token):
+        return "" if node.type == "DBLQUOTE" or str(node) == '"' else str(node)
+    return "".join(name_of(c) for c in node.children if isinstance(c, Tree | Token))
+
+
+def _text_of(node: Tree[Any], text: str) -> str:
+    meta = node.meta
+    if getattr(meta, "empty", True):
+        return ""
+    return " ".join(text[meta.start_pos : meta.end_pos].split())
+
+
+def calling_root(folder: Path, top: Path) -> Path:
+    """The root module that calls `folder` as a local module, searching upwards to `top`.
+
+    A pre-commit hook passes the changed files; a change in modules/web/main.tf is checked
+    through the configuration that uses the module, where its variables have values.
+    """
+    folder, top = folder.resolve(), top.resolve()
+    for ancestor in folder.parents:
+        if top != ancestor and top not in ancestor.parents:
+            break
+        if folder in _local_modules(ancestor, ()):
+            return calling_root(ancestor, top)
+    return folder
+
+
+def _local_modules(folder: Path, within: tuple[Path, ...]) -> set[Path]:
+    """Every folder `folder` calls as a local module, directly or not."""
+    if folder in within or not any(folder.glob("*.tf")):
+        return set()
+    try:
+        calls = module_source(folder).calls.values()
+    except InputError:
+        return set()
+    found: set[Path] = set()
+    for call in calls:
+        expression = call.attribute("source")
+        source = name_of(expression.tree) if expression is not None else ""
+        if source.startswith(("./", "../")):
+            child = (folder / source).resolve()
+            found |= {child} | _local_modules(child, (*within, folder))
+    return found

@@ -1,0 +1,103 @@
+"""Values of the root module's variables, in Terraform's order of precedence.
+
+terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json) in name order, then each
+--var-file and --var in the order given; a later value wins.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from lark.exceptions import LarkError
+
+from ..errors import InputError
+from .expressions import EvaluationError, evaluate
+from .source import Block, module_source, name_of
+from .values import Unknown, contains_unknown
+
+
+class _Constants:
+    """The scope of a .tfvars file or a --var: no names at all."""
+
+    def root(self, name: str) -> Any:
+        raise EvaluationError(f"{name} cannot be used here: only constant values can")
+
+
+CONSTANTS = _Constants()
+
+
+def root_values(folder: Path, var_files: list[str], variables: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    automatic = [folder / "terraform.tfvars", folder / "terraform.tfvars.json"]
+    automatic += sorted(folder.glob("*.auto.tfvars")) + sorted(folder.glob("*.auto.tfvars.json"))
+    for path in [p for p in automatic if p.is_file()] + [Path(p) for p in var_files]:
+        values.update(read_tfvars(path))
+    declared = module_source(folder).variables
+    for assignment in variables:
+        name, value = _assignment(assignment)
+        values[name] = _typed(value, declared.get(name))
+    return values
+
+
+def read_tfvars(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(str(path), f"cannot be read ({error})") from None
+    if path.name.endswith(".json"):
+        try:
+            loaded = json.loads(text)
+        except ValueError as error:
+            raise InputError(str(path), f"not valid JSON ({error})") from None
+        if not isinstance(loaded, dict):
+            raise InputError(str(path), "a variables file must hold an object")
+        return loaded
+    try:
+        tree = hcl2.parses_to_tree(text)
+    except (LarkError, ValueError) as error:
+        raise InputError(str(path), f"not valid HCL ({str(error).strip().splitlines()[0]})") from None
+    out = {}
+    body = next((c for c in tree.children if getattr(c, "data", None) == "body"), None)
+    for child in body.children if body is not None else []:
+        if getattr(child, "data", None) == "attribute":
+            name = name_of(child.children[0])
+            try:
+                out[name] = evaluate(child.children[-1], CONSTANTS)
+            except EvaluationError as error:
+                raise InputError(str(path), f"{name}: {error}") from None
+    return out
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise InputError("--var", f"{text!r} is not NAME=VALUE")
+    return name.strip(), value
+
+
+def _typed(value: str, declaration: Block | None) -> Any:
+    """A --var value: primitives as given (converted to the declared type), the rest parsed as HCL."""
+    type_expression = declaration.attribute("type") if declaration is not None else None
+    kind = " ".join(type_expression.text.split()) if type_expression is not None else "string"
+    if kind == "string":
+        return value
+    if kind == "number":
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:
+            raise InputError("--var", f"{value!r} is not a number") from None
+    if kind == "bool":
+        if value not in ("true", "false"):
+            raise InputError("--var", f"{value!r} is not true or false")
+        return value == "true"
+    try:
+        tree = hcl2.parses_to_tree(f"value = {value}\n")
+        body = next(c for c in tree.children if getattr(c, "data", None) == "body")
+        attribute = next(c for c in body.children if getattr(c, "data", None) == "attribute")
+        parsed = evaluate(attribute.children[-1], CONSTANTS)
+    except (LarkError, ValueError, StopIteration) as error:
+        raise InputError("--var", f"{value!r} is not a valid {kind} ({error})") from None
+    return parsed if not contains_unknown(parsed) else Unknown(f"--var {value!r} could not be evaluated")

@@ -8,6 +8,7 @@ and what the plan shuts is reported as `closed`. A state (no plan) is all `exist
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,14 @@ from .findings import Finding, closed_findings, endpoint_findings
 from .graph import build_graph
 from .hcl.evaluate import Project
 from .hcl.locations import Location, has_sources, location_of, resource_locations
+from .hcl.source import module_source
 from .hcl.to_plan import plan_document
 from .hcl.variables import root_values
 from .model import Network, Notice
 from .packets import EMPTY, PacketSet, Span, union_all
 from .parsers import planned_network, prior_network
 from .plan.load import load_plan
+from .plan.resolve import SourceValues
 from .reach import PathReach, reachable_endpoints
 from .sources import SOURCES
 
@@ -76,14 +79,62 @@ class PlanResult:
 def check_plan(path: str, settings: Settings | None = None) -> PlanResult:
     """Analyse one plan or state file ("-" is stdin); InputError when it cannot be read as one."""
     settings = settings or Settings()
-    result = check_document(load_plan(path), path, settings)
+    document = load_plan(path)
     root = settings.tf_root or (Path(path).parent if path != "-" else None)
-    if root is not None and has_sources(root):
-        try:
-            result.locations = resource_locations(root)
-        except InputError as error:
-            result.network.notice(str(root), None, f"no file and line locations: {error}")
+    if root is None or not has_sources(root):
+        return check_document(document, path, settings)
+    problems: list[str] = []
+    mismatch = _not_the_plans_sources(root, document)
+    if mismatch is not None:
+        result = check_document(document, path, settings)
+        if settings.tf_root is not None:  # asked for: say why they are not used
+            result.network.notice(str(root), None, f"not the configuration of {path}: {mismatch}; not used")
+        return result
+    result = check_document(document, path, settings, _evaluated_sources(root, document, problems))
+    try:
+        result.locations = resource_locations(root)
+    except InputError as error:
+        problems.append(str(error))
+    for problem in dict.fromkeys(problems):
+        result.network.notice(str(root), None, f"the sources cannot be read, so they give no lines or links: {problem}")
     return result
+
+
+def _not_the_plans_sources(root: Path, plan: dict[str, Any]) -> str | None:
+    """Why the .tf files of `root` are not the root module the plan was made from; None if they are."""
+    configured = ((plan.get("configuration") or {}).get("root_module")) or {}
+    try:
+        source = module_source(root)
+    except InputError as error:
+        return str(error)
+    planned = {r.get("address") for r in configured.get("resources") or []}
+    written = set(source.resources) | {f"data.{key}" for key in source.data}
+    if planned != written:
+        differ = sorted(str(a) for a in planned ^ written)
+        return f"{len(differ)} resource blocks differ ({', '.join(differ[:3])}{', ...' if len(differ) > 3 else ''})"
+    if set(configured.get("module_calls") or {}) != set(source.calls):
+        return "the module calls differ"
+    return None
+
+
+def _evaluated_sources(root: Path, plan: dict[str, Any], problems: list[str]) -> SourceValues:
+    """The plan's configuration evaluated from the sources beside it, with the plan's variables.
+
+    Evaluated once, when the resolver first needs it; a problem is recorded, not raised.
+    """
+
+    @cache
+    def by_address() -> dict[str, dict[str, Any]]:
+        given = plan["variables"] if isinstance(plan.get("variables"), dict) else {}
+        values = {name: v["value"] for name, v in given.items() if isinstance(v, dict) and "value" in v}
+        try:
+            document = plan_document(Project(root, values))
+        except InputError as error:
+            problems.append(str(error))
+            return {}
+        return {change["address"]: change["change"]["after"] for change in document["resource_changes"]}
+
+    return lambda address: by_address().get(address)
 
 
 def check_sources(folder: Path, settings: Settings | None = None, variables: Variables | None = None) -> PlanResult:
@@ -110,8 +161,10 @@ def sources_document(folder: Path, variables: Variables | None = None) -> tuple[
     return document, [Notice(w.address, w.attribute, w.message) for w in project.warnings]
 
 
-def check_document(document: dict[str, Any], path: str, settings: Settings) -> PlanResult:
-    after = planned_network(document)
+def check_document(
+    document: dict[str, Any], path: str, settings: Settings, source_values: SourceValues | None = None
+) -> PlanResult:
+    after = planned_network(document, source_values)
     before = prior_network(document)
     result = PlanResult(path, document["format_version"], document.get("terraform_version"), after)
     result.sources, result.compared = list(settings.sources), before is not None

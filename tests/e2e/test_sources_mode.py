@@ -224,3 +224,40 @@ def test_what_only_the_state_knows_is_what_sources_mode_misses(tmp_path):
     prior = load_json(CORPUS / "plans" / "update_close_exposure.json")["prior_state"]["values"]["root_module"]
     db = next(r for r in prior["resources"] if r["address"] == "aws_instance.db")
     assert db["values"]["public_ip"]
+
+
+# --- a plan with and without its sources ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_a_plan_alone_gives_the_answers_it_gives_beside_its_sources(folder, tmp_path):
+    """The sources only make exact what the JSON leaves open; where that changes an answer, a warning says so."""
+    shutil.copy(SAMPLES / folder / "plan.json", tmp_path / "plan.json")
+    alone = check_json(tmp_path / "plan.json")
+    beside = check_json(SAMPLES / folder / "plan.json")
+    if folder == "peering-chain":
+        assert not any(f["source"]["kind"] == "peering" for f in alone["findings"])
+        unresolved = [w for w in alone["warnings"] if w["attribute"] == "peer_vpc_id"]
+        assert len(unresolved) == 2 and all("index arithmetic" in w["message"] for w in unresolved)
+        return
+    assert set(finding_keys(beside)) <= set(finding_keys(alone))
+    if set(finding_keys(beside)) != set(finding_keys(alone)):
+        assert any("ambiguous" in w["message"] for w in alone["warnings"])
+
+
+def test_sources_that_are_not_the_plans_are_not_used(tmp_path):
+    shutil.copy(SAMPLES / "peering-chain" / "plan.json", tmp_path / "plan.json")
+    result = run_cli(
+        "check", str(tmp_path / "plan.json"), "--tf-root", str(SAMPLES / "inspector-blog"), "--format", "json"
+    )
+    report = json.loads(result.stdout)
+    assert any("not the configuration of" in w["message"] for w in report["warnings"])
+    assert not any(f.get("location") for f in report["findings"])
+
+
+def test_a_resource_declared_twice_is_an_input_error(tmp_path):
+    (tmp_path / "a.tf").write_text('resource "aws_vpc" "x" {\n  cidr_block = "10.0.0.0/16"\n}\n')
+    (tmp_path / "b.tf").write_text('\n\nresource "aws_vpc" "x" {\n  cidr_block = "10.1.0.0/16"\n}\n')
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 2
+    assert "b.tf: line 3: resource aws_vpc.x is already declared at" in result.stderr and "a.tf:1" in result.stderr

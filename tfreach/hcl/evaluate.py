@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..plan.references import ModulePath
+from ..plan.references import STAND_IN_PREFIX, ModulePath
 from .expressions import EvaluationError, Iterators, Namespace, evaluate
 from .provider import computed_attributes
 from .source import Block, Body, Expression, ModuleSource, module_source, name_of
@@ -30,7 +30,7 @@ _MAX_MODULE_DEPTH = 16
 
 def stand_in_id(address: str) -> str:
     """The id (and ARN) a planned resource gets here: unique, stable, and clearly not AWS's."""
-    return f"tfreach:{address}"
+    return f"{STAND_IN_PREFIX}{address}"
 
 
 def key_text(key: int | str | None) -> str:
@@ -171,7 +171,7 @@ class ModuleInstance:
         default = block.attribute("default")
         if default is not None:
             return self.attempt(default, self)
-        where = f"{block.file}:{block.line}"
+        where = block.where
         return Unknown(f"var.{name} ({where}) has no value: set it in a .tfvars file or with --var", (f"var.{name}",))
 
     def local(self, name: str) -> Any:
@@ -296,7 +296,7 @@ class ModuleInstance:
         folder = self.module_folder(block)
         why_not = self._not_followed(block, folder)
         if folder is None or why_not is not None:
-            self.project.warn(f"{self.prefix}module.{name}", "source", f"{block.file}:{block.line}: {why_not}")
+            self.project.warn(f"{self.prefix}module.{name}", "source", f"{block.where}: {why_not}")
             return [(key, None) for key, _ in keys]
         child = module_source(folder)
         out: list[tuple[Any, ModuleInstance | None]] = []

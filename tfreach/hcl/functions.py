@@ -7,7 +7,9 @@ length of a list that holds unknowns). A function not listed here is unknown, wi
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -172,6 +174,19 @@ def _coalesce(*args: Any) -> Any:
     raise FunctionError("coalesce: no non-null argument")
 
 
+def _setproduct(*sets: list[Any]) -> list[list[Any]]:
+    return [list(combination) for combination in itertools.product(*sets)]
+
+
+def _chunklist(items: list[Any], size: int) -> list[list[Any]]:
+    size = int(size)
+    return [items[i : i + size] for i in range(0, len(items), size)] if size > 0 else [items]
+
+
+def _parseint(text: str, base: int) -> int:
+    return int(str(text), int(base))
+
+
 def _one(items: list[Any]) -> Any:
     if len(items) > 1:
         raise ValueError("more than one element")
@@ -226,4 +241,23 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "jsonencode": _strict(lambda value: json.dumps(value, separators=(",", ":")), deep=True),
     "startswith": _strict(lambda text, prefix: text.startswith(prefix)),
     "endswith": _strict(lambda text, suffix: text.endswith(suffix)),
+    "ceil": _strict(math.ceil),
+    "floor": _strict(math.floor),
+    "pow": _strict(lambda base, exponent: base**exponent),
+    "signum": _strict(lambda n: (n > 0) - (n < 0)),
+    "parseint": _strict(_parseint),
+    "formatlist": _strict(lambda spec, *lists: [_format(spec, *row) for row in zip(*lists, strict=True)], deep=True),
+    "setproduct": _strict(_setproduct),
+    "setunion": _strict(lambda *sets: _toset([i for s in sets for i in s]), deep=True),
+    "setintersection": _strict(lambda first, *rest: _toset([i for i in first if all(i in s for s in rest)]), deep=True),
+    "setsubtract": _strict(lambda a, b: _toset([i for i in a if i not in b]), deep=True),
+    "chunklist": _strict(_chunklist),
+    "trimprefix": _strict(lambda text, prefix: text.removeprefix(prefix)),
+    "trimsuffix": _strict(lambda text, suffix: text.removesuffix(suffix)),
+    "trim": _strict(lambda text, characters: text.strip(characters)),
+    "title": _strict(str.title),
+    "strrev": _strict(lambda text: text[::-1]),
+    "alltrue": _strict(lambda items: all(items), deep=True),
+    "anytrue": _strict(lambda items: any(items), deep=True),
+    "transpose": _strict(lambda m: {v: sorted(k for k in m if v in m[k]) for vs in m.values() for v in vs}, deep=True),
 }

@@ -53,6 +53,10 @@ class Block:
     def attribute(self, name: str) -> Expression | None:
         return self.body.attributes.get(name)
 
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
 
 @dataclass(frozen=True)
 class Allowance:
@@ -109,21 +113,30 @@ def _read(path: Path) -> str:
 
 def _collect(module: ModuleSource, blocks: list[Block], text: str) -> None:
     lines = text.splitlines()
+    tables = {
+        ("variable", 1): module.variables,
+        ("resource", 2): module.resources,
+        ("data", 2): module.data,
+        ("module", 1): module.calls,
+        ("output", 1): module.outputs,
+    }
     for block in blocks:
         name = ".".join(block.labels)
-        if block.kind == "variable" and len(block.labels) == 1:
-            module.variables[name] = block
-        elif block.kind == "locals":
-            module.locals.update(block.body.attributes)
-        elif block.kind == "resource" and len(block.labels) == 2:
-            module.resources[name] = block
-            module.allowances[name] = _allowances(lines, block)
-        elif block.kind == "data" and len(block.labels) == 2:
-            module.data[name] = block
-        elif block.kind == "module" and len(block.labels) == 1:
-            module.calls[name] = block
-        elif block.kind == "output" and len(block.labels) == 1:
-            module.outputs[name] = block
+        if block.kind == "locals":
+            for local, expression in block.body.attributes.items():
+                _declare(module.locals, local, expression, f"local.{local}", expression.where)
+        elif (block.kind, len(block.labels)) in tables:
+            _declare(tables[(block.kind, len(block.labels))], name, block, f"{block.kind} {name}", block.where)
+            if block.kind == "resource":
+                module.allowances[name] = _allowances(lines, block)
+
+
+def _declare(table: dict[str, Any], name: str, declaration: Any, what: str, where: str) -> None:
+    """Terraform refuses a name declared twice in a module; so do we, rather than pick one."""
+    if name in table:
+        file, _, line = where.rpartition(":")
+        raise InputError(file, f"line {line}: {what} is already declared at {table[name].where}")
+    table[name] = declaration
 
 
 def _allowances(lines: list[str], block: Block) -> list[Allowance]:

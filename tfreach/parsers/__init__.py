@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import Network
 from ..plan.instances import ResourceInstance, config_modules, planned_instances, prior_instances, removed_instances
-from ..plan.resolve import Resolver
+from ..plan.resolve import Resolver, SourceValues
 from .context import NAMED_TYPES, ParseContext
 
 Parser = Callable[[ResourceInstance, ParseContext], None]
@@ -48,9 +48,14 @@ def build_network(
     configuration: dict[str, Any] | None,
     removed: Sequence[ResourceInstance] = (),
     unset_variables: frozenset[str] = frozenset(),
+    source_values: SourceValues | None = None,
 ) -> Network:
-    """The network these resource instances make; `removed` are resources the plan deletes."""
-    resolver = Resolver(instances, config_modules(configuration), unset_variables)
+    """The network these resource instances make; `removed` are resources the plan deletes.
+
+    `source_values`: the configuration evaluated from its sources, to resolve what the plan
+    JSON cannot (see `Resolver`).
+    """
+    resolver = Resolver(instances, config_modules(configuration), unset_variables, source_values)
     context = ParseContext(Network(), resolver, list(removed))
     for instance in instances:
         if instance.type in NAMED_TYPES and isinstance(instance.get("name"), str):
@@ -68,10 +73,14 @@ def build_network(
     return context.network
 
 
-def planned_network(plan: dict[str, Any]) -> Network:
+def planned_network(plan: dict[str, Any], source_values: SourceValues | None = None) -> Network:
     """The network after apply, as the plan describes it."""
     return build_network(
-        planned_instances(plan), plan.get("configuration"), removed_instances(plan), unset_variables(plan)
+        planned_instances(plan),
+        plan.get("configuration"),
+        removed_instances(plan),
+        unset_variables(plan),
+        source_values,
     )
 
 

@@ -107,6 +107,17 @@ def parse_without_network_effect(r: ResourceInstance, ctx: ParseContext) -> None
 def parse_peering(r: ResourceInstance, ctx: ParseContext) -> None:
     requester = ctx.one(r, "vpc_id", VPC)
     accepter = ctx.one(r, "peer_vpc_id", VPC)
+    if requester is not None and requester == accepter:
+        # AWS refuses to peer a VPC with itself: the plan's references were read wrongly, most
+        # likely index arithmetic (`module.vpc[count.index + 1]`) the JSON does not record.
+        ctx.network.notice(
+            r.address,
+            "peer_vpc_id",
+            f"resolves to {requester} on both sides, which AWS refuses; the plan JSON does not record "
+            "index arithmetic such as [count.index + 1]: this peering is not analysed. Run tfreach on "
+            "the sources (tfreach check DIR) for the exact answer",
+        )
+        accepter = None
     active = as_bool(r.get("auto_accept")) or r.get("accept_status") == "active"
     ctx.network.peerings[r.address] = Peering(r.address, r.type, requester, accepter, active)
 

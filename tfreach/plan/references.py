@@ -19,6 +19,9 @@ class Key:
     value: int | str
 
 
+# The id a resource gets when its configuration is evaluated from the sources (hcl/): its address.
+STAND_IN_PREFIX = "tfreach:"
+
 Part = str | Key
 Traversal = tuple[Part, ...]
 ModulePath = tuple[tuple[str, int | str | None], ...]

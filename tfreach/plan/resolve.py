@@ -13,12 +13,15 @@ pin down is returned with a `problem`, never guessed silently.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .instances import ConfigModule, ResourceInstance
-from .references import Key, ModulePath, Traversal, maximal
+from .references import STAND_IN_PREFIX, Key, ModulePath, Traversal, maximal
+
+# An instance's values as its sources evaluate them (ids of other resources as stand-ins).
+SourceValues = Callable[[str], dict[str, Any] | None]
 
 _NON_RESOURCE_ROOTS = {"count", "each", "path", "terraform", "self"}
 _MAX_DEPTH = 40
@@ -66,9 +69,11 @@ class Resolver:
         instances: Iterable[ResourceInstance],
         modules: dict[tuple[str, ...], ConfigModule],
         unset_variables: frozenset[str] = frozenset(),
+        source_values: SourceValues | None = None,
     ) -> None:
         self.modules = modules
         self.unset_variables = unset_variables  # root variables without a value (sources, not plans)
+        self.source_values = source_values  # the sources beside a plan: exact where its JSON is not
         self.by_address: dict[str, ResourceInstance] = {}
         self.by_resource: dict[tuple[ModulePath, str], list[ResourceInstance]] = defaultdict(list)
         self.by_module: dict[ModulePath, list[ResourceInstance]] = defaultdict(list)
@@ -166,6 +171,9 @@ class Resolver:
         external = tuple(v for v in known_ids if v not in self.by_id)
         if not unknown:
             return Link(tuple(addresses), external, configured=bool(known_ids))
+        exact = self._from_sources(instance, path, types)
+        if exact is not None:
+            return exact
         expression = _expression_at(instance.expressions, path)
         if expression is None or not self._may_be_unknown(expression, self._scope_of(instance, expression), depth):
             return Link(tuple(addresses), external, configured=bool(known_ids))
@@ -177,6 +185,26 @@ class Resolver:
         if not addresses and problem is None:
             problem = f"no {' or '.join(sorted(types))} is referenced by its configuration"
         return Link(tuple(addresses), external, problem)
+
+    def _from_sources(
+        self, instance: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str]
+    ) -> Link | None:
+        """The link the sources evaluate to, when every id in it is a planned instance of `types`.
+
+        The plan JSON keeps only which names an expression reads, not how
+        (`aws_vpc.this[count.index + 1]` lists `aws_vpc.this` and `count.index`); the sources say.
+        """
+        values = self.source_values(instance.address) if self.source_values is not None else None
+        if values is None:
+            return None
+        value = _walk_values(values, path)
+        addresses = []
+        for item in value if isinstance(value, list) else [value]:
+            target = self.by_address.get(item[len(STAND_IN_PREFIX) :]) if isinstance(item, str) else None
+            if not str(item).startswith(STAND_IN_PREFIX) or target is None or target.type not in types:
+                return None
+            addresses.append(target.address)
+        return Link(tuple(addresses)) if addresses else None
 
     def _scope_of(self, instance: ResourceInstance, expression: dict[str, Any]) -> _Scope:
         each = (instance.config or {}).get("for_each_expression")
@@ -313,6 +341,15 @@ class Resolver:
 def _sort_key(instance: ResourceInstance) -> tuple[int, int | str]:
     key = instance.key
     return (0, key) if isinstance(key, int) else (1, "" if key is None else str(key))
+
+
+def _walk_values(node: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, dict) else None
+    return node
 
 
 def _whole_resource(expression: dict[str, Any]) -> bool:

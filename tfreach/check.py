@@ -15,13 +15,13 @@ from typing import Any
 from .catalogue import DEFAULT_CATALOGUE, Catalogue
 from .errors import InputError
 from .filters import EPHEMERAL_PORTS
-from .findings import Finding, closed_findings, endpoint_findings
+from .findings import Evidence, Finding, closed_findings, endpoint_findings
 from .graph import build_graph
 from .hcl.evaluate import Project
 from .hcl.locations import Location, has_sources, location_of, resource_locations
 from .hcl.source import module_source
 from .hcl.to_plan import plan_document
-from .hcl.variables import root_values
+from .hcl.variables import root_values, typed_values
 from .model import Network, Notice
 from .packets import EMPTY, PacketSet, Span, union_all
 from .parsers import planned_network, prior_network
@@ -128,7 +128,7 @@ def _evaluated_sources(root: Path, plan: dict[str, Any], problems: list[str]) ->
         given = plan["variables"] if isinstance(plan.get("variables"), dict) else {}
         values = {name: v["value"] for name, v in given.items() if isinstance(v, dict) and "value" in v}
         try:
-            document = plan_document(Project(root, values))
+            document = plan_document(Project(root, typed_values(root, values)))
         except InputError as error:
             problems.append(str(error))
             return {}
@@ -171,14 +171,15 @@ def check_document(
     reached_after = _reached(after, settings)
     reached_before = _reached(before, settings) if before is not None else {}
     is_state = "planned_values" not in document and "resource_changes" not in document
+    evidence = Evidence()
     for key, paths in reached_after.items():
         # A state is what is deployed: everything in it exists already.
         already = _union(paths) if is_state else _union(reached_before.get(key, []))
-        result.findings.extend(endpoint_findings(paths, already, settings.catalogue))
+        result.findings.extend(endpoint_findings(paths, already, settings.catalogue, evidence))
     for key, paths in reached_before.items():
         gone = _union(paths) - _union(reached_after.get(key, []))
         if gone:
-            result.closed.extend(closed_findings(paths, gone, settings.catalogue))
+            result.closed.extend(closed_findings(paths, gone, settings.catalogue, evidence))
     for finding in [*result.findings, *result.closed]:
         finding.input = path
     result.findings.sort(key=Finding.sort_key)

@@ -6,9 +6,11 @@ input error (plan, config or baseline file), 3 internal error (a bug: please rep
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import NoReturn, TypeVar
@@ -114,6 +116,14 @@ def _source_kinds(context: click.Context, parameter: click.Parameter, value: str
     type=click.Path(dir_okay=False, exists=True),
     help="Sources only: a .tfvars file, as terraform plan -var-file.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(0, 256),
+    default=1,
+    show_default=True,
+    help="Analyse this many inputs at once, in separate processes (0: one per CPU).",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -127,6 +137,7 @@ def check(
     tf_root: str | None,
     assignments: tuple[str, ...],
     var_files: tuple[str, ...],
+    jobs: int,
 ) -> None:
     """Analyse `terraform show -json` plans or states ('-' for stdin), or Terraform sources.
 
@@ -140,8 +151,11 @@ def check(
         catalogue=DEFAULT_CATALOGUE.extended(config.recognized_ports),
         tf_root=Path(tf_root) if tf_root else None,
     )
-    variables = Variables(var_files, assignments)
-    results = [_guarded(partial(_check_one, path, settings, variables)) for path in inputs(paths)]
+    # A short-lived process that builds millions of small acyclic objects: the cycle
+    # collector only costs time here (14% at 1,000 resources), never memory.
+    gc.disable()
+    work = [partial(_check_one, path, settings, Variables(var_files, assignments)) for path in inputs(paths)]
+    results = _in_parallel(work, jobs) if jobs != 1 and len(work) > 1 else [_guarded(w) for w in work]
     baseline = _guarded(lambda: read_baseline(baseline_path)) if baseline_path else None
     notices = apply_suppressions(results, config, baseline)
     level = fail_on or config.fail_on or DEFAULT_FAIL_ON
@@ -203,6 +217,14 @@ def inputs(paths: tuple[str, ...]) -> list[str]:
         key = str(Path(path).resolve()) if path != "-" else path
         out.setdefault(key, path)
     return list(out.values())
+
+
+def _in_parallel(work: list[partial[PlanResult]], jobs: int) -> list[PlanResult]:
+    """Each input in a process of its own; results in the order given, the first error ends the run."""
+    workers = min(jobs or os.cpu_count() or 1, len(work))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(w) for w in work]
+        return [_guarded(future.result) for future in futures]
 
 
 def _check_one(path: str, settings: Settings, variables: Variables) -> PlanResult:

@@ -10,3 +10,7 @@ class InputError(Exception):
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        """Travels intact from a --jobs worker process."""
+        return (InputError, (self.path, self.problem))

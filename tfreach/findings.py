@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .catalogue import DEFAULT_CATALOGUE, RECOMMENDATIONS, Catalogue, Service, Severity, unrecognized_severity
@@ -100,7 +101,10 @@ class _Slice:
 
 
 def endpoint_findings(
-    paths: list[PathReach], before: PacketSet = EMPTY, catalogue: Catalogue = DEFAULT_CATALOGUE
+    paths: list[PathReach],
+    before: PacketSet = EMPTY,
+    catalogue: Catalogue = DEFAULT_CATALOGUE,
+    evidence: Evidence | None = None,
 ) -> list[Finding]:
     """The findings of one endpoint for one source, directly or through one load balancer.
 
@@ -110,21 +114,27 @@ def endpoint_findings(
     reached = union_all(p.packets for p in paths)
     first = paths[0]
     endpoint, via = first.endpoint, first.via
+    evidence = evidence or Evidence()
     findings = []
     for status, part in (("existing", reached & before), ("new", reached - before)):
         for s in _slices(part, catalogue):
-            findings.append(_finding(s, first.source, endpoint.id, endpoint.resource_type, via, paths, status))
+            findings.append(
+                _finding(s, first.source, endpoint.id, endpoint.resource_type, via, paths, status, evidence)
+            )
     summary = _exposure(reached, paths, via)
     summary.status = "new" if reached - before else "existing"
     return [*findings, summary]
 
 
-def closed_findings(paths: list[PathReach], gone: PacketSet, catalogue: Catalogue = DEFAULT_CATALOGUE) -> list[Finding]:
+def closed_findings(
+    paths: list[PathReach], gone: PacketSet, catalogue: Catalogue = DEFAULT_CATALOGUE, evidence: Evidence | None = None
+) -> list[Finding]:
     """What reached the endpoint before the plan and no longer does (`paths` are the old ones)."""
     first = paths[0]
     endpoint = first.endpoint
+    evidence = evidence or Evidence()
     return [
-        _finding(s, first.source, endpoint.id, endpoint.resource_type, first.via, paths, "closed")
+        _finding(s, first.source, endpoint.id, endpoint.resource_type, first.via, paths, "closed", evidence)
         for s in _slices(gone, catalogue)
     ]
 
@@ -191,7 +201,14 @@ def _all_traffic(reached: PacketSet) -> IntervalSet:
 
 
 def _finding(
-    s: _Slice, source: Source, resource: str, resource_type: str, via: str | None, paths: list[PathReach], status: str
+    s: _Slice,
+    source: Source,
+    resource: str,
+    resource_type: str,
+    via: str | None,
+    paths: list[PathReach],
+    status: str,
+    evidence: Evidence,
 ) -> Finding:
     packets = s.packets()
     path = next(p for p in paths if p.packets.intersects(packets))
@@ -207,7 +224,7 @@ def _finding(
         severity, category = unrecognized_severity(s.protocols[1] - s.protocols[0] + 1, s.ports), "unrecognized"
     if restricted:
         severity = severity.lowered()
-    hops, assumptions = _evidence(path, packets)
+    hops, assumptions = evidence.of(path, packets)
     title = _title(s, protocol, resource, source, restricted, via)
     if status == "closed":
         title = title.replace(" is reachable", " is no longer reachable").replace(
@@ -270,6 +287,12 @@ def _covers_whole_source(source: Source, addrs: IntervalSet) -> bool:
 
 def source_cidrs(source: Source, addrs: IntervalSet) -> list[str]:
     """0.0.0.0/0 (::/0) stands for the whole source in that family; else exact CIDRs."""
+    return list(_source_cidrs(source, addrs))
+
+
+@lru_cache(maxsize=65536)
+def _source_cidrs(source: Source, addrs: IntervalSet) -> tuple[str, ...]:
+    """Many findings share their sources: describe each set of addresses once."""
     out: list[str] = []
     for version, whole in ((4, "0.0.0.0/0"), (6, "::/0")):
         part = family_of(addrs, version)
@@ -277,22 +300,41 @@ def source_cidrs(source: Source, addrs: IntervalSet) -> list[str]:
             out.append(whole)
         elif part:
             out.extend(cidrs_of(part))
-    return out
+    return tuple(out)
 
 
-def _evidence(path: PathReach, packets: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
+class Evidence:
+    """The evidence of findings, computed once per hops and packets.
+
+    Endpoints behind the same subnet, groups and load balancer share their hop objects, and
+    their findings ask about the same packets: one answer serves them all (and is shared,
+    read-only, by their findings).
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[Any, ...], tuple[list[dict[str, Any]], list[str]]] = {}
+
+    def of(self, path: PathReach, packets: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
+        delivered = path.packets & packets
+        key = (path.source, tuple(map(id, path.hops)), path.probes, delivered)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = _evidence(path, delivered)
+        return found
+
+
+def _evidence(path: PathReach, delivered: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
     """Hop by hop, the rules that admitted these packets, and what had to be assumed."""
-    delivered = path.packets & packets
     hops: list[dict[str, Any]] = [
         {"address": path.source.kind, "type": "source", "role": "source", "rule": path.source.label}
     ]
     assumptions: list[str] = []
     seen_by: dict[Probe, PacketSet] = {}  # a path has one or two probes: compute each once
-    for index, (hop, relevant) in enumerate(zip(path.hops, path.admitting, strict=True)):
+    for index, hop in enumerate(path.hops):
         probe = path.probe(index)
         if probe not in seen_by:
             seen_by[probe] = probe.apply(delivered)
-        deciding = tuple(d for d in relevant if d.packets.intersects(seen_by[probe]))
+        deciding = hop.admitting(seen_by[probe])
         owner = deciding[0] if deciding else None
         hops.append(
             {

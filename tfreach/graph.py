@@ -86,9 +86,24 @@ class Hop:
     assumptions: tuple[str, ...] = ()
     blocked: Explainer | None = field(default=None, compare=False, repr=False)
     passes: PacketSet = field(init=False, compare=False)
+    _admitting: dict[PacketSet, tuple[Decision, ...]] = field(
+        init=False, compare=False, repr=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "passes", allowed(list(self.decisions)))
+
+    def admitting(self, packets: PacketSet) -> tuple[Decision, ...]:
+        """The allow decisions that admit some of `packets`.
+
+        Hops are shared by every endpoint behind the same subnet and groups, and findings
+        ask about the same few packet sets again and again: each is answered once.
+        """
+        found = self._admitting.get(packets)
+        if found is None:
+            found = tuple(d for d in self.decisions if d.allow and d.packets.intersects(packets))
+            self._admitting[packets] = found
+        return found
 
     def why_blocked(self, packets: PacketSet) -> str:
         if self.blocked is not None:
@@ -137,8 +152,7 @@ class GraphBuilder:
         self._acl_hops: dict[str, tuple[Hop, Hop]] = {}
         self._group_hops: dict[tuple[tuple[str, ...], tuple[str, ...]], Hop] = {}
         self._subnet_hops: dict[str, Hop] = {}
-        self._backend_cache: dict[tuple[object, ...], tuple[Hop, ...]] = {}
-        self._passes_cache: dict[tuple[int, ...], PacketSet] = {}
+        self._backend_cache: dict[tuple[object, ...], tuple[tuple[Hop, ...], PacketSet]] = {}
         self._toward_cache: dict[tuple[str, IntervalSet], Hop] = {}
         self._interned: dict[PacketSet, PacketSet] = {}
 
@@ -424,8 +438,8 @@ class GraphBuilder:
         for balancer_subnet in self._known_subnets(balancer.subnets):
             sources = None if preserve else _subnet_addresses(balancer_subnet)
             for target_subnet in self._known_subnets(interface.subnets):
-                hops = (first, *self._backend_hops(balancer, balancer_subnet, interface, target_subnet), last)
-                passes = self._passes(hops)
+                backend, passes = self._backend(balancer, balancer_subnet, interface, target_subnet)
+                hops = (first, *backend, last)
                 out += [
                     Forward(listener, balancer_subnet.id, p, port, sources, hops, passes) for p in listener.protocols
                 ]
@@ -434,32 +448,39 @@ class GraphBuilder:
     def _known_subnets(self, identities: list[str]) -> list[Subnet]:
         return [self.network.subnets[s] for s in identities if s in self.network.subnets]
 
+    def _backend(
+        self, balancer: LoadBalancer, balancer_subnet: Subnet, interface: NetworkInterface, target_subnet: Subnet
+    ) -> tuple[tuple[Hop, ...], PacketSet]:
+        """The load balancer's connection to a target and what passes it, once per subnets and groups:
+        every target behind the same groups in the same subnet shares them."""
+        groups = tuple(interface.security_groups)
+        key = (balancer.id, balancer_subnet.id, groups, interface.default_group, target_subnet.id)
+        if key not in self._backend_cache:
+            hops = self._backend_hops(balancer, balancer_subnet, interface, target_subnet)
+            passes = EVERYTHING
+            for hop in hops:
+                passes = passes & hop.passes
+            # Equal results share one object, so forwards can be told alike by identity.
+            self._backend_cache[key] = (hops, self._interned.setdefault(passes, passes))
+        return self._backend_cache[key]
+
     def _backend_hops(
         self, balancer: LoadBalancer, balancer_subnet: Subnet, interface: NetworkInterface, target_subnet: Subnet
     ) -> tuple[Hop, ...]:
-        """The load balancer's connection to a target: its egress and subnet ACL, the target's subnet and groups."""
-        key = (
-            balancer.id,
-            balancer_subnet.id,
-            tuple(interface.security_groups),
-            interface.default_group,
-            target_subnet.id,
-        )
-        if key not in self._backend_cache:
-            target_addresses = _subnet_addresses(target_subnet)
-            hops: list[Hop] = []
-            peers: tuple[str, ...] = ()
-            if self._has_groups(balancer):
-                groups = self._balancer_groups(balancer)
-                peers = tuple(g.id for g in groups)
-                egress = egress_toward(groups, interface.security_groups, target_addresses)
-                why = no_egress(groups, target_subnet.id)
-                hops.append(Hop(_names(groups), _kind(groups), "load balancer egress", tuple(egress), blocked=why))
-            hops.append(self._acl_toward_hop(balancer_subnet, target_addresses))
-            inbound, reply = self._acl_hops_for(target_subnet)
-            hops += [self._subnet_hop(target_subnet), inbound, reply, self._groups_hop(interface, target_subnet, peers)]
-            self._backend_cache[key] = tuple(hops)
-        return self._backend_cache[key]
+        """Its egress and subnet ACL toward the target, the target's subnet, ACL and groups."""
+        target_addresses = _subnet_addresses(target_subnet)
+        hops: list[Hop] = []
+        peers: tuple[str, ...] = ()
+        if self._has_groups(balancer):
+            groups = self._balancer_groups(balancer)
+            peers = tuple(g.id for g in groups)
+            egress = egress_toward(groups, interface.security_groups, target_addresses)
+            why = no_egress(groups, target_subnet.id)
+            hops.append(Hop(_names(groups), _kind(groups), "load balancer egress", tuple(egress), blocked=why))
+        hops.append(self._acl_toward_hop(balancer_subnet, target_addresses))
+        inbound, reply = self._acl_hops_for(target_subnet)
+        hops += [self._subnet_hop(target_subnet), inbound, reply, self._groups_hop(interface, target_subnet, peers)]
+        return tuple(hops)
 
     def _acl_toward_hop(self, subnet: Subnet, remote: IntervalSet) -> Hop:
         acl = nacl_for(self.network, subnet)
@@ -468,17 +489,6 @@ class GraphBuilder:
             toward = tuple(acl_toward(acl, remote, self.ephemeral))
             self._toward_cache[key] = Hop(acl.id, acl.resource_type, "load balancer subnet network ACL", toward)
         return self._toward_cache[key]
-
-    def _passes(self, hops: tuple[Hop, ...]) -> PacketSet:
-        """What gets through every hop; memoized on the hops' identities (they are shared)."""
-        key = tuple(id(hop) for hop in hops[1:-1])
-        if key not in self._passes_cache:
-            passes = EVERYTHING
-            for hop in hops[1:-1]:
-                passes = passes & hop.passes
-            # Equal results share one object, so forwards can be told alike by identity.
-            self._passes_cache[key] = self._interned.setdefault(passes, passes)
-        return self._passes_cache[key]
 
 
 @dataclass(frozen=True)

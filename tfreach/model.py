@@ -190,10 +190,12 @@ class TargetGroup:
     target_type: str = "instance"  # instance | ip | alb | lambda
     preserve_client_ip: bool | None = None  # None: AWS's default for the target type
     targets: list[LoadBalancerTarget] = field(default_factory=list)
+    _registered: set[tuple[str, int | None]] = field(default_factory=set, repr=False, compare=False)
 
     def add_target(self, target: LoadBalancerTarget) -> None:
         """A target registers once per port, whichever attachments name it."""
-        if all((t.endpoint, t.port) != (target.endpoint, target.port) for t in self.targets):
+        if (target.endpoint, target.port) not in self._registered:
+            self._registered.add((target.endpoint, target.port))
             self.targets.append(target)
 
 

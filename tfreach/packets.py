@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import TypeVar
 
 Span = tuple[int, int]
@@ -141,6 +142,12 @@ def address_key(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> int:
 
 def addresses(*cidrs: str) -> IntervalSet:
     """The address set of CIDR strings (host bits are ignored, as AWS does not allow them)."""
+    return _addresses(cidrs)
+
+
+@lru_cache(maxsize=65536)
+def _addresses(cidrs: tuple[str, ...]) -> IntervalSet:
+    """Sets are immutable, and the same subnet and rule CIDRs come back again and again."""
     return IntervalSet(_cidr_span(c) for c in cidrs)
 
 

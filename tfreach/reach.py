@@ -9,11 +9,9 @@ either the client's address (preserved) or the load balancer's own: each hop car
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import networkx as nx
 
-from .filters import Decision
 from .graph import Forward, Hop, Node, source_node
 from .model import LoadBalancer, NetworkInterface
 from .packets import PORTS, PROTOCOLS, IntervalSet, PacketSet
@@ -55,18 +53,6 @@ class PathReach:
 
     def probe(self, index: int) -> Probe:
         return self.probes[index] if self.probes else SAME
-
-    @cached_property
-    def admitting(self) -> tuple[tuple[Decision, ...], ...]:
-        """Per hop, the allow decisions that admitted some of what this path delivers."""
-        out = []
-        seen_by: dict[Probe, PacketSet] = {}
-        for index, hop in enumerate(self.hops):
-            probe = self.probe(index)
-            if probe not in seen_by:
-                seen_by[probe] = probe.apply(self.packets)
-            out.append(tuple(d for d in hop.decisions if d.allow and d.packets.intersects(seen_by[probe])))
-        return tuple(out)
 
 
 def reachable_endpoints(graph: nx.DiGraph, source: Source) -> dict[tuple[str, str | None], list[PathReach]]:

@@ -173,19 +173,15 @@ def _by_baseline(finding: Finding, baseline: tuple[str, set[str]] | None) -> Sup
 
 def _settle_summaries(findings: list[Finding]) -> None:
     """A NetworkExposure summary is suppressed when everything it sums up is."""
+    parts: dict[tuple[str, str, str | None], list[Finding]] = {}
+    for f in findings:
+        if f.type != "NetworkExposure":
+            parts.setdefault((f.resource, f.source.kind, f.via), []).append(f)
     for summary in (f for f in findings if f.type == "NetworkExposure"):
-        parts = [
-            f
-            for f in findings
-            if f.type != "NetworkExposure"
-            and (f.resource, f.source.kind, f.via) == (summary.resource, summary.source.kind, summary.via)
-        ]
-        accepted = [p.suppressed for p in parts if p.suppressed is not None]
-        if parts and len(accepted) == len(parts):
+        summed = parts.get((summary.resource, summary.source.kind, summary.via), [])
+        accepted = [p.suppressed for p in summed if p.suppressed is not None]
+        if summed and len(accepted) == len(summed):
             summary.suppressed = Suppression(accepted[0].by, "every exposure it sums up is accepted")
-
-
-# --- baselines --------------------------------------------------------------------------
 
 
 def read_baseline(path: str) -> tuple[str, set[str]]:

@@ -35,11 +35,16 @@ def root_values(folder: Path, var_files: list[str], variables: list[str]) -> dic
     automatic += sorted(folder.glob("*.auto.tfvars")) + sorted(folder.glob("*.auto.tfvars.json"))
     for path in [p for p in automatic if p.is_file()] + [Path(p) for p in var_files]:
         values.update(read_tfvars(path))
-    declared = module_source(folder).variables
     for assignment in variables:
         name, value = _assignment(assignment)
-        values[name] = _typed(value, declared.get(name))
-    return values
+        values[name] = value
+    return typed_values(folder, values)
+
+
+def typed_values(folder: Path, values: dict[str, Any]) -> dict[str, Any]:
+    """Strings converted to the declared primitive type, as Terraform converts -var and plan inputs."""
+    declared = module_source(folder).variables
+    return {name: _typed(v, declared.get(name)) if isinstance(v, str) else v for name, v in values.items()}
 
 
 def read_tfvars(path: Path) -> dict[str, Any]:
@@ -82,7 +87,7 @@ def _typed(value: str, declaration: Block | None) -> Any:
     """A --var value: primitives as given (converted to the declared type), the rest parsed as HCL."""
     type_expression = declaration.attribute("type") if declaration is not None else None
     kind = " ".join(type_expression.text.split()) if type_expression is not None else "string"
-    if kind == "string":
+    if kind in ("string", "any"):
         return value
     if kind == "number":
         try:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import gc
 import json
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 import jsonschema
+import orjson
 
 from ..errors import InputError
 
@@ -55,6 +58,10 @@ def _parse_json(path: str, data: bytes) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
+        return _fast_loads(data)
+    except (orjson.JSONDecodeError, RecursionError):
+        pass  # read again below, for the standard library's precise message (or a value orjson refuses)
+    try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
@@ -67,6 +74,11 @@ def _parse_json(path: str, data: bytes) -> Any:
             gc.enable()
 
 
+def _fast_loads(data: bytes) -> Any:
+    """orjson reads a large plan several times faster than the json module."""
+    return orjson.loads(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+
+
 def _check_envelope(path: str, document: Any) -> None:
     if not isinstance(document, dict):
         kind = type(document).__name__.replace("dict", "object").replace("list", "array")
@@ -76,13 +88,28 @@ def _check_envelope(path: str, document: Any) -> None:
         raise InputError(path, "is not a Terraform plan: it has no format_version")
     if not isinstance(version, str) or version.split(".")[0] not in SUPPORTED_MAJORS:
         raise InputError(path, f"format_version {json.dumps(version)} is not supported (tfreach reads 0.x and 1.x)")
+    try:
+        _compiled_schema()(document)
+    except fastjsonschema.JsonSchemaException:
+        pass  # invalid: jsonschema below names the most relevant problem
+    else:
+        return
     error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "top level"
         raise InputError(path, f"is not a Terraform plan or state: {where}: {error.message}")
 
 
+def _schema() -> dict[str, Any]:
+    return dict(json.loads(resources.files("tfreach.plan").joinpath("schema.json").read_text()))
+
+
+@lru_cache(maxsize=1)
+def _compiled_schema() -> Callable[[Any], Any]:
+    """fastjsonschema compiles the schema to Python: 20x faster than jsonschema on a large plan."""
+    return fastjsonschema.compile(_schema())
+
+
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(resources.files("tfreach.plan").joinpath("schema.json").read_text())
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(_schema())

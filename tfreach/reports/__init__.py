@@ -57,6 +57,8 @@ def printable(text: str, lines: bool = False) -> str:
 
     `lines`: keep line breaks (multi-line text of our own, such as a JUnit failure body).
     """
+    if text.isprintable():
+        return text
     return "".join(
         c if c.isprintable() or (lines and c == "\n") else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
         for c in text

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
+
+import orjson
 
 from .. import __version__
 from ..catalogue import Severity
@@ -15,7 +16,7 @@ from . import ReportOptions, failing
 
 
 def render_json(results: list[PlanResult], options: ReportOptions) -> str:
-    return json.dumps(report(results, options), indent=2, sort_keys=False) + "\n"
+    return orjson.dumps(report(results, options), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def report(results: list[PlanResult], options: ReportOptions) -> dict[str, Any]:

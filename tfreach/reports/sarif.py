@@ -8,8 +8,9 @@ SARIF suppression; closed ones are not problems and are left out.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from .. import __version__
 from ..catalogue import Severity
@@ -56,7 +57,8 @@ def render_sarif(results: list[PlanResult], options: ReportOptions) -> str:
         "results": sarif_results,
         "columnKind": "utf16CodeUnits",
     }
-    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def rule_id(finding: Finding) -> str:

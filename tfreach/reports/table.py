@@ -38,11 +38,13 @@ def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
         ports = sorted((f for f in findings if f.type != "NetworkExposure"), key=_order)
         lines += ["", exposure.title if exposure else f"{resource} ({kind})"]
         table = tabulate(
-            [_row(f) for f in ports], headers=["severity", "status", "finding", "port", "from", "admitted by"]
+            [_row(f) for f in ports],
+            headers=["severity", "status", "finding", "port", "from", "admitted by"],
+            disable_numparse=True,
         )
         lines += ["  " + line for line in table.splitlines()]
         lines += [f"  assumed: {a}" for a in sorted({a for f in findings for a in f.assumptions})]
-    hidden = sum(1 for f in result.findings if f not in shown and f.type != "NetworkExposure")
+    hidden = sum(1 for f in result.findings if f.status != "new" and options.new_only and f.type != "NetworkExposure")
     if hidden:
         lines += ["", f"{hidden} findings that already exist are not shown (--new-only)"]
     if result.closed:

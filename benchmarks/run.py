@@ -1,0 +1,114 @@
+"""Time `tfreach check` on real plans of about 1k, 5k and 20k resources, beside `json.load` and checkov.
+
+    python benchmarks/run.py                       # the shared plans, 3 runs each
+    python benchmarks/run.py --sizes 1000 --runs 5
+    python benchmarks/run.py --plan my-plan.json   # any plan
+
+Every figure is the median of the runs, measured in a fresh process: wall time, and peak
+resident memory from the kernel's accounting of that child (`wait4`). checkov is timed where
+it is installed (`checkov -f plan.json --framework terraform_plan`). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import from_shared  # noqa: E402
+
+LOAD = "import json, sys, time; t = time.perf_counter(); json.load(open(sys.argv[1])); print(time.perf_counter() - t)"
+
+
+def measure(command: list[str], runs: int) -> tuple[float, float, str]:
+    """(median wall seconds, median peak RSS in MB, stdout of the last run)."""
+    walls, peaks, out = [], [], ""
+    for _ in range(runs):
+        with tempfile.TemporaryFile() as stdout:
+            start = time.perf_counter()
+            child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(child.pid, 0)
+            walls.append(time.perf_counter() - start)
+            child.returncode = os.waitstatus_to_exitcode(status)
+            peaks.append(usage.ru_maxrss / 1024)
+            stdout.seek(0)
+            out = stdout.read().decode()
+    return statistics.median(walls), statistics.median(peaks), out
+
+
+def json_load_seconds(plan: Path, runs: int) -> float:
+    return statistics.median(float(measure([sys.executable, "-c", LOAD, str(plan)], 1)[2]) for _ in range(runs))
+
+
+def row(plan: Path, runs: int) -> dict[str, object]:
+    document = json.loads(plan.read_text())
+    resources = len(document.get("resource_changes") or [])
+    wall, peak, _ = measure(
+        [sys.executable, "-m", "tfreach", "check", str(plan), "-o", os.devnull, "--fail-on", "never"], runs
+    )
+    out: dict[str, object] = {
+        "plan": plan.name,
+        "resources": resources,
+        "MB": round(plan.stat().st_size / 1e6, 1),
+        "tfreach_s": round(wall, 2),
+        "tfreach_MB": round(peak),
+        "json_load_s": round(json_load_seconds(plan, runs), 3),
+    }
+    if shutil.which("checkov"):
+        checkov = ["checkov", "-f", str(plan), "--framework", "terraform_plan", "--quiet", "--compact"]
+        seconds, megabytes, _ = measure(checkov, runs)
+        out.update(checkov_s=round(seconds, 1), checkov_MB=round(megabytes))
+    else:
+        out.update(checkov_s=None, checkov_MB=None)
+    return out
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    head = (
+        "| plan | resources | JSON MB | tfreach s | tfreach peak MB | json.load s | tfreach / json.load | checkov s |"
+    )
+    lines = [head, "|" + "---|" * 8]
+    for r in rows:
+        ratio = float(r["tfreach_s"]) / float(r["json_load_s"])  # type: ignore[arg-type]
+        checkov = "not installed" if r["checkov_s"] is None else f"{r['checkov_s']} ({r['checkov_MB']} MB)"
+        lines.append(
+            f"| {r['plan']} | {r['resources']:,} | {r['MB']} | {r['tfreach_s']} | {r['tfreach_MB']} | "
+            f"{r['json_load_s']} | {ratio:.0f}x | {checkov} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 20000], help="shared plans to time")
+    parser.add_argument("--plan", type=Path, action="append", default=[], help="time this plan file instead")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="tfreach-bench-") as work:
+        plans = list(args.plan)
+        if not plans:
+            for size in args.sizes:
+                plans.append(Path(work, f"plan-{size}.json"))
+                from_shared(size, plans[-1])
+        for plan in plans:
+            rows.append(row(plan, args.runs))
+            print(f"{plan.name}: {rows[-1]}", file=sys.stderr)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The benchmark generator and --jobs work (the benchmarks themselves never run in the tests)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from conftest import REPO, SHARED, sample_plan
+from e2e.helpers import run_cli
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import PRESETS, Knobs, from_shared, knobs_for
+
+
+@pytest.mark.parametrize(("size", "resources"), [(1000, 993), (5000, 5007), (20000, 19937)])
+def test_the_size_formula_matches_the_shared_real_plans(size, resources):
+    assert PRESETS[size].resources() == resources
+
+
+def test_a_size_picks_as_many_vpcs_as_it_takes():
+    assert abs(knobs_for(2000).resources() - 2000) < Knobs(1, nlb_and_asg=True).resources()
+    assert knobs_for(10).vpc_count == 1
+
+
+def test_the_shared_plan_unzips_to_real_terraform_output(tmp_path):
+    if not (SHARED / "bench" / "plan-1000.json.gz").exists():
+        pytest.fail(f"the shared benchmark plans are not at {SHARED / 'bench'}")
+    out = tmp_path / "plan.json"
+    from_shared(1000, out)
+    plan = json.loads(out.read_text())
+    assert plan["terraform_version"].startswith("1.") and len(plan["resource_changes"]) == 993
+
+
+def test_jobs_analyse_inputs_in_parallel_with_the_same_report_and_exit_code():
+    plans = [str(sample_plan(name)) for name in ("inspector-blog", "update-open-ssh", "three-tier-nat")]
+    alone = run_cli("check", *plans, "--format", "json")
+    together = run_cli("check", *plans, "--format", "json", "--jobs", "2")
+    assert together.returncode == alone.returncode == 1
+    assert json.loads(together.stdout) == json.loads(alone.stdout)
+
+
+def test_an_input_error_in_a_worker_is_one_line_and_exit_2(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format_version": "1.2", "resource_changes": [')
+    result = run_cli("check", str(sample_plan("inspector-blog")), str(broken), "--jobs", "2")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"tfreach: error: {broken}: is truncated: the JSON ends early (line 1)"

@@ -30,16 +30,18 @@ from generate import from_shared  # noqa: E402
 LOAD = "import json, sys, time; t = time.perf_counter(); json.load(open(sys.argv[1])); print(time.perf_counter() - t)"
 
 
-def measure(command: list[str], runs: int) -> tuple[float, float, str]:
-    """(median wall seconds, median peak RSS in MB, stdout of the last run)."""
+def measure(command: list[str], runs: int, ok: tuple[int, ...] = (0, 1)) -> tuple[float, float, str]:
+    """(median wall seconds, median peak RSS in MB, stdout of the last run); a failed run stops all."""
     walls, peaks, out = [], [], ""
     for _ in range(runs):
         with tempfile.TemporaryFile() as stdout:
             start = time.perf_counter()
-            child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL)
+            child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL, cwd=HERE)
             _, status, usage = os.wait4(child.pid, 0)
             walls.append(time.perf_counter() - start)
-            child.returncode = os.waitstatus_to_exitcode(status)
+            code = os.waitstatus_to_exitcode(status)
+            if code not in ok:
+                sys.exit(f"{' '.join(command)}: exit code {code}")
             peaks.append(usage.ru_maxrss / 1024)
             stdout.seek(0)
             out = stdout.read().decode()
@@ -50,40 +52,40 @@ def json_load_seconds(plan: Path, runs: int) -> float:
     return statistics.median(float(measure([sys.executable, "-c", LOAD, str(plan)], 1)[2]) for _ in range(runs))
 
 
-def row(plan: Path, runs: int) -> dict[str, object]:
+def row(plan: Path, runs: int, tools: set[str]) -> dict[str, object]:
     document = json.loads(plan.read_text())
-    resources = len(document.get("resource_changes") or [])
-    wall, peak, _ = measure(
-        [sys.executable, "-m", "tfreach", "check", str(plan), "-o", os.devnull, "--fail-on", "never"], runs
-    )
     out: dict[str, object] = {
         "plan": plan.name,
-        "resources": resources,
+        "resources": len(document.get("resource_changes") or []),
         "MB": round(plan.stat().st_size / 1e6, 1),
-        "tfreach_s": round(wall, 2),
-        "tfreach_MB": round(peak),
         "json_load_s": round(json_load_seconds(plan, runs), 3),
+        "tfreach_s": None,
+        "tfreach_MB": None,
+        "checkov_s": None,
+        "checkov_MB": None,
     }
-    if shutil.which("checkov"):
+    if "tfreach" in tools:
+        command = [sys.executable, "-m", "tfreach", "check", str(plan), "-o", os.devnull, "--fail-on", "never"]
+        wall, peak, _ = measure(command, runs)
+        out.update(tfreach_s=round(wall, 2), tfreach_MB=round(peak))
+    if "checkov" in tools and shutil.which("checkov"):
         checkov = ["checkov", "-f", str(plan), "--framework", "terraform_plan", "--quiet", "--compact"]
         seconds, megabytes, _ = measure(checkov, runs)
         out.update(checkov_s=round(seconds, 1), checkov_MB=round(megabytes))
-    else:
-        out.update(checkov_s=None, checkov_MB=None)
     return out
 
 
 def table(rows: list[dict[str, object]]) -> str:
-    head = (
-        "| plan | resources | JSON MB | tfreach s | tfreach peak MB | json.load s | tfreach / json.load | checkov s |"
-    )
-    lines = [head, "|" + "---|" * 8]
+    lines = [
+        "| plan | resources | JSON MB | json.load s | tfreach s | tfreach peak MB | tfreach / json.load | checkov s |",
+        "|" + "---|" * 8,
+    ]
     for r in rows:
-        ratio = float(r["tfreach_s"]) / float(r["json_load_s"])  # type: ignore[arg-type]
-        checkov = "not installed" if r["checkov_s"] is None else f"{r['checkov_s']} ({r['checkov_MB']} MB)"
+        ratio = f"{float(r['tfreach_s']) / float(r['json_load_s']):.0f}x" if r["tfreach_s"] else "-"  # type: ignore[arg-type]
+        checkov = "not run" if r["checkov_s"] is None else f"{r['checkov_s']} ({r['checkov_MB']} MB)"
         lines.append(
-            f"| {r['plan']} | {r['resources']:,} | {r['MB']} | {r['tfreach_s']} | {r['tfreach_MB']} | "
-            f"{r['json_load_s']} | {ratio:.0f}x | {checkov} |"
+            f"| {r['plan']} | {r['resources']:,} | {r['MB']} | {r['json_load_s']} | {r['tfreach_s'] or '-'} | "
+            f"{r['tfreach_MB'] or '-'} | {ratio} | {checkov} |"
         )
     return "\n".join(lines)
 
@@ -94,6 +96,7 @@ def main() -> None:
     parser.add_argument("--plan", type=Path, action="append", default=[], help="time this plan file instead")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--tools", default="tfreach,checkov", help="what to time beside json.load (comma-separated)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="tfreach-bench-") as work:
@@ -103,7 +106,7 @@ def main() -> None:
                 plans.append(Path(work, f"plan-{size}.json"))
                 from_shared(size, plans[-1])
         for plan in plans:
-            rows.append(row(plan, args.runs))
+            rows.append(row(plan, args.runs, set(args.tools.split(","))))
             print(f"{plan.name}: {rows[-1]}", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")

@@ -168,6 +168,10 @@ def check_document(
     before = prior_network(document)
     result = PlanResult(path, document["format_version"], document.get("terraform_version"), after)
     result.sources, result.compared = list(settings.sources), before is not None
+    if not after.modelled and (before is None or not before.modelled):
+        # Never a silent "nothing exposed": say that there was nothing to look at.
+        others = sum(after.skipped.values())
+        after.notice(path, None, f"no AWS network resources to analyse ({others} resources of other types)")
     reached_after = _reached(after, settings)
     reached_before = _reached(before, settings) if before is not None else {}
     is_state = "planned_values" not in document and "resource_changes" not in document
@@ -184,7 +188,20 @@ def check_document(
         finding.input = path
     result.findings.sort(key=Finding.sort_key)
     result.closed.sort(key=Finding.sort_key)
+    _list_assumptions(result)
     return result
+
+
+def _list_assumptions(result: PlanResult) -> None:
+    """Every assumption a finding rests on is also a warning (--strict counts warnings)."""
+    said = " | ".join(n.message for n in result.network.notices)
+    checked: set[str] = set()
+    for finding in result.findings:
+        for assumption in finding.assumptions:
+            if assumption not in checked:
+                checked.add(assumption)
+                if assumption not in said:
+                    result.network.notice(finding.resource, None, f"assumed: {assumption}")
 
 
 def _reached(network: Network, settings: Settings) -> Reached:

@@ -117,6 +117,11 @@ def _source_kinds(context: click.Context, parameter: click.Parameter, value: str
     help="Sources only: a .tfvars file, as terraform plan -var-file.",
 )
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 2 when anything had to be assumed (a value not resolved, a rule not read): see the warnings.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(0, 256),
@@ -137,6 +142,7 @@ def check(
     tf_root: str | None,
     assignments: tuple[str, ...],
     var_files: tuple[str, ...],
+    strict: bool,
     jobs: int,
 ) -> None:
     """Analyse `terraform show -json` plans or states ('-' for stdin), or Terraform sources.
@@ -165,6 +171,10 @@ def check(
     if write_baseline_path:
         _guarded(lambda: write_baseline(write_baseline_path, results))
     _emit(formatters()[output_format](results, options), output)
+    warnings = sum(len(r.warnings) for r in results) + len(notices)
+    if strict and warnings:
+        plural = "s" if warnings != 1 else ""
+        _exit(EXIT_INPUT, f"--strict: {warnings} warning{plural}: something could not be read or resolved; see them")
     sys.exit(EXIT_FINDINGS if failing(results, options) else EXIT_OK)
 
 

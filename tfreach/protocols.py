@@ -64,6 +64,16 @@ def port_span(protocols: Span, from_port: object, to_port: object) -> Span:
     return (lo, hi)
 
 
+def port_range_problem(protocols: Span, from_port: object, to_port: object) -> str | None:
+    """Why a TCP/UDP port range is not one AWS accepts (port_span reads it clamped to 0-65535)."""
+    if protocols[0] != protocols[1] or not has_ports(protocols[0]):
+        return None
+    lo, hi = _int(from_port), _int(to_port)
+    if lo is None or hi is None or (lo == -1 and hi == -1) or (lo >= 0 and hi <= 65535):
+        return None
+    return f"port range {from_port}-{to_port} is outside 0-65535; read as {max(lo, 0)}-{min(hi, 65535)}"
+
+
 def icmp_type_span(icmp_type: object) -> Span:
     number = _int(icmp_type)
     if number is None or number == -1:

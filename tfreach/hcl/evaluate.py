@@ -95,6 +95,9 @@ class _Unreadable(Namespace):
     def index(self, key: Any) -> Any:
         return self
 
+    def as_value(self) -> Any:
+        return self.unknown
+
 
 class ModuleInstance:
     """One instance of a module (the root, or module.web["blue"]): a scope for its expressions."""
@@ -201,6 +204,8 @@ class ModuleInstance:
 
     def collection(self, config_key: str) -> Any:
         """`aws_subnet.public`: one instance, a list (count) or a map (for_each) of them."""
+        if config_key not in self.source.resources:
+            raise EvaluationError(f"{config_key} is not declared in {self.source.folder}")
         return self._once("resource", config_key, lambda: self._collection(config_key))
 
     def _collection(self, config_key: str) -> Any:

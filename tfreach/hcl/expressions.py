@@ -36,6 +36,10 @@ class Namespace:
     def index(self, key: Any) -> Any:
         raise EvaluationError("this value cannot be indexed")
 
+    def as_value(self) -> Any:
+        """What a function receives for it."""
+        return self
+
 
 class Iterators:
     """A scope that adds for-expression or dynamic-block iterators to another."""
@@ -54,17 +58,30 @@ _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[nrt\"\\])")
 
 
 def trees(node: Tree[Any]) -> list[Tree[Any]]:
-    """The sub-trees that carry meaning (tokens, newlines and comments left out)."""
-    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+    """The sub-trees that carry meaning (tokens, newlines and comments left out).
+
+    Kept on the node: the same expression is evaluated once per resource instance.
+    """
+    found: list[Tree[Any]] | None = node.__dict__.get("_meaningful")
+    if found is None:
+        found = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        node.__dict__["_meaningful"] = found
+    return found
 
 
 def first_tree(node: Tree[Any]) -> Tree[Any]:
-    return next(c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
+    found = trees(node)
+    if not found:
+        raise EvaluationError(f"an empty {node.data}")
+    return found[0]
 
 
 def token_text(node: Tree[Any]) -> str:
     """The text of a tree's first token: a literal, a name, an operator."""
-    return str(next(c for c in node.children if isinstance(c, Token)))
+    found: str | None = node.__dict__.get("_token")
+    if found is None:
+        found = node.__dict__["_token"] = str(next(c for c in node.children if isinstance(c, Token)))
+    return found
 
 
 def has_ellipsis(node: Tree[Any]) -> bool:
@@ -201,10 +218,13 @@ class _Evaluator:
             if isinstance(last, Unknown):
                 return last
             args += list(last)
+        args = [a.as_value() if isinstance(a, Namespace) else a for a in args]
         try:
             return function(*args)
         except FunctionError as error:
             raise EvaluationError(str(error)) from None
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
+            raise EvaluationError(f"{name}(): {error}") from None
 
     def _attempt(self, node: Tree[Any]) -> Any:
         try:

@@ -221,7 +221,9 @@ def _body_expressions(body: Body, types: set[str]) -> dict[str, Any]:
         if block.kind in META_BLOCKS or block.kind in dynamic:
             continue
         if block.kind != "dynamic":
-            out.setdefault(block.kind, []).append(_body_expressions(block.body, types))
+            if not isinstance(out.get(block.kind), list):
+                out[block.kind] = []  # a block and an attribute of one name: Terraform refuses; the block wins
+            out[block.kind].append(_body_expressions(block.body, types))
     for kind in dynamic:
         # One expression for every block of the kind: the references of for_each and contents.
         blocks = [b for b in body.blocks if b.kind == kind or (b.kind == "dynamic" and b.labels[:1] == [kind])]

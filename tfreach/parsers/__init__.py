@@ -96,6 +96,8 @@ def unset_variables(plan: dict[str, Any]) -> frozenset[str]:
         return frozenset()
     root = ((plan.get("configuration") or {}).get("root_module") or {}).get("variables") or {}
     given = plan["variables"]
+    if not isinstance(root, dict):
+        return frozenset()
     return frozenset(name for name in root if not isinstance(given.get(name), dict) or "value" not in given[name])
 
 

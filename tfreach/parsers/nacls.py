@@ -7,7 +7,7 @@ from typing import Any
 from ..model import AclRule, NetworkAcl
 from ..packets import ALL_IPV4, ALL_IPV6, PacketSet, addresses
 from ..plan.instances import ResourceInstance
-from ..protocols import describe, icmp_type_span, is_icmp, port_span, protocol_span
+from ..protocols import describe, icmp_type_span, is_icmp, port_range_problem, port_span, protocol_span
 from . import parses
 from .context import NETWORK_ACL, SUBNET, VPC, ParseContext, as_bool
 
@@ -91,6 +91,11 @@ def _rule(
     except (TypeError, ValueError) as error:
         ctx.network.notice(owner, None, f"network ACL rule {number} ignored: {error}")
         return None
+    problem = port_range_problem(protocols, values.get("from_port"), values.get("to_port"))
+    if problem:
+        ctx.network.notice(owner, None, f"network ACL rule #{rule_number}: {problem}")
+    if not 1 <= rule_number <= 32766:
+        ctx.network.notice(owner, None, f"network ACL rule #{rule_number}: AWS allows rule numbers 1-32766 only")
     allow = str(action).lower() == "allow"
     cidrs = [c for c in (values.get("cidr_block"), values.get("ipv6_cidr_block")) if c]
     assumption = None
@@ -102,9 +107,13 @@ def _rule(
         cidrs = ["0.0.0.0/0", "::/0"]
     try:
         remote = addresses(*cidrs)
-    except ValueError as error:
-        ctx.network.notice(owner, None, f"network ACL rule #{rule_number} ignored: {error}")
-        return None
+    except (ValueError, TypeError, AttributeError) as error:
+        if not allow:
+            ctx.network.notice(owner, None, f"deny rule #{rule_number}: {error}; assumed to deny nothing")
+            return None
+        assumption = f"rule #{rule_number} has a CIDR that cannot be read; assumed to match every address"
+        ctx.network.notice(owner, None, f"allow rule #{rule_number}: {error}; assumed to match every address")
+        cidrs, remote = ["0.0.0.0/0", "::/0"], addresses("0.0.0.0/0", "::/0")
     verdict = "ALLOW" if allow else "DENY"
     direction = "egress " if egress else ""
     label = f"{owner} {direction}#{rule_number} {verdict} {describe(protocols, ports)} {' '.join(cidrs)}"

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import SecurityGroup, SecurityGroupRule
-from ..packets import ALL_ADDRESSES, PacketSet, addresses
+from ..packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses
 from ..plan.instances import ResourceInstance
-from ..protocols import describe, port_span, protocol_span
+from ..protocols import describe, port_range_problem, port_span, protocol_span
 from . import parses
 from .context import SECURITY_GROUP, SUBNET, VPC, ParseContext, as_bool, known_list
 
@@ -203,14 +203,31 @@ def _unknown_cidrs(
     return [any_address]
 
 
+def _readable_cidrs(ctx: ParseContext, owner: str, permission: _Permission) -> IntervalSet:
+    """The rule's addresses; a CIDR that cannot be read may be any address, as AWS would never say."""
+    remote = IntervalSet()
+    for cidr in permission.cidrs:
+        try:
+            remote = remote | addresses(cidr)
+        except (ValueError, TypeError, AttributeError):
+            whole = "::/0" if ":" in str(cidr) else "0.0.0.0/0"
+            permission.assumption = f"{cidr!r} is not a CIDR; assumed to be {whole}"
+            ctx.network.notice(owner, None, f"security group rule: {cidr!r} is not a CIDR; assumed to be {whole}")
+            remote = remote | addresses(whole)
+    return remote
+
+
 def _add(ctx: ParseContext, group: SecurityGroup, owner: str, egress: bool, permission: _Permission) -> None:
     try:
         protocols = protocol_span(permission.protocol)
         ports = port_span(protocols, permission.from_port, permission.to_port)
-        remote = addresses(*permission.cidrs)
     except ValueError as error:
         ctx.network.notice(owner, None, f"security group rule ignored: {error}")
         return
+    problem = port_range_problem(protocols, permission.from_port, permission.to_port)
+    if problem:
+        ctx.network.notice(owner, None, f"security group rule: {problem}")
+    remote = _readable_cidrs(ctx, owner, permission)
     sources = [*permission.cidrs, *permission.peer_groups, *permission.prefix_lists]
     direction = "egress" if egress else "ingress"
     peers = ", ".join(sources) or "nothing"

@@ -15,6 +15,7 @@ import jsonschema
 import orjson
 
 from ..errors import InputError
+from .references import split_instance_address
 
 SUPPORTED_MAJORS = {"0", "1"}  # 0.x (Terraform 0.12-0.15) has the same shape as 1.x
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -25,7 +26,41 @@ def load_plan(path: str) -> dict[str, Any]:
     data = _read_bytes(path)
     document = _parse_json(path, data)
     _check_envelope(path, document)
+    _check_addresses(path, document)
     return dict(document)
+
+
+def _check_addresses(path: str, document: dict[str, Any]) -> None:
+    """Terraform never writes one address twice; a file that does cannot be trusted for either."""
+    seen: set[str] = set()
+    for change in document.get("resource_changes") or []:
+        address = _readable_address(path, change["address"])
+        if change.get("deposed"):
+            continue  # an object create_before_destroy replaces: it shares the current one's address
+        if address in seen:
+            raise InputError(path, f"resource_changes lists {address} twice: it is not terraform's output")
+        seen.add(address)
+    for section in ("planned_values", "values", "prior_state"):
+        values = document.get(section) or {}
+        values = values.get("values") or {} if section == "prior_state" else values
+        _check_module_addresses(path, values.get("root_module") or {}, 0)
+
+
+def _check_module_addresses(path: str, module: dict[str, Any], depth: int) -> None:
+    if depth > 64:
+        raise InputError(path, "modules nest more than 64 deep: it is not terraform's output")
+    for resource in module.get("resources") or []:
+        _readable_address(path, resource["address"])
+    for child in module.get("child_modules") or []:
+        _check_module_addresses(path, child, depth + 1)
+
+
+def _readable_address(path: str, address: str) -> str:
+    try:
+        split_instance_address(address)
+    except ValueError as error:
+        raise InputError(path, str(error)) from None
+    return address
 
 
 def _read_bytes(path: str) -> bytes:

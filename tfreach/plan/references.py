@@ -81,7 +81,14 @@ def _key(inner: str) -> Key:
 
 
 def split_instance_address(address: str) -> tuple[ModulePath, str, str, int | str | None]:
-    """(module path, type, name, key) of a managed resource instance address."""
+    """(module path, type, name, key) of a managed resource instance address; ValueError if it is not one."""
+    try:
+        return _split_instance_address(address)
+    except (IndexError, AssertionError, TypeError, AttributeError):
+        raise ValueError(f"{address!r} is not a resource instance address") from None
+
+
+def _split_instance_address(address: str) -> tuple[ModulePath, str, str, int | str | None]:
     parts = parse_traversal(address)
     module: list[tuple[str, int | str | None]] = []
     i = 0

@@ -6,6 +6,7 @@ input error (plan, config or baseline file), 3 internal error (a bug: please rep
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -45,6 +46,26 @@ DEFAULT_FAIL_ON = "high"
 @click.version_option(__version__, prog_name="tfreach")
 def main() -> None:
     """Which ports of an AWS Terraform plan become reachable from outside, and how."""
+
+
+def run() -> NoReturn:
+    """The `tfreach` command: `main`, then exit without freeing the analysis object by object.
+
+    A large plan leaves millions of small objects; tearing them down took longer than writing
+    the report (1.2 s at 5,000 resources). The caught exit keeps them referenced, the report is
+    already written and flushed, so the process can end at once.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a reader that went away (`| head`) wants no more
+            stream.flush()
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
 
 
 def _source_kinds(context: click.Context, parameter: click.Parameter, value: str | None) -> list[str] | None:

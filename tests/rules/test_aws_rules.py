@@ -167,6 +167,19 @@ def test_an_egress_only_internet_gateway_admits_nothing_inbound():
     assert "aws_instance.private6" not in builder.reachable()
 
 
+def test_a_database_accepts_only_its_port_whatever_its_groups_allow():
+    builder = NetworkBuilder()
+    subnet = builder.subnet("public", "10.0.1.0/24")
+    builder.public_route_table([subnet])
+    group = builder.security_group("wide", [match("tcp", (0, 65535), ANYWHERE)])
+    database = builder.instance("db", subnet, [group], public_ip=False, elastic_ip=True)
+    builder.network.interfaces[database].service_port = 5432
+    reachable = builder.reachable()
+    assert reaches(reachable, database, "tcp", 5432, CLIENT)
+    assert not reaches(reachable, database, "tcp", 22, CLIENT)
+    assert not reaches(reachable, database, "udp", 5432, CLIENT)
+
+
 # --- routing -----------------------------------------------------------------------------
 
 

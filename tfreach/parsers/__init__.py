@@ -110,4 +110,4 @@ def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) ->
 
 
 # Importing the families registers their parsers.
-from . import autoscaling, compute, load_balancers, nacls, private_links, security_groups, vpc  # noqa: E402,F401
+from . import autoscaling, compute, databases, load_balancers, nacls, private_links, security_groups, vpc  # noqa: E402,F401

@@ -39,9 +39,17 @@ TARGET_GROUP = frozenset({"aws_lb_target_group", "aws_alb_target_group"})
 AUTOSCALING_GROUP = frozenset({"aws_autoscaling_group"})
 LAUNCH_TEMPLATE = frozenset({"aws_launch_template"})
 LAUNCH_CONFIGURATION = frozenset({"aws_launch_configuration"})
+DB_SUBNET_GROUP = frozenset({"aws_db_subnet_group"})
 
-# Resources other resources refer to by name (default-VPC groups, ELB names, ASG names).
-NAMED_TYPES = SECURITY_GROUP | CLASSIC_LOAD_BALANCER | AUTOSCALING_GROUP | LAUNCH_TEMPLATE | LAUNCH_CONFIGURATION
+# Resources other resources refer to by name (default-VPC groups, ELB, ASG, DB subnet group names).
+NAMED_TYPES = (
+    SECURITY_GROUP
+    | CLASSIC_LOAD_BALANCER
+    | AUTOSCALING_GROUP
+    | LAUNCH_TEMPLATE
+    | LAUNCH_CONFIGURATION
+    | DB_SUBNET_GROUP
+)
 
 
 class ParseContext:
@@ -53,6 +61,7 @@ class ParseContext:
         self.names: dict[tuple[str, str], str] = {}  # (type, name attribute) -> address
         self.launch_specs: dict[str, Any] = {}  # launch template / configuration -> what instances get
         self.vpn_connections: dict[str, str] = {}  # VPN connection -> its VPN gateway
+        self.db_subnet_groups: dict[str, list[str]] = {}  # DB subnet group -> its subnets
         self.accepted_peerings: set[str] = set()
         self.ambiguous_targets: dict[str, list[tuple[str, tuple[str, ...], int | None]]] = {}
 

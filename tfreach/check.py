@@ -17,14 +17,15 @@ from .errors import InputError
 from .filters import EPHEMERAL_PORTS
 from .findings import Evidence, Finding, closed_findings, endpoint_findings
 from .graph import build_graph
-from .hcl.evaluate import Project
+from .hcl.evaluate import Project, ResourceValue
 from .hcl.locations import Location, has_sources, location_of, resource_locations
 from .hcl.source import module_source
-from .hcl.to_plan import plan_document
+from .hcl.to_plan import plan_document, split_unknown
 from .hcl.variables import root_values, typed_values
 from .model import Network, Notice
 from .packets import EMPTY, PacketSet, Span, union_all
 from .parsers import planned_network, prior_network
+from .plan.instances import value_at_path
 from .plan.load import load_plan
 from .plan.resolve import SourceValues
 from .reach import PathReach, reachable_endpoints
@@ -120,21 +121,33 @@ def _not_the_plans_sources(root: Path, plan: dict[str, Any]) -> str | None:
 def _evaluated_sources(root: Path, plan: dict[str, Any], problems: list[str]) -> SourceValues:
     """The plan's configuration evaluated from the sources beside it, with the plan's variables.
 
-    Evaluated once, when the resolver first needs it; a problem is recorded, not raised.
+    Only what the resolver asks for is evaluated (a link of one resource instance), when it first
+    asks; a problem is recorded, not raised.
     """
 
     @cache
-    def by_address() -> dict[str, dict[str, Any]]:
+    def by_address() -> dict[str, ResourceValue]:
         given = plan["variables"] if isinstance(plan.get("variables"), dict) else {}
         values = {name: v["value"] for name, v in given.items() if isinstance(v, dict) and "value" in v}
         try:
-            document = plan_document(Project(root, typed_values(root, values)))
+            project = Project(root, typed_values(root, values))
+            return {r.address: r for module in project.modules() for r in module.all_resources()}
         except InputError as error:
             problems.append(str(error))
             return {}
-        return {change["address"]: change["change"]["after"] for change in document["resource_changes"]}
 
-    return lambda address: by_address().get(address)
+    def value_at(address: str, path: tuple[str | int, ...]) -> Any:
+        resource = by_address().get(address)
+        if resource is None or not path or path[0] not in resource.configured():
+            return None
+        try:
+            known, _ = split_unknown(resource.attr(str(path[0])))
+        except InputError as error:
+            problems.append(str(error))
+            return None
+        return value_at_path(known, path[1:])
+
+    return value_at
 
 
 def check_sources(folder: Path, settings: Settings | None = None, variables: Variables | None = None) -> PlanResult:

@@ -138,7 +138,9 @@ def closed_findings(
     ]
 
 
-def _slices(reached: PacketSet, catalogue: Catalogue) -> list[_Slice]:
+@lru_cache(maxsize=8192)
+def _slices(reached: PacketSet, catalogue: Catalogue) -> tuple[_Slice, ...]:
+    """The findings' cuts of a packet set; endpoints behind the same rules reach the same set."""
     everything = _all_traffic(reached)
     out: list[_Slice] = []
     if everything:
@@ -159,7 +161,7 @@ def _slices(reached: PacketSet, catalogue: Catalogue) -> list[_Slice]:
         rest = others.restrict(protocols).addresses() - everything
         if rest:
             out.append(_Slice("UnrecognizedPort", protocols, PORTS, rest))
-    return _dedupe(out)
+    return tuple(_dedupe(out))
 
 
 def _dedupe(slices: list[_Slice]) -> list[_Slice]:

@@ -50,7 +50,7 @@ class ResourceInstance:
 
     def value_at(self, path: tuple[str | int, ...]) -> Any:
         """The known value at a path into nested blocks (None when absent or unknown)."""
-        return _walk(self.values, path)
+        return value_at_path(self.values, path)
 
     def unknown_at(self, path: tuple[str | int, ...]) -> bool:
         """Is the value at `path` (or a block holding it) known only after apply?"""
@@ -67,11 +67,12 @@ class ResourceInstance:
         for step in path:
             if node is True:
                 return True
-            node = _walk(node, (step,))
+            node = value_at_path(node, (step,))
         return node
 
 
-def _walk(node: Any, path: tuple[str | int, ...]) -> Any:
+def value_at_path(node: Any, path: tuple[str | int, ...]) -> Any:
+    """The value under `path` in plan JSON values (None where it is absent)."""
     for step in path:
         if isinstance(step, int):
             node = node[step] if isinstance(node, list) and step < len(node) else None

@@ -21,7 +21,7 @@ from .instances import ConfigModule, ResourceInstance
 from .references import STAND_IN_PREFIX, Key, ModulePath, Traversal, maximal
 
 # An instance's values as its sources evaluate them (ids of other resources as stand-ins).
-SourceValues = Callable[[str], dict[str, Any] | None]
+SourceValues = Callable[[str, tuple[str | int, ...]], Any]  # (address, path) -> the value the sources give
 
 _NON_RESOURCE_ROOTS = {"count", "each", "path", "terraform", "self"}
 _MAX_DEPTH = 40
@@ -194,10 +194,9 @@ class Resolver:
         The plan JSON keeps only which names an expression reads, not how
         (`aws_vpc.this[count.index + 1]` lists `aws_vpc.this` and `count.index`); the sources say.
         """
-        values = self.source_values(instance.address) if self.source_values is not None else None
-        if values is None:
+        if self.source_values is None:
             return None
-        value = _walk_values(values, path)
+        value = self.source_values(instance.address, path)
         addresses = []
         for item in value if isinstance(value, list) else [value]:
             target = self.by_address.get(item[len(STAND_IN_PREFIX) :]) if isinstance(item, str) else None
@@ -341,15 +340,6 @@ class Resolver:
 def _sort_key(instance: ResourceInstance) -> tuple[int, int | str]:
     key = instance.key
     return (0, key) if isinstance(key, int) else (1, "" if key is None else str(key))
-
-
-def _walk_values(node: Any, path: tuple[str | int, ...]) -> Any:
-    for step in path:
-        if isinstance(step, int):
-            node = node[step] if isinstance(node, list) and step < len(node) else None
-        else:
-            node = node.get(step) if isinstance(node, dict) else None
-    return node
 
 
 def _whole_resource(expression: dict[str, Any]) -> bool:

@@ -1,8 +1,9 @@
-"""The benchmark generator and --jobs work (the benchmarks themselves never run in the tests)."""
+"""The benchmark generator, the stage profile and --jobs work (the benchmarks themselves never run in the tests)."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 import pytest
@@ -47,3 +48,15 @@ def test_an_input_error_in_a_worker_is_one_line_and_exit_2(tmp_path):
     result = run_cli("check", str(sample_plan("inspector-blog")), str(broken), "--jobs", "2")
     assert result.returncode == 2
     assert result.stderr.strip() == f"tfreach: error: {broken}: is truncated: the JSON ends early (line 1)"
+
+
+def test_the_profile_sums_the_time_by_pipeline_stage():
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "stages.py"), str(sample_plan("alb-https-asg"))],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    stages = [line.split("  ")[0] for line in result.stdout.splitlines()[1:]]
+    for stage in ("read and check the JSON", "graph: routes, ACLs, groups, forwards", "findings and their evidence"):
+        assert stage in stages

@@ -78,8 +78,9 @@ def _port(r: ResourceInstance, ctx: ParseContext, database: NetworkInterface) ->
     port = r.get("port")
     if isinstance(port, int) and not isinstance(port, bool) and 0 < port <= 65535:
         return port
-    engine = str(r.get("engine") or "")
-    default = _DEFAULT_PORTS.get(engine) or _DEFAULT_PORTS.get(engine.split("-")[0])
+    parts = str(r.get("engine") or "").split("-")
+    prefixes = ("-".join(parts[:n]) for n in range(len(parts), 0, -1))  # oracle-ee -> oracle
+    default = next((_DEFAULT_PORTS[p] for p in prefixes if p in _DEFAULT_PORTS), None)
     if default is not None and not ctx.configured(r, "port"):
         return default
     database.assumptions.append("its port is known only after apply; every port is considered")

@@ -108,6 +108,12 @@ def test_a_missing_attribute_is_an_error_terraform_would_report_too():
         value("var.nothing", var={})
 
 
+@pytest.mark.parametrize("text", ['"web" > 1', "var.tags + 1", '"1.x" * 2'])
+def test_arithmetic_on_what_is_not_a_number_is_an_error_terraform_would_report_too(text):
+    with pytest.raises(EvaluationError):
+        value(text, var={"tags": {"Name": "web"}})
+
+
 def test_references_are_listed_as_in_a_plan():
     types = {"aws_subnet", "aws_vpc"}
     assert references_in(expression("aws_vpc.main.id"), types) == ["aws_vpc.main.id", "aws_vpc.main"]

@@ -381,5 +381,9 @@ def _number(value: Any) -> float | int:
         raise EvaluationError(f"{value!r} is not a number")
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    return float(text) if "." in text else int(text)
+    if not isinstance(value, str):
+        raise EvaluationError(f"{value!r} is not a number")
+    try:
+        return float(value) if "." in value else int(value)
+    except ValueError:
+        raise EvaluationError(f"{value!r} is not a number") from None

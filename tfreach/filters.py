@@ -195,20 +195,25 @@ def egress_toward(groups: list[SecurityGroup], target_groups: list[str], target:
 
 
 def acl_toward(acl: NetworkAcl, remote: IntervalSet, ephemeral: Span = EPHEMERAL_PORTS) -> list[Decision]:
-    """A connection from this subnet to `remote`: out on the port, replies in on an ephemeral port.
+    """A connection from this subnet to `remote`: out on the port, replies in on an ephemeral port
+    of the same protocol (a TCP reply rule answers TCP only).
 
     Source-agnostic decisions (protocol x port) in the coordinates of the outgoing request.
     """
+    answers = [
+        (reply, _requests_answered_by(reply.packets.only_from(remote), ephemeral))
+        for reply in acl_decisions(acl, egress=False)
+        if reply.allow
+    ]
     out: list[Decision] = []
-    replies = [d for d in acl_decisions(acl, egress=False) if d.allow]
     for decision in acl_decisions(acl, egress=True):
-        leaving = decision.packets.only_from(remote)
-        if not decision.allow or not leaving:
+        if not decision.allow:
             continue
-        for protocols, ports, _ in leaving.boxes():
-            back = [r for r in replies if r.packets.only_from(remote).restrict(protocols, ephemeral)]
-            if back:
-                label = f"{decision.label}; reply {back[0].label}"
+        leaving = decision.packets.only_from(remote)
+        for reply, answered in answers:
+            answered_here, leaving = leaving & answered, leaving - answered  # named by the first reply rule
+            for protocols, ports, _ in answered_here.boxes():
+                label = f"{decision.label}; reply {reply.label}"
                 packets = PacketSet.box(protocols, ports, ALL_ADDRESSES)
                 out.append(Decision(packets, label, True, acl.id, acl.resource_type, decision.assumption))
     return out

@@ -519,9 +519,15 @@ class GraphBuilder:
         if self._has_groups(balancer):
             groups = self._balancer_groups(balancer)
             peers = tuple(g.id for g in groups)
-            egress = egress_toward(groups, interface.security_groups, target_addresses)
+            target_groups = groups_of(
+                self.network, interface.security_groups, interface.default_group, target_subnet.vpc
+            )
+            egress = egress_toward(groups, [g.id for g in target_groups], target_addresses)
             why = no_egress(groups, target_subnet.id)
             hops.append(Hop(_names(groups), _kind(groups), "load balancer egress", tuple(egress), blocked=why))
+        if balancer_subnet.id == target_subnet.id:
+            # Network ACLs filter traffic entering and leaving a subnet, never within it.
+            return (*hops, self._subnet_hop(target_subnet), self._groups_hop(interface, target_subnet, peers))
         hops.append(self._acl_toward_hop(balancer_subnet, target_addresses))
         inbound, reply = self._acl_hops_for(target_subnet)
         hops += [self._subnet_hop(target_subnet), inbound, reply, self._groups_hop(interface, target_subnet, peers)]

@@ -152,3 +152,52 @@ def test_a_target_with_a_public_address_is_also_reported_directly():
     interface.subnets, interface.auto_public_ipv4 = [public], True
     assert reaches(builder.reachable(), "aws_instance.app", "tcp", 8080, CLIENT)
     assert reaches(builder.reachable(via=ALB), "aws_instance.app", "tcp", 8080, CLIENT)
+
+
+def test_network_acls_do_not_filter_traffic_within_one_subnet():
+    builder = NetworkBuilder()
+    public = builder.subnet("public", "10.0.1.0/24")
+    builder.public_route_table([public])
+    alb_group = builder.security_group("alb", [match("tcp", (443, 443), ANYWHERE)])
+    builder.egress(alb_group, match("tcp", (0, 65535), VPC_CIDR))
+    app_group = builder.security_group("app", [], peers=[alb_group])
+    builder.instance("app", public, [app_group], public_ip=False)
+    group = builder.target_group("app", 8080, ["aws_instance.app"])
+    builder.load_balancer("web", [public], [alb_group], [("tcp", 443, [group])])
+    clients_only = [
+        (100, False, ALLOW, match("tcp", (443, 443), ANYWHERE)),
+        (100, True, ALLOW, match("tcp", (1024, 65535), ANYWHERE)),
+    ]  # 8080 may neither leave nor enter the subnet: it never has to
+    builder.network_acl("public", [public], clients_only)
+    assert reaches(builder.reachable(via=ALB), "aws_instance.app", "tcp", 8080, CLIENT)
+
+
+def test_a_reply_rule_answers_requests_of_its_own_protocol_only():
+    builder = NetworkBuilder()
+    public, _ = web_stack(
+        builder, kind="network", app_ingress={"peers": [], "rules": [match("udp", (53, 53), ANYWHERE)]}
+    )
+    group = builder.target_group("dns", 53, ["aws_instance.app"])
+    builder.load_balancer("web", [public], [], [("udp", 53, [group])], kind="network")
+    inbound = [
+        (100, False, ALLOW, match("udp", (53, 53), ANYWHERE)),
+        (110, False, ALLOW, match("tcp", (1024, 65535), ANYWHERE)),  # TCP replies only
+    ]
+    builder.network_acl("public", [public], [*inbound, (100, True, ALLOW, match("-1", None, ANYWHERE))])
+    assert reaches(builder.reachable(), ALB, "udp", 53, CLIENT)
+    assert builder.reachable(via=ALB) == {}
+
+
+def test_a_load_balancer_egress_rule_naming_the_targets_default_group_lets_the_connection_out():
+    builder = NetworkBuilder()
+    public = builder.subnet("public", "10.0.1.0/24")
+    private = builder.subnet("private", "10.0.2.0/24")
+    builder.public_route_table([public])
+    alb_group = builder.security_group("alb", [match("tcp", (443, 443), ANYWHERE)])
+    default = builder.security_group("default", [], peers=[alb_group])
+    builder.network.default_security_groups["aws_vpc.main"] = default
+    builder.egress(alb_group, to_groups=[default])
+    builder.instance("app", private, [], public_ip=False)  # launched without groups: the default group
+    group = builder.target_group("app", 8080, ["aws_instance.app"])
+    builder.load_balancer("web", [public], [alb_group], [("tcp", 443, [group])])
+    assert reaches(builder.reachable(via=ALB), "aws_instance.app", "tcp", 8080, CLIENT)

@@ -122,8 +122,6 @@ def _add_inline_rules(r: ResourceInstance, ctx: ParseContext, group: SecurityGro
             permission.peer_groups = [
                 group.id if g == r.get("id") else ctx.resolver.address_of_id(g) or g for g in permission.peer_groups
             ]
-            if entry.get("self") and group.id not in permission.peer_groups:
-                permission.peer_groups.append(group.id)
             if _unknown_groups(flags):
                 # Inline blocks share one reference list: it names the groups of every block.
                 found = ctx.many(r, (direction, index, "security_groups"), SECURITY_GROUP)

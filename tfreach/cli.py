@@ -10,6 +10,7 @@ import contextlib
 import gc
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -60,6 +61,12 @@ def run() -> NoReturn:
         code: object = 0
     except SystemExit as done:
         code = done.code
+    except Exception as error:  # a bug outside the guarded steps: never a traceback, never exit 1
+        if os.environ.get("TFREACH_DEBUG"):
+            traceback.print_exc()
+        else:
+            print(f"tfreach: error: {_internal(error)}", file=sys.stderr)
+        code = EXIT_INTERNAL
     if isinstance(code, str):
         print(code, file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):
@@ -255,7 +262,11 @@ def _in_parallel(work: list[partial[PlanResult]], jobs: int) -> list[PlanResult]
     workers = min(jobs or os.cpu_count() or 1, len(work))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(w) for w in work]
-        return [_guarded(future.result) for future in futures]
+        try:
+            return [_guarded(future.result) for future in futures]
+        except SystemExit:
+            pool.shutdown(wait=False, cancel_futures=True)  # the run is over: start nothing more
+            raise
 
 
 def _check_one(path: str, settings: Settings, variables: Variables) -> PlanResult:
@@ -306,9 +317,11 @@ def _guarded(work: Callable[[], T]) -> T:
     except Exception as error:  # a bug must not look like a traceback in a CI log
         if os.environ.get("TFREACH_DEBUG"):
             raise
-        _exit(
-            EXIT_INTERNAL, f"internal error ({type(error).__name__}: {error}); rerun with TFREACH_DEBUG=1 and report it"
-        )
+        _exit(EXIT_INTERNAL, _internal(error))
+
+
+def _internal(error: Exception) -> str:
+    return f"internal error ({type(error).__name__}: {error}); rerun with TFREACH_DEBUG=1 and report it"
 
 
 def _exit(code: int, message: str) -> NoReturn:

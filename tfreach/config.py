@@ -80,6 +80,8 @@ def load_config(path: Path) -> Config:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except OSError as error:
         raise InputError(name, f"cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(name, "is not UTF-8 text") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

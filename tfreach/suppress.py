@@ -193,13 +193,15 @@ def read_baseline(path: str) -> tuple[str, set[str]]:
         raise InputError(path, f"cannot be read ({error.strerror})") from None
     except json.JSONDecodeError as error:
         raise InputError(path, f"is not a tfreach baseline: {error.msg} (line {error.lineno})") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "is not a tfreach baseline: it is not UTF-8 text") from None
     entries = document.get("findings") if isinstance(document, dict) else document
     if not isinstance(entries, list):
         raise InputError(path, "is not a tfreach baseline: it has no list of findings")
-    ids = {e["id"] if isinstance(e, dict) else e for e in entries}
+    ids = [e.get("id") if isinstance(e, dict) else e for e in entries]
     if not all(isinstance(i, str) for i in ids):
         raise InputError(path, "is not a tfreach baseline: findings must be ids (strings)")
-    return path, ids
+    return path, {str(i) for i in ids}
 
 
 def write_baseline(path: str, results: list[PlanResult]) -> None:

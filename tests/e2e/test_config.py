@@ -173,8 +173,9 @@ def test_a_baseline_accepts_every_finding_it_recorded(tmp_path):
     assert by == {"baseline", "tag"}  # the tag wins where both apply
 
 
-def test_a_bad_baseline_is_an_input_error(tmp_path):
+@pytest.mark.parametrize("content", [b"{}", b'[{"x": 1}]', b"[[1]]", b'["caf\xe9"]'])
+def test_a_bad_baseline_is_an_input_error(tmp_path, content):
     bad = tmp_path / "baseline.json"
-    bad.write_text("{}")
+    bad.write_bytes(content)
     result = run_cli("check", ACCEPTED, "--baseline", str(bad))
     assert result.returncode == 2 and "is not a tfreach baseline" in result.stderr

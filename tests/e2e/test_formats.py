@@ -69,6 +69,8 @@ def test_junit_has_a_suite_per_plan_a_case_per_endpoint_and_a_failure_per_findin
         "TCP port 22 (SSH) on aws_instance.inspector_agent is reachable from the internet",
     ]
     assert cases["aws_instance.inspector_private"].is_passed
+    quiet = cases["aws_instance.inspector_agent"].system_out  # findings below --fail-on, a line each
+    assert "\n" in quiet and "\\x0a" not in quiet
 
 
 def test_markdown_has_counts_a_table_and_a_mermaid_flowchart_per_exposed_endpoint():

@@ -70,7 +70,8 @@ def test_hostile_names_reach_no_output_unescaped(target, fmt):
 
 def test_explain_and_graph_escape_hostile_names_too():
     address = 'aws_instance.box["esc\\u001b[31mred"]'
-    for args in (("explain", str(HOSTILE / "plan.json"), address), ("graph", str(HOSTILE / "plan.json"))):
+    plan = str(HOSTILE / "plan.json")
+    for args in (("explain", plan, address), ("graph", plan), ("graph", plan, "--format", "dot")):
         result = run_cli(*args)
         assert result.returncode == 0, result.stderr
         assert "\x1b" not in result.stdout and "\x07" not in result.stdout

@@ -14,6 +14,7 @@ import networkx as nx
 from ..graph import Forward, Node
 from ..model import Network
 from ..packets import PORTS, PROTOCOLS, PacketSet
+from . import printable
 from .markdown import mermaid_label
 
 
@@ -114,7 +115,8 @@ def _shape(kind: str, label: str) -> str:
 
 def dot(picture: Diagram) -> str:
     def quoted(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+        text = printable(text.replace("\n", " "))  # control characters escaped, as everywhere
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     lines = ["digraph tfreach {", "  rankdir=LR;", "  node [fontname=Helvetica, fontsize=10];"]
     shapes = {

@@ -29,10 +29,14 @@ def _suite(result: PlanResult, options: ReportOptions) -> ET.Element:
     endpoints = sorted(
         {*result.network.load_balancers, *(i.id for i in result.network.interfaces.values() if i.attached)}
     )
+    by_endpoint: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        if finding.type != "NetworkExposure":
+            by_endpoint.setdefault(finding.resource, []).append(finding)
     failures = 0
     for endpoint in endpoints:
         case = ET.SubElement(suite, "testcase", classname=_classname(result.path), name=printable(endpoint))
-        findings = [f for f in result.findings if f.resource == endpoint and f.type != "NetworkExposure"]
+        findings = by_endpoint.get(endpoint, [])
         for finding in findings:
             if _fails(finding, options):
                 failure = ET.SubElement(case, "failure", message=printable(finding.title), type=finding.severity.label)
@@ -41,7 +45,7 @@ def _suite(result: PlanResult, options: ReportOptions) -> ET.Element:
         quiet = [f for f in findings if not _fails(f, options)]
         if quiet:
             ET.SubElement(case, "system-out").text = printable(
-                "\n".join(f"{f.severity.label} ({f.status}): {f.title}" for f in quiet)
+                "\n".join(f"{f.severity.label} ({f.status}): {f.title}" for f in quiet), lines=True
             )
     suite.set("tests", str(len(endpoints)))
     suite.set("failures", str(failures))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tfreach.hcl.evaluate import Project
 from tfreach.hcl.to_plan import plan_document
 from tfreach.hcl.variables import root_values
@@ -126,8 +128,13 @@ def test_a_module_calling_itself_stops(tmp_path):
             'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n',
         },
     )
-    assert len(changes(tmp_path)) == 16
-    assert any("nest deeper" in w for w in warnings(tmp_path))
+    assert len(changes(tmp_path)) == 1  # module.m's own VPC; the call back into m is not followed
+    assert any("calls itself" in w for w in warnings(tmp_path))
+
+
+def test_two_calls_of_a_module_into_itself_stop_at_once(tmp_path):
+    write(tmp_path, {"main.tf": 'module "a" {\n  source = "./"\n}\nmodule "b" {\n  source = "./"\n}\n'})
+    assert changes(tmp_path) == {} and any("calls itself" in w for w in warnings(tmp_path))
 
 
 def test_var_values_follow_terraforms_precedence(tmp_path):
@@ -143,3 +150,49 @@ def test_var_values_follow_terraforms_precedence(tmp_path):
     )
     assert changes(tmp_path)["aws_security_group_rule.x"]["after"]["from_port"] == 4
     assert changes(tmp_path, "port=5")["aws_security_group_rule.x"]["after"]["from_port"] == 5
+
+
+def test_a_dynamic_block_over_a_set_keys_each_element_by_itself(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_security_group" "x" {\n  dynamic "ingress" {\n    for_each = toset([443, 22])\n'
+            '    content {\n      from_port = ingress.key\n      to_port = ingress.key\n      protocol = "tcp"\n'
+            "    }\n  }\n}\n"
+        },
+    )
+    ingress = changes(tmp_path)["aws_security_group.x"]["after"]["ingress"]
+    assert sorted(rule["from_port"] for rule in ingress) == [22, 443]
+
+
+def test_a_splat_of_a_single_resource_is_a_list_of_it(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+            'resource "aws_subnet" "s" {\n  vpc_id = join(",", aws_vpc.v[*].cidr_block)\n'
+            '  cidr_block = "10.0.1.0/24"\n}\n'
+        },
+    )
+    assert changes(tmp_path)["aws_subnet.s"]["after"]["vpc_id"] == "10.0.0.0/16"
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        '["a", "b"][var.nothing]',
+        "[for x in 5 : x]",
+        "element([], 0)",
+        "pow(0, -1)",
+        "[for s in data.aws_subnets.all : s]",
+    ],
+)
+def test_values_terraform_would_refuse_are_unknown_with_a_warning_never_a_crash(tmp_path, expression):
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "nothing" {\n  default = null\n}\ndata "aws_subnets" "all" {}\n'
+            f'resource "aws_subnet" "s" {{\n  cidr_block = "10.0.1.0/24"\n  tags = {{ x = {expression} }}\n}}\n'
+        },
+    )
+    assert "aws_subnet.s" in changes(tmp_path)

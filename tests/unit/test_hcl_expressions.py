@@ -38,6 +38,8 @@ AFTER_APPLY = Unknown("known after apply", ("aws_vpc.main.ipv6_cidr_block",), wa
     ("text", "expected"),
     [
         ('"web-${var.env}"', "web-prod"),
+        ('tonumber("1e3")', 1000),
+        ('tonumber("0.5")', 0.5),
         ("var.ports[1]", 443),
         ("var.ports.0", 80),
         ('var.cidrs["office"]', "203.0.113.0/24"),

@@ -20,7 +20,7 @@ from ..plan.references import STAND_IN_PREFIX, ModulePath
 from .expressions import EvaluationError, Iterators, Namespace, evaluate
 from .provider import computed_attributes
 from .source import Block, Body, Expression, ModuleSource, module_source, name_of
-from .values import Unknown, to_text
+from .values import Unknown, keyed, to_text
 
 META_ATTRIBUTES = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -108,10 +108,12 @@ class ModuleInstance:
         source: ModuleSource,
         path: ModulePath,
         inputs: dict[str, Callable[[], Any]] | None,
+        within: tuple[Path, ...] = (),
     ) -> None:
         self.project = project
         self.source = source
         self.path = path
+        self.within = (*within, source.folder.resolve())  # the folders of its callers and its own
         self.inputs = inputs  # None for the root module, whose variables come from the project
         self.prefix = "".join(f"module.{call}{key_text(key)}." for call, key in path)
         self._memo: dict[tuple[str, str], Any] = {}
@@ -191,6 +193,9 @@ class ModuleInstance:
             return Unknown(f"{expression.where}: {error}")
         except RecursionError:
             return Unknown(f"{expression.where}: nested too deeply to evaluate")
+        except (TypeError, ValueError, ArithmeticError, KeyError, IndexError, AttributeError) as error:
+            # Values of the wrong type where Terraform would stop with an error of its own.
+            return Unknown(f"{expression.where}: cannot be evaluated ({error})")
 
     # --- data sources ----------------------------------------------------------------------
 
@@ -312,7 +317,7 @@ class ModuleInstance:
                 for argument, expression in block.body.attributes.items()
                 if argument not in CALL_ARGUMENTS
             }
-            out.append((key, ModuleInstance(self.project, child, (*self.path, (name, key)), inputs)))
+            out.append((key, ModuleInstance(self.project, child, (*self.path, (name, key)), inputs, self.within)))
         return out
 
     def _not_followed(self, block: Block, folder: Path | None) -> str | None:
@@ -322,6 +327,8 @@ class ModuleInstance:
             text = source.text if source is not None else "(none)"
             what = "no such folder" if text.strip('"').startswith(("./", "../")) else "not a local folder"
             return f"source = {text}: {what}; its resources are not analysed and its outputs are unknown"
+        if folder.resolve() in self.within:
+            return f"{folder} calls itself (through {len(self.path) + 1} module levels); not followed"
         if len(self.path) >= _MAX_MODULE_DEPTH:
             return f"modules nest deeper than {_MAX_MODULE_DEPTH} (a module calling itself?); not followed"
         return None
@@ -450,8 +457,9 @@ def _dynamic(module: ModuleInstance, block: Block, scope: Any) -> list[Any] | Un
         return []
     if not isinstance(items, dict | list):
         return Unknown(f"{for_each.where}: dynamic {block.labels[0]} for_each is not a collection")
-    pairs = sorted(items.items()) if isinstance(items, dict) else list(enumerate(items))
-    return [evaluate_body(module, content.body, Iterators(scope, {name: {"key": k, "value": v}})) for k, v in pairs]
+    return [
+        evaluate_body(module, content.body, Iterators(scope, {name: {"key": k, "value": v}})) for k, v in keyed(items)
+    ]
 
 
 def evaluate_body(module: ModuleInstance, body: Body, scope: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from lark import Token, Tree
 
 from .functions import FUNCTIONS, FunctionError
-from .values import Unknown, merged, to_text
+from .values import Unknown, keyed, merged, parse_number, to_text
 
 
 class EvaluationError(ValueError):
@@ -189,9 +189,7 @@ class _Evaluator:
         base = self.eval(base_node)
         if isinstance(base, Unknown):
             return base
-        if isinstance(base, Namespace):
-            base = base.index("*")
-        items = base if isinstance(base, list) else [] if base is None else [base]
+        items = base if isinstance(base, list) else [] if base is None else [base]  # one object: a list of it
         out = []
         for item in items:
             for step in trees(splat):
@@ -293,11 +291,13 @@ class _Evaluator:
     def _iterations(self, intro: Tree[Any]) -> list[Any]:
         names = [token_text(c) for c in trees(intro) if c.data == "identifier"]
         collection = self.eval(next(c for c in trees(intro) if c.data != "identifier"))
+        if isinstance(collection, Namespace):
+            collection = collection.as_value()
         if isinstance(collection, Unknown):
             return [collection]
-        if isinstance(collection, Namespace):
-            collection = collection.index("*")
-        items = sorted(collection.items()) if isinstance(collection, dict) else list(enumerate(collection or []))
+        if collection is not None and not isinstance(collection, dict | list | tuple):
+            raise EvaluationError(f"cannot iterate over {type(collection).__name__}")
+        items = keyed(collection or [])
         return [{names[0]: key, names[1]: value} if len(names) == 2 else {names[0]: value} for key, value in items]
 
 
@@ -384,6 +384,6 @@ def _number(value: Any) -> float | int:
     if not isinstance(value, str):
         raise EvaluationError(f"{value!r} is not a number")
     try:
-        return float(value) if "." in value else int(value)
+        return parse_number(value)
     except ValueError:
         raise EvaluationError(f"{value!r} is not a number") from None

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .values import Unknown, merged, to_text, unknowns_in
+from .values import SetValue, Unknown, merged, parse_number, to_text, unknowns_in
 
 
 class FunctionError(ValueError):
@@ -29,7 +29,7 @@ def _strict(function: Callable[..., Any], deep: bool = False) -> Callable[..., A
             return merged(*unknown)
         try:
             return function(*args)
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError) as error:
             raise FunctionError(f"{function.__name__.strip('_')}: {error}") from None
 
     return call
@@ -146,8 +146,8 @@ def _zipmap(keys: list[str], values: list[Any]) -> dict[str, Any]:
     return dict(zip(keys, values, strict=True))
 
 
-def _toset(items: list[Any]) -> list[Any]:
-    return sorted(_distinct(items), key=lambda v: (str(type(v)), str(v)))
+def _toset(items: list[Any]) -> SetValue:
+    return SetValue(sorted(_distinct(items), key=lambda v: (str(type(v)), str(v))))
 
 
 def _length(value: Any) -> Any:
@@ -214,7 +214,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "toset": _strict(_toset, deep=True),
     "tomap": _strict(dict),
     "tostring": _strict(to_text, deep=True),
-    "tonumber": _strict(lambda v: float(v) if "." in str(v) else int(v)),
+    "tonumber": _strict(lambda v: v if isinstance(v, int | float) and not isinstance(v, bool) else parse_number(v)),
     "tobool": _strict(lambda v: v if isinstance(v, bool) else str(v) == "true"),
     "try": _try,
     "can": lambda *args: not any(isinstance(a, FunctionError) for a in args),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,7 @@ class ModuleSource:
     allowances: dict[str, list[Allowance]] = field(default_factory=dict)  # "aws_vpc.main" -> comments
     json_files: list[str] = field(default_factory=list)  # *.tf.json files, not read
 
-    @property
+    @cached_property  # asked at every identifier an expression names
     def resource_types(self) -> set[str]:
         return {key.split(".", 1)[0] for key in self.resources}
 

@@ -55,3 +55,27 @@ def to_text(value: Any) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+class SetValue(list):  # type: ignore[type-arg]
+    """A Terraform set (toset, setunion...): iterated, each element is its own key."""
+
+
+def keyed(collection: Any) -> list[tuple[Any, Any]]:
+    """(key, value) pairs as `for` and `dynamic` see them: map keys in order, list indexes,
+    a set's elements themselves."""
+    if isinstance(collection, dict):
+        return sorted(collection.items())
+    if isinstance(collection, SetValue):
+        return [(item, item) for item in collection]
+    return list(enumerate(collection))
+
+
+def parse_number(text: Any) -> int | float:
+    """A number as Terraform reads it from a string ("8080", "0.5", "1e3"); ValueError if none."""
+    text = str(text).strip()
+    try:
+        return int(text)
+    except ValueError:
+        number = float(text)  # Terraform has one number type: 1.0 is 1
+        return int(number) if number.is_integer() else number

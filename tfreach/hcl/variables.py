@@ -16,7 +16,7 @@ from lark.exceptions import LarkError
 from ..errors import InputError
 from .expressions import EvaluationError, evaluate
 from .source import Block, module_source, name_of
-from .values import Unknown, contains_unknown
+from .values import Unknown, contains_unknown, parse_number
 
 
 class _Constants:
@@ -91,7 +91,7 @@ def _typed(value: str, declaration: Block | None) -> Any:
         return value
     if kind == "number":
         try:
-            return float(value) if "." in value else int(value)
+            return parse_number(value)
         except ValueError:
             raise InputError("--var", f"{value!r} is not a number") from None
     if kind == "bool":

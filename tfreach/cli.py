@@ -265,7 +265,8 @@ def _in_parallel(work: list[partial[PlanResult]], jobs: int) -> list[PlanResult]
         try:
             return [_guarded(future.result) for future in futures]
         except SystemExit:
-            pool.shutdown(wait=False, cancel_futures=True)  # the run is over: start nothing more
+            for future in futures:
+                future.cancel()  # the run is over: start nothing more (the pool still shuts down cleanly)
             raise
 
 

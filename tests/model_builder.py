@@ -77,7 +77,9 @@ class NetworkBuilder:
 
     def peering(self, name: str, requester: str, accepter: str, *, active: bool = True) -> str:
         identity = f"aws_vpc_peering_connection.{name}"
-        self.network.peerings[identity] = Peering(identity, "aws_vpc_peering_connection", requester, accepter, active)
+        self.network.peerings[identity] = Peering(
+            identity, "aws_vpc_peering_connection", [requester], [accepter], active
+        )
         return identity
 
     def route_table(
@@ -102,7 +104,7 @@ class NetworkBuilder:
         for subnet in subnets:
             self.network.subnet_route_tables[subnet] = [identity]
         if main:
-            self.network.main_route_tables[VPC] = identity
+            self.network.main_route_tables[VPC] = [identity]
         return identity
 
     def public_route_table(self, subnets: list[str]) -> str:
@@ -122,7 +124,7 @@ class NetworkBuilder:
             acl.rules.append(AclRule(number, egress, allow, packets, f"{identity} #{number}"))
         self.network.nacls[identity] = acl
         for subnet in subnets:
-            self.network.subnet_nacls[subnet] = identity
+            self.network.subnet_nacls[subnet] = [identity]
         if default:
             self.network.default_nacls[VPC] = identity
         return identity

@@ -205,6 +205,9 @@ def check_document(
     return result
 
 
+FINDING_ASSUMPTION = "a finding rests on an assumption (listed with the finding)"
+
+
 def _list_assumptions(result: PlanResult) -> None:
     """Every assumption a finding rests on is also a warning (--strict counts warnings)."""
     said = " | ".join(n.message for n in result.network.notices)
@@ -214,7 +217,7 @@ def _list_assumptions(result: PlanResult) -> None:
             if assumption not in checked:
                 checked.add(assumption)
                 if assumption not in said:
-                    result.network.notice(finding.resource, None, f"assumed: {assumption}")
+                    result.network.notice(finding.resource, None, f"assumed: {assumption}", FINDING_ASSUMPTION)
 
 
 def _reached(network: Network, settings: Settings) -> Reached:

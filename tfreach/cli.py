@@ -7,21 +7,23 @@ input error (plan, config or baseline file), 3 internal error (a bug: please rep
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import sys
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
 from .catalogue import DEFAULT_CATALOGUE, Severity
-from .check import PlanResult, Settings, Variables, check_plan, check_sources, sources_document
+from .check import PlanResult, Settings, Variables, check_plan, check_sources
 from .config import CONFIG_NAME, Config, find_config, load_config
 from .errors import InputError
 from .explain import explain, render
@@ -30,8 +32,6 @@ from .graph import build_graph
 from .hcl.source import calling_root
 from .model import Network
 from .packets import PORTS
-from .parsers import planned_network
-from .plan.load import load_plan
 from .protocols import protocol_span
 from .reports import ReportOptions, failing, formatters
 from .reports.diagram import diagram, dot, mermaid
@@ -85,6 +85,76 @@ def _source_kinds(context: click.Context, parameter: click.Parameter, value: str
     return kinds
 
 
+def _analysis_options(command: Callable[..., None]) -> Callable[..., None]:
+    """What decides the network, shared by check, explain and graph so that they agree."""
+    options = [
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False),
+            help=f"Settings file. [default: the nearest {CONFIG_NAME}]",
+        ),
+        click.option(
+            "--tf-root",
+            type=click.Path(file_okay=False, exists=True),
+            help="Terraform sources, for exact links, file and line locations. "
+            "[default: the plan's folder when it holds .tf files]",
+        ),
+        click.option(
+            "--var",
+            "assignments",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Sources only: a value for a root variable, as terraform plan -var.",
+        ),
+        click.option(
+            "--var-file",
+            "var_files",
+            multiple=True,
+            type=click.Path(dir_okay=False, exists=True),
+            help="Sources only: a .tfvars file, as terraform plan -var-file.",
+        ),
+    ]
+
+    @functools.wraps(command)
+    def collapsed(
+        config_path: str | None,
+        tf_root: str | None,
+        assignments: tuple[str, ...],
+        var_files: tuple[str, ...],
+        **rest: Any,
+    ) -> None:
+        config = _guarded(lambda: _config(config_path))
+        command(analysis=_Analysis(config, tf_root, Variables(var_files, assignments)), **rest)
+
+    for option in reversed(options):
+        collapsed = option(collapsed)
+    return collapsed
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """The shared options, read: the settings file, the sources' folder, root variable values."""
+
+    config: Config
+    tf_root: str | None
+    variables: Variables
+
+    def settings(self, sources: list[str] | None) -> Settings:
+        return Settings(
+            sources=tuple(sources or self.config.sources or SOURCES),
+            ephemeral_ports=self.config.ephemeral_ports or EPHEMERAL_PORTS,
+            catalogue=DEFAULT_CATALOGUE.extended(self.config.recognized_ports),
+            tf_root=Path(self.tf_root) if self.tf_root else None,
+        )
+
+    def network(self, path: str, sources: list[str] | None) -> tuple[Network, Settings]:
+        """The planned network exactly as `check` builds it (sources beside the plan, --tf-root,
+        variables), so that explain and graph never tell another story."""
+        settings = self.settings(sources)
+        return _guarded(lambda: _check_one(path, settings, self.variables)).network, settings
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PLAN.json|DIR|FILE.tf...")
 @click.option(
@@ -111,12 +181,6 @@ def _source_kinds(context: click.Context, parameter: click.Parameter, value: str
     "--new-only/--all-findings", "new_only", default=None, help="Only findings this plan opens count for the exit code."
 )
 @click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help=f"Settings file. [default: the nearest {CONFIG_NAME}]",
-)
-@click.option(
     "--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Accept the findings listed in this file."
 )
 @click.option(
@@ -125,25 +189,7 @@ def _source_kinds(context: click.Context, parameter: click.Parameter, value: str
     type=click.Path(dir_okay=False),
     help="Record every current finding in this file.",
 )
-@click.option(
-    "--tf-root",
-    type=click.Path(file_okay=False, exists=True),
-    help="Terraform sources, for file and line locations. [default: the plan's folder when it holds .tf files]",
-)
-@click.option(
-    "--var",
-    "assignments",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Sources only: a value for a root variable, as terraform plan -var.",
-)
-@click.option(
-    "--var-file",
-    "var_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, exists=True),
-    help="Sources only: a .tfvars file, as terraform plan -var-file.",
-)
+@_analysis_options
 @click.option(
     "--strict",
     is_flag=True,
@@ -164,31 +210,22 @@ def check(
     fail_on: str | None,
     sources: list[str] | None,
     new_only: bool | None,
-    config_path: str | None,
     baseline_path: str | None,
     write_baseline_path: str | None,
-    tf_root: str | None,
-    assignments: tuple[str, ...],
-    var_files: tuple[str, ...],
     strict: bool,
     jobs: int,
+    analysis: _Analysis,
 ) -> None:
     """Analyse `terraform show -json` plans or states ('-' for stdin), or Terraform sources.
 
     A folder, or .tf files (their folders), is read directly without a plan: see the README
     for what only a plan can tell.
     """
-    config = _guarded(lambda: _config(config_path))
-    settings = Settings(
-        sources=tuple(sources or config.sources or SOURCES),
-        ephemeral_ports=config.ephemeral_ports or EPHEMERAL_PORTS,
-        catalogue=DEFAULT_CATALOGUE.extended(config.recognized_ports),
-        tf_root=Path(tf_root) if tf_root else None,
-    )
+    config, settings = analysis.config, analysis.settings(sources)
     # A short-lived process that builds millions of small acyclic objects: the cycle
     # collector only costs time here (14% at 1,000 resources), never memory.
     gc.disable()
-    work = [partial(_check_one, path, settings, Variables(var_files, assignments)) for path in inputs(paths)]
+    work = [partial(_check_one, path, settings, analysis.variables) for path in inputs(paths)]
     results = _in_parallel(work, jobs) if jobs != 1 and len(work) > 1 else [_guarded(w) for w in work]
     baseline = _guarded(lambda: read_baseline(baseline_path)) if baseline_path else None
     notices = apply_suppressions(results, config, baseline)
@@ -212,9 +249,17 @@ def check(
 @click.option("--port", type=click.IntRange(0, 65535), help="Only this port (ICMP: type).")
 @click.option("--protocol", help="tcp, udp, icmp, icmpv6, all or a number. [default: tcp with --port, else all]")
 @click.option("--source", "sources", callback=_source_kinds, help="Comma-separated kinds of source. [default: all]")
-def explain_command(path: str, address: str, port: int | None, protocol: str | None, sources: list[str] | None) -> None:
+@_analysis_options
+def explain_command(
+    path: str,
+    address: str,
+    port: int | None,
+    protocol: str | None,
+    sources: list[str] | None,
+    analysis: _Analysis,
+) -> None:
     """Every path to one endpoint, hop by hop, and where and why each blocked path stops."""
-    network = _guarded(lambda: _network(path))
+    network, settings = analysis.network(path, sources)
     if address not in network.interfaces and address not in network.load_balancers:
         known = sorted([*network.interfaces, *network.load_balancers])
         close = [k for k in known if address.split(".")[-1].split("[")[0] in k][:5] or known[:5]
@@ -224,7 +269,7 @@ def explain_command(path: str, address: str, port: int | None, protocol: str | N
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--protocol") from None
     ports = (port, port) if port is not None else PORTS
-    traces = _guarded(lambda: explain(network, address, protocols, ports, tuple(sources or SOURCES)))
+    traces = _guarded(lambda: explain(network, address, protocols, ports, settings.sources, settings.ephemeral_ports))
     click.echo(render(address, traces, protocols, ports), nl=False)
 
 
@@ -233,10 +278,17 @@ def explain_command(path: str, address: str, port: int | None, protocol: str | N
 @click.option("--format", "output_format", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diagram to FILE instead of stdout.")
 @click.option("--source", "sources", callback=_source_kinds, help="Comma-separated kinds of source. [default: all]")
-def graph_command(path: str, output_format: str, output: str | None, sources: list[str] | None) -> None:
+@_analysis_options
+def graph_command(
+    path: str,
+    output_format: str,
+    output: str | None,
+    sources: list[str] | None,
+    analysis: _Analysis,
+) -> None:
     """The network as a diagram, with the exposed paths highlighted."""
-    network = _guarded(lambda: _network(path))
-    graph = build_graph(network, [SOURCES[kind] for kind in sources or SOURCES])
+    network, settings = analysis.network(path, sources)
+    graph = build_graph(network, [SOURCES[kind] for kind in settings.sources], settings.ephemeral_ports)
     picture = diagram(network, graph)
     _emit(mermaid(picture) if output_format == "mermaid" else dot(picture), output)
 
@@ -274,12 +326,6 @@ def _check_one(path: str, settings: Settings, variables: Variables) -> PlanResul
     if Path(path).is_dir():
         return check_sources(Path(path), settings, variables)
     return check_plan(path, settings)
-
-
-def _network(path: str) -> Network:
-    """The planned network of a plan file, or of a folder of sources."""
-    document = sources_document(Path(path))[0] if Path(path).is_dir() else load_plan(path)
-    return planned_network(document)
 
 
 def _config(path: str | None) -> Config:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .filters import EPHEMERAL_PORTS
 from .findings import source_cidrs
 from .graph import Forward, Hop, Node, build_graph, endpoint_node, source_node
 from .model import Network
@@ -43,11 +44,16 @@ class Trace:
 
 
 def explain(
-    network: Network, address: str, protocols: Span = ALL, ports: Span = PORTS, kinds: tuple[str, ...] = tuple(SOURCES)
+    network: Network,
+    address: str,
+    protocols: Span = ALL,
+    ports: Span = PORTS,
+    kinds: tuple[str, ...] = tuple(SOURCES),
+    ephemeral: Span = EPHEMERAL_PORTS,
 ) -> list[Trace]:
     """Every path from each kind of source to the endpoint `address`, evaluated for the probe."""
     sources = [SOURCES[kind] for kind in kinds]
-    graph = build_graph(network, sources)
+    graph = build_graph(network, sources, ephemeral)
     traces: list[Trace] = []
     for source in sources:
         probe = PacketSet.box(protocols, ports, source.addresses)

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import AclRule, Network, NetworkAcl, NetworkInterface, SecurityGroup, SecurityGroupRule, Subnet
+from .model import (
+    ANY_GROUP,
+    VPC_DEFAULT,
+    AclRule,
+    Network,
+    NetworkAcl,
+    NetworkInterface,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+)
 from .packets import ALL_ADDRESSES, ALL_IPV4, ALL_IPV6, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, union_all
 from .protocols import ICMP, ICMP_REPLIES, ICMPV6, TCP, UDP
 
@@ -33,11 +43,22 @@ def allowed(decisions: list[Decision]) -> PacketSet:
 # --- network ACLs (stateless, ordered, first match wins) -------------------------------
 
 
-def nacl_for(network: Network, subnet: Subnet) -> NetworkAcl:
-    """The associated ACL, else the VPC's default ACL, else AWS's untouched default (allow all)."""
-    for acl_id in (network.subnet_nacls.get(subnet.id), network.default_nacls.get(subnet.vpc or "")):
-        if acl_id in network.nacls:
-            return network.nacls[acl_id]
+def nacls_for(network: Network, subnet: Subnet) -> list[NetworkAcl]:
+    """The associated ACL, else the VPC's default ACL, else AWS's untouched default (allow all).
+
+    Several only when the plan cannot tell which of them an association names.
+    """
+    associated = network.subnet_nacls.get(subnet.id, [])
+    explicit = [network.nacls[a] for a in associated if a in network.nacls]
+    if explicit and VPC_DEFAULT not in associated:
+        return explicit
+    return explicit + _default_nacls(network, subnet)
+
+
+def _default_nacls(network: Network, subnet: Subnet) -> list[NetworkAcl]:
+    default = network.default_nacls.get(subnet.vpc or "")
+    if default in network.nacls:
+        return [network.nacls[default]]
     identity = f"{subnet.vpc or subnet.id} default network ACL"
     everything = PacketSet.box(PROTOCOLS, PORTS, ALL_IPV4)
     everything6 = PacketSet.box(PROTOCOLS, PORTS, ALL_IPV6)
@@ -46,7 +67,7 @@ def nacl_for(network: Network, subnet: Subnet) -> NetworkAcl:
         for egress in (False, True)
         for number, match, cidr in ((100, everything, "0.0.0.0/0"), (101, everything6, "::/0"))
     ]
-    return NetworkAcl(identity, "default network ACL (AWS default)", subnet.vpc, rules, implicit=True)
+    return [NetworkAcl(identity, "default network ACL (AWS default)", subnet.vpc, rules, implicit=True)]
 
 
 def acl_decisions(acl: NetworkAcl, egress: bool) -> list[Decision]:
@@ -160,8 +181,13 @@ def admitted_from_groups(groups: list[SecurityGroup], peers: list[str]) -> list[
         Decision(rule.ports, rule.label, True, group.id, group.resource_type, rule.assumption)
         for group in groups
         for rule in group.ingress()
-        if set(rule.peer_groups) & set(peers)
+        if _names_one_of(rule, peers)
     ]
+
+
+def _names_one_of(rule: SecurityGroupRule, groups: list[str]) -> bool:
+    """Does the rule's source or destination name one of `groups` (or a group the plan cannot name)?"""
+    return bool(set(rule.peer_groups) & set(groups)) or (ANY_GROUP in rule.peer_groups and bool(groups))
 
 
 def admitted_from_members(groups: list[SecurityGroup], members: dict[str, IntervalSet]) -> list[Decision]:
@@ -190,7 +216,7 @@ def egress_toward(groups: list[SecurityGroup], target_groups: list[str], target:
         Decision(rule.ports, rule.label, True, group.id, group.resource_type, rule.assumption)
         for group in groups
         for rule in group.rules
-        if rule.egress and (set(rule.peer_groups) & set(target_groups) or rule.match.addresses().intersects(target))
+        if rule.egress and (_names_one_of(rule, target_groups) or rule.match.addresses().intersects(target))
     ]
 
 

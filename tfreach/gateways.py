@@ -37,11 +37,12 @@ def peering_senders(network: Network, peering: Peering, into: str, peer: str) ->
     for subnet in _subnets_of(network, peer):
         route = _route_toward(network, subnet, target, {peering.id})
         if route is not None:
-            out.append(_from(subnet_addresses(subnet), f"{subnet.id} via {route}", peering.id, peering.resource_type))
+            label = f"{subnet.id} via {route}"
+            out.append(_from(subnet_addresses(subnet), label, peering.id, peering.resource_type, peering.assumption))
     return out
 
 
-def transit_senders(network: Network, attachment: TransitAttachment) -> list[Decision]:
+def transit_senders(network: Network, attachment: TransitAttachment, into: str) -> list[Decision]:
     """Subnets of other VPCs on the same transit gateway that reach this attachment and get replies.
 
     The source VPC's route table must send this VPC to the transit gateway, the transit route
@@ -49,23 +50,24 @@ def transit_senders(network: Network, attachment: TransitAttachment) -> list[Dec
     route table must send the replies back.
     """
     gateway = network.transit_gateways.get(attachment.gateway or "")
-    target = vpc_addresses(network, attachment.vpc)
+    target = vpc_addresses(network, into)
     out = []
     for other in network.transit_attachments.values():
-        if other.id == attachment.id or other.gateway != attachment.gateway or other.vpc is None:
+        if other.id == attachment.id or other.gateway != attachment.gateway:
             continue
         forward = [
             route
-            for mine, route in transit_routes_to(network, other.route_table, attachment.id)
+            for table in other.route_tables
+            for mine, route in transit_routes_to(network, table, attachment.id)
             if mine.intersects(target)
         ]
-        back = transit_routes_to(network, attachment.route_table, other.id)
+        back = [found for table in attachment.route_tables for found in transit_routes_to(network, table, other.id)]
         if not forward or not back:
             continue
         returned = IntervalSet()
         for mine, _ in back:
             returned = returned | mine
-        for subnet in _subnets_of(network, other.vpc):
+        for subnet in [s for vpc in other.vpcs if vpc != into for s in _subnets_of(network, vpc)]:
             route = _route_toward(network, subnet, target, {attachment.gateway or ""})
             senders = subnet_addresses(subnet) & returned
             if route is not None and senders:
@@ -77,7 +79,7 @@ def transit_senders(network: Network, attachment: TransitAttachment) -> list[Dec
 def _route_toward(network: Network, subnet: Subnet, destination: IntervalSet, gateways: set[str]) -> str | None:
     """The label of a route of the subnet's table that sends part of `destination` to one of `gateways`."""
     for table in route_tables_for(network, subnet):
-        for mine, route in routes_to(network, table, lambda r: r.target in gateways):
+        for mine, route in routes_to(network, table, lambda r: r.goes_to(gateways)):
             if mine.intersects(destination):
                 return route.label
     return None

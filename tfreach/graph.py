@@ -8,7 +8,7 @@ intersection of its hops.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -24,7 +24,7 @@ from .filters import (
     allowed,
     egress_toward,
     groups_of,
-    nacl_for,
+    nacls_for,
     public_addresses,
     replies_allowed,
 )
@@ -194,11 +194,11 @@ class GraphBuilder:
         self.ephemeral = ephemeral
         self.network = network
         self.graph = nx.DiGraph()
-        self._acl_hops: dict[str, tuple[Hop, Hop]] = {}
+        self._acl_hops: dict[tuple[str, ...], tuple[Hop, Hop]] = {}
         self._group_hops: dict[tuple[tuple[str, ...], tuple[str, ...]], Hop] = {}
         self._subnet_hops: dict[str, Hop] = {}
         self._backend_cache: dict[tuple[object, ...], tuple[tuple[Hop, ...], PacketSet]] = {}
-        self._toward_cache: dict[tuple[str, IntervalSet], Hop] = {}
+        self._toward_cache: dict[tuple[tuple[str, ...], IntervalSet], Hop] = {}
         self._interned: dict[PacketSet, PacketSet] = {}
 
     def build(self, sources: list[Source]) -> nx.DiGraph:
@@ -232,7 +232,7 @@ class GraphBuilder:
         if source.kind == "internet":
             return [self._internet_entry(g) for g in network.gateways.values() if g.kind is Target.INTERNET_GATEWAY]
         if source.kind == "vpn":
-            vpn = [g for g in network.gateways.values() if g.kind is Target.VPN_GATEWAY and g.vpc]
+            vpn = [g for g in network.gateways.values() if g.kind is Target.VPN_GATEWAY]
             return [
                 _Entry(
                     ("gateway", g.id),
@@ -248,16 +248,19 @@ class GraphBuilder:
         if source.kind == "transit_gateway":
             return [
                 _Entry(
-                    ("gateway", a.id),
+                    ("gateway", a.id, vpc),
                     _entry_hop(
-                        a.gateway or a.id, "aws_ec2_transit_gateway", "transit gateway", transit_senders(network, a)
+                        a.gateway or a.id,
+                        "aws_ec2_transit_gateway",
+                        "transit gateway",
+                        transit_senders(network, a, vpc),
                     ),
                     frozenset({a.gateway or ""}),
-                    a.vpc,
+                    vpc,
                     False,
                 )
                 for a in network.transit_attachments.values()
-                if a.vpc
+                for vpc in a.vpcs
             ]
         return []
 
@@ -271,23 +274,20 @@ class GraphBuilder:
 
     def _peering_entries(self, peering: Peering) -> list[_Entry]:
         out = []
-        for into, peer in (
-            (peering.accepter_vpc, peering.requester_vpc),
-            (peering.requester_vpc, peering.accepter_vpc),
-        ):
-            if into and peer:
-                senders = peering_senders(self.network, peering, into, peer)
-                hop = _entry_hop(peering.id, peering.resource_type, "peered VPC", senders)
-                out.append(_Entry(("gateway", peering.id, into), hop, frozenset({peering.id}), into, False))
+        for into in dict.fromkeys(into for into, _ in peering.sides()):
+            senders = [
+                d for i, peer in peering.sides() if i == into for d in peering_senders(self.network, peering, i, peer)
+            ]
+            hop = _entry_hop(peering.id, peering.resource_type, "peered VPC", senders)
+            out.append(_Entry(("gateway", peering.id, into), hop, frozenset({peering.id}), into, False))
         return out
 
     def _enter(self, source: Source, entry: _Entry) -> None:
         """Every candidate edge is kept, blocked or not: `explain` walks them all."""
         self._add_edge(source_node(source), entry.node, [entry.hop])
         for subnet in self.network.subnets.values():
-            if subnet.unknown or (entry.vpc and subnet.vpc and entry.vpc != subnet.vpc):
-                continue
-            if not entry.public and subnet.vpc != entry.vpc:
+            # An entry whose VPC the plan cannot tell may lead into any (its route back still decides).
+            if subnet.unknown or (entry.vpc and subnet.vpc != entry.vpc and (subnet.vpc or not entry.public)):
                 continue
             self._add_edge(entry.node, subnet_node(subnet.id, entry.public), self._gateway_to_subnet(entry, subnet))
 
@@ -299,7 +299,7 @@ class GraphBuilder:
 
         def through_entry(route: Route) -> bool:
             # A route whose target is unknown is assumed to go to the internet gateway.
-            return route.target in entry.gateways or (entry.public and route.target_kind is Target.UNKNOWN)
+            return route.goes_to(entry.gateways) or (entry.public and route.target_kind is Target.UNKNOWN)
 
         route_back = tuple(
             Decision(box(mine), route.label, True, table.id, table.resource_type, route.assumption or ambiguity)
@@ -334,14 +334,19 @@ class GraphBuilder:
         return explain
 
     def _acl_hops_for(self, subnet: Subnet) -> tuple[Hop, Hop]:
-        acl = nacl_for(self.network, subnet)
-        if acl.id not in self._acl_hops:
-            inbound = Hop(acl.id, acl.resource_type, "network ACL inbound", tuple(acl_decisions(acl, egress=False)))
-            replies = tuple(replies_allowed(acl, self.ephemeral))
-            blocked = replies_blocked(acl, self.ephemeral)
-            reply = Hop(acl.id, acl.resource_type, "network ACL outbound reply", replies, blocked=blocked)
-            self._acl_hops[acl.id] = (inbound, reply)
-        return self._acl_hops[acl.id]
+        """Inbound and reply hops of the subnet's ACL; of every candidate ACL (any may pass) when ambiguous."""
+        acls = nacls_for(self.network, subnet)
+        key = tuple(acl.id for acl in acls)
+        if key not in self._acl_hops:
+            first, doubt = acls[0], _several("network ACL", subnet, acls)
+            inbound = _doubted([d for acl in acls for d in acl_decisions(acl, egress=False)], doubt)
+            replies = _doubted([d for acl in acls for d in replies_allowed(acl, self.ephemeral)], doubt)
+            blocked = replies_blocked(first, self.ephemeral)
+            self._acl_hops[key] = (
+                Hop(first.id, first.resource_type, "network ACL inbound", inbound),
+                Hop(first.id, first.resource_type, "network ACL outbound reply", replies, blocked=blocked),
+            )
+        return self._acl_hops[key]
 
     def _subnet_hop(self, subnet: Subnet) -> Hop:
         if subnet.id not in self._subnet_hops:
@@ -534,11 +539,12 @@ class GraphBuilder:
         return tuple(hops)
 
     def _acl_toward_hop(self, subnet: Subnet, remote: IntervalSet) -> Hop:
-        acl = nacl_for(self.network, subnet)
-        key = (acl.id, remote)
+        acls = nacls_for(self.network, subnet)
+        key = (tuple(acl.id for acl in acls), remote)
         if key not in self._toward_cache:
-            toward = tuple(acl_toward(acl, remote, self.ephemeral))
-            self._toward_cache[key] = Hop(acl.id, acl.resource_type, "load balancer subnet network ACL", toward)
+            doubt = _several("network ACL", subnet, acls)
+            toward = _doubted([d for acl in acls for d in acl_toward(acl, remote, self.ephemeral)], doubt)
+            self._toward_cache[key] = Hop(acls[0].id, acls[0].resource_type, "load balancer subnet network ACL", toward)
         return self._toward_cache[key]
 
 
@@ -557,6 +563,20 @@ class Forward:
     sources: IntervalSet | None
     hops: tuple[Hop, ...]
     passes: PacketSet  # what gets through every hop, in the target's coordinates
+
+
+def _several(what: str, subnet: Subnet, candidates: list[Any]) -> str | None:
+    """The assumption that a subnet's ACL or route table may be any of several."""
+    if len(candidates) < 2:
+        return None
+    return f"the {what} of {subnet.id} may be any of {', '.join(c.id for c in candidates)}; each is considered"
+
+
+def _doubted(decisions: list[Decision], doubt: str | None) -> tuple[Decision, ...]:
+    """Decisions of one of several candidates: any may apply, which is an assumption."""
+    if doubt is None:
+        return tuple(decisions)
+    return tuple(replace(d, assumption=d.assumption or doubt) for d in decisions)
 
 
 def _group_members(network: Network) -> dict[str, IntervalSet]:

@@ -75,6 +75,10 @@ class Route:
     target: str | None  # id of the gateway / interface, None when unknown
     label: str  # what to show as evidence: "aws_route.public_igw (0.0.0.0/0 -> igw)"
     assumption: str | None = None
+    alternatives: tuple[str, ...] = ()  # other targets it may have when the plan cannot tell
+
+    def goes_to(self, gateways: set[str] | frozenset[str]) -> bool:
+        return self.target in gateways or any(t in gateways for t in self.alternatives)
 
 
 @dataclass
@@ -109,6 +113,9 @@ class NetworkAcl:
 
     def ordered(self, egress: bool) -> list[AclRule]:
         return sorted((r for r in self.rules if r.egress == egress), key=lambda r: r.number)
+
+
+ANY_GROUP = "(a security group the plan cannot name)"  # a rule source that may be any group
 
 
 @dataclass
@@ -236,10 +243,16 @@ class RemoteNetwork:
 class Peering:
     id: str
     resource_type: str
-    requester_vpc: str | None
-    accepter_vpc: str | None
+    requester_vpcs: list[str]  # one, or the candidates when the plan cannot tell
+    accepter_vpcs: list[str]
     active: bool  # accepted: auto_accept, or an accepter resource
     external_cidrs: list[str] = field(default_factory=list)  # a peer VPC outside the plan, when known
+    assumption: str | None = None
+
+    def sides(self) -> list[tuple[str, str]]:
+        """(into, from) for each way traffic may cross: every candidate pair of two different VPCs."""
+        pairs = [(a, b) for a in self.accepter_vpcs for b in self.requester_vpcs if a != b]
+        return pairs + [(b, a) for a, b in pairs]
 
 
 @dataclass
@@ -264,9 +277,9 @@ class TransitAttachment:
     id: str
     resource_type: str
     gateway: str | None
-    vpc: str | None
+    vpcs: list[str]  # one, or the candidates when the plan cannot tell
     subnets: list[str] = field(default_factory=list)
-    route_table: str | None = None  # the associated transit gateway route table
+    route_tables: list[str] = field(default_factory=list)  # the associated table; several when ambiguous
 
 
 @dataclass
@@ -280,15 +293,25 @@ class TransitGateway:
 
 @dataclass(frozen=True)
 class Notice:
-    """A warning for the user: something unresolved, ambiguous, assumed or not modelled."""
+    """A warning for the user: something unresolved, ambiguous, assumed or not modelled.
+
+    `cause` is a short phrase shared by every notice of the same kind, so that reports can
+    group them ("42 resources: ..."); None: the message is its own cause.
+    """
 
     resource: str
     attribute: str | None
     message: str
+    cause: str | None = field(default=None, compare=False)
 
     def text(self) -> str:
         where = self.resource + (f".{self.attribute}" if self.attribute else "")
         return f"{where}: {self.message}"
+
+
+# In `subnet_route_tables` / `subnet_nacls`: an ambiguous association may name another subnet,
+# so this one may keep its VPC's main route table or default ACL.
+VPC_DEFAULT = "(the VPC's default)"
 
 
 @dataclass
@@ -298,9 +321,9 @@ class Network:
     gateways: dict[str, Gateway] = field(default_factory=dict)
     route_tables: dict[str, RouteTable] = field(default_factory=dict)
     subnet_route_tables: dict[str, list[str]] = field(default_factory=dict)  # explicit; several when ambiguous
-    main_route_tables: dict[str, str] = field(default_factory=dict)  # vpc -> route table
+    main_route_tables: dict[str, list[str]] = field(default_factory=dict)  # vpc -> table; several when ambiguous
     nacls: dict[str, NetworkAcl] = field(default_factory=dict)
-    subnet_nacls: dict[str, str] = field(default_factory=dict)
+    subnet_nacls: dict[str, list[str]] = field(default_factory=dict)  # explicit; several when ambiguous
     default_nacls: dict[str, str] = field(default_factory=dict)  # vpc -> network ACL
     security_groups: dict[str, SecurityGroup] = field(default_factory=dict)
     default_security_groups: dict[str, str] = field(default_factory=dict)  # vpc -> group
@@ -327,8 +350,10 @@ class Network:
 
     _noticed: set[Notice] = field(default_factory=set, repr=False)
 
-    def notice(self, resource: str, attribute: str | None, message: str) -> None:
-        item = Notice(resource, attribute, message)
+    def notice(self, resource: str, attribute: str | None, message: str, cause: str | None = None) -> None:
+        self.add(Notice(resource, attribute, message, cause))
+
+    def add(self, item: Notice) -> None:
         if item not in self._noticed:
             self._noticed.add(item)
             self.notices.append(item)

@@ -88,6 +88,8 @@ def _int(value: object) -> int | None:
         return None
     if isinstance(value, bool):
         raise ValueError(f"port {value!r} is not a number")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     try:
         return int(str(value).strip())
     except ValueError:

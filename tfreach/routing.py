@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from .model import Network, Route, RouteTable, Subnet, Target, TransitRoute
+from .model import VPC_DEFAULT, Network, Route, RouteTable, Subnet, Target, TransitRoute
 from .packets import IntervalSet, addresses
 
 
@@ -14,14 +14,18 @@ def route_tables_for(network: Network, subnet: Subnet) -> list[RouteTable]:
 
     Several only when the plan cannot tell which of them the association names.
     """
-    explicit = [
-        network.route_tables[t] for t in network.subnet_route_tables.get(subnet.id, []) if t in network.route_tables
-    ]
-    if explicit:
+    associated = network.subnet_route_tables.get(subnet.id, [])
+    explicit = [network.route_tables[t] for t in associated if t in network.route_tables]
+    if explicit and VPC_DEFAULT not in associated:
         return explicit
-    main = network.main_route_tables.get(subnet.vpc or "")
-    if main in network.route_tables:
-        return [network.route_tables[main]]
+    return explicit + _main_route_tables(network, subnet)
+
+
+def _main_route_tables(network: Network, subnet: Subnet) -> list[RouteTable]:
+    main = network.main_route_tables.get(subnet.vpc or "", [])
+    tables = [network.route_tables[t] for t in main if t in network.route_tables]
+    if tables:
+        return tables
     identity = f"{subnet.vpc or subnet.id} main route table"
     return [RouteTable(identity, "main route table (AWS default)", subnet.vpc, implicit=True)]
 
@@ -105,8 +109,8 @@ def transit_routes(network: Network, table_id: str | None) -> list[TransitRoute]
     routes = list(table.routes)
     for attachment_id in table.propagations:
         attachment = network.transit_attachments.get(attachment_id)
-        vpc = network.vpcs.get(attachment.vpc or "") if attachment else None
-        for cidr in vpc.cidrs if vpc else []:
+        vpcs = [network.vpcs[v] for v in attachment.vpcs if v in network.vpcs] if attachment else []
+        for cidr in [c for vpc in vpcs for c in vpc.cidrs]:
             label = f"{table.id} {cidr} -> {attachment_id} (propagated)"
             routes.append(TransitRoute(addresses(cidr), label, _length(cidr), attachment_id))
     return routes

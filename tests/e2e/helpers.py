@@ -13,6 +13,9 @@ from typing import Any
 
 import jsonschema
 
+from tfreach.packets import PORTS, PacketSet, addresses
+from tfreach.protocols import protocol_span
+
 
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -76,3 +79,33 @@ def sources_overlap(finding: dict[str, Any], cidr: str) -> bool:
         ipaddress.ip_network(c).version == want.version and ipaddress.ip_network(c).overlaps(want)
         for c in finding["source"]["cidrs"]
     )
+
+
+def exposures(report: dict[str, Any]) -> dict[tuple[str, str, str | None], PacketSet]:
+    """(resource, source kind, via) -> every packet its findings say reaches it."""
+    out: dict[tuple[str, str, str | None], PacketSet] = {}
+    for finding in report["findings"]:
+        if finding["type"] == "NetworkExposure":
+            continue
+        key = (finding["resource"], finding["source"]["kind"], finding["via"])
+        protocols = _protocols(finding["protocol"])
+        ports = tuple(finding["port_range"]) if finding["port_range"] else PORTS
+        packets = PacketSet.box(protocols, ports, addresses(*finding["source"]["cidrs"]))  # type: ignore[arg-type]
+        out[key] = out.get(key, PacketSet()) | packets
+    return out
+
+
+def _protocols(name: str) -> tuple[int, int]:
+    """A finding's protocol: a name, a number, "all", or a range of numbers ("18-57")."""
+    low, dash, high = name.partition("-")
+    return (int(low), int(high)) if dash and low.isdigit() else protocol_span(name)
+
+
+def uncovered(wider: dict[str, Any], narrower: dict[str, Any]) -> list[str]:
+    """What `narrower` reports that `wider` does not (empty: wider is a superset)."""
+    mine = exposures(wider)
+    return [
+        f"{key}: {packets - mine.get(key, PacketSet())}"
+        for key, packets in exposures(narrower).items()
+        if not packets.issubset(mine.get(key, PacketSet()))
+    ]

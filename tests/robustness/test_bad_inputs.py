@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, sample_plan
-from e2e.helpers import run_cli, validate_output
+from e2e.helpers import run_cli, uncovered, validate_output
 
 INSPECTOR = json.loads(sample_plan("inspector-blog").read_text())
 
@@ -81,8 +81,24 @@ def first_rule(**values: object) -> Callable[[dict], None]:
     return change
 
 
+def inspector_rule(**values: object) -> Callable[[dict], None]:
+    """The first rule (FTP from anywhere) of the group of the two public Inspector instances."""
+
+    def change(document: dict) -> None:
+        group = next(c for c in document["resource_changes"] if c["address"] == "aws_security_group.inspector")
+        group["change"]["after"]["ingress"][0].update(values)
+
+    return change
+
+
 def duplicated_address(document: dict) -> None:
     document["resource_changes"].append(copy.deepcopy(document["resource_changes"][0]))
+
+
+def second_resource_changes() -> bytes:
+    """A second, empty `resource_changes`: reading the last one silently would hide every change."""
+    text = sample_plan("inspector-blog").read_text().rstrip()
+    return (text[:-1] + ', "resource_changes": []}').encode()
 
 
 def binary_plan() -> bytes:
@@ -123,6 +139,7 @@ CASES: dict[str, tuple[Callable[[], bytes], Callable[[Path, object], None]]] = {
         errors_with("resource_changes"),
     ),
     "duplicated-address": (lambda: mutated(duplicated_address), errors_with("lists aws_eip.nat twice")),
+    "duplicated-key": (second_resource_changes, errors_with('the key "resource_changes" appears twice')),
     "deeply-nested": (deeply_nested, errors_with("nested too deeply")),
     "format-0.1": (lambda: mutated(lambda d: d.update(format_version="0.1")), same_findings_as_the_real_plan),
     "ports-as-strings": (lambda: mutated(ports_as_strings), same_findings_as_the_real_plan),
@@ -174,9 +191,28 @@ def test_ports_outside_the_valid_range_are_read_generously_and_said(tmp_path):
     assert any("read as 80-65535" in m for m in messages(high))
 
 
+@pytest.mark.parametrize("port", [float("nan"), float("inf"), 22.5, True, 1e30, "22-ish"])
+def test_a_rule_whose_port_cannot_be_read_admits_every_port_and_says_so(port, tmp_path):
+    """It used to be ignored: the gate passed on a rule nobody had read."""
+    for end in ("from_port", "to_port"):
+        report = report_of(inspector_rule(**{end: port}), tmp_path)
+        assert not uncovered(report, real_report())
+        assert any("assumed every port" in m for m in messages(report))
+        widened = [f for f in report["findings"] if f["resource"] == "aws_instance.inspector_agent"]
+        assert any(f["protocol"] == "tcp" and f["port_range"][0] <= 9999 <= f["port_range"][1] for f in widened)
+
+
+@pytest.mark.parametrize("protocol", [None, 300, 6.5, "tcpish"])
+def test_a_rule_whose_protocol_cannot_be_read_admits_every_protocol_and_says_so(protocol, tmp_path):
+    report = report_of(inspector_rule(protocol=protocol), tmp_path)
+    assert not uncovered(report, real_report())
+    assert any("assumed every protocol" in m for m in messages(report))
+    assert any(f["protocol"] == "all" for f in report["findings"] if f["resource"] == "aws_instance.inspector_agent")
+
+
 def test_an_invalid_cidr_is_assumed_to_be_anyone_and_said(tmp_path):
     report = report_of(each_rule(cidr_blocks=["10.0.0.300/24"]), tmp_path)
-    assert any("'10.0.0.300/24' is not a CIDR; assumed to be 0.0.0.0/0" in m for m in messages(report))
+    assert any("'10.0.0.300/24' is not a CIDR; assumed 0.0.0.0/0" in m for m in messages(report))
     assert finding_keys(real_report()) <= finding_keys(report)  # more exposed, never less
 
 

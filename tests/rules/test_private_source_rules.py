@@ -151,7 +151,7 @@ def transit(builder: NetworkBuilder, *, shared_routes_back: bool = True):
     for name, vpc, subnet in (("main", "aws_vpc.main", "aws_subnet.private"), ("spoke", spoke, client)):
         attachment = f"aws_ec2_transit_gateway_vpc_attachment.{name}"
         builder.network.transit_attachments[attachment] = TransitAttachment(
-            attachment, "aws_ec2_transit_gateway_vpc_attachment", tgw, vpc, [subnet], tables[name].id
+            attachment, "aws_ec2_transit_gateway_vpc_attachment", tgw, [vpc], [subnet], [tables[name].id]
         )
     tables["spoke"].propagations.append("aws_ec2_transit_gateway_vpc_attachment.main")
     if shared_routes_back:

@@ -26,3 +26,25 @@ def test_every_option_and_format_is_in_the_readme():
 
 def test_every_catalogued_service_is_in_the_severity_table():
     assert sorted({s.name for s in CATALOGUE if s.name not in README}) == []
+
+
+UNKNOWN_VALUES = (REPO / "docs" / "unknown-values.md").read_text()
+
+
+def test_every_kind_of_assumption_is_in_the_written_rule():
+    """docs/unknown-values.md names every cause a warning can carry, word for word."""
+    from tfreach.parsers import context, unknowns, unmodelled
+    from tfreach.plan import resolve
+
+    causes = [getattr(unknowns, name) for name in dir(unknowns) if name.isupper() and name.startswith(("UN", "DENY"))]
+    causes += [resolve.KEYED, resolve.LOCAL, resolve.OUTSIDE, resolve.UNREFERENCED, resolve.TOO_DEEP]
+    causes += [context.AMBIGUOUS, context.EXTERNAL, unmodelled.CAUSE]
+    flat = " ".join(UNKNOWN_VALUES.split())
+    assert len(causes) >= 17 and [c for c in causes if c not in flat] == []
+    assert "docs/unknown-values.md" in README
+
+
+def test_no_modelled_type_is_still_listed_as_unmodelled():
+    from tfreach.parsers.unmodelled import NETWORK_BEARING
+
+    assert sorted(set(NETWORK_BEARING) & set(modelled_types())) == []

@@ -7,6 +7,7 @@ from conftest import corpus_plan, load_json, sample_plan
 
 from tfreach.parsers.context import INSTANCE, SECURITY_GROUP, SUBNET
 from tfreach.plan.instances import config_modules, planned_instances
+from tfreach.plan.references import STAND_IN_PREFIX
 from tfreach.plan.resolve import Resolver
 
 
@@ -28,15 +29,19 @@ def test_a_direct_reference_names_the_resource():
     assert found.problem is None
 
 
-def test_count_index_selects_the_element_with_the_same_index():
+def test_count_index_may_select_any_element_because_the_json_does_not_record_the_index_expression():
+    """`aws_subnet.public[count.index]` and `[count.index + 1]` give the same references."""
     resolver = resolver_for(sample_plan("modules-count-foreach"))
-    assert link(resolver, "aws_instance.jump[1]", "subnet_id").addresses == ("module.network.aws_subnet.public[1]",)
+    found = link(resolver, "aws_instance.jump[1]", "subnet_id")
+    assert set(found.addresses) == {"module.network.aws_subnet.public[0]", "module.network.aws_subnet.public[1]"}
+    assert "indexed with count.index" in (found.problem or "")
 
 
 def test_a_module_variable_resolves_through_the_call_and_the_called_module_output():
     resolver = resolver_for(sample_plan("modules-count-foreach"))
     found = link(resolver, "module.worker[1].aws_instance.this", "subnet_id")
-    assert found.addresses == ("module.network.aws_subnet.private[1]",)
+    assert set(found.addresses) == {"module.network.aws_subnet.private[0]", "module.network.aws_subnet.private[1]"}
+    assert "indexed with count.index" in (found.problem or "")
 
 
 def test_a_conditional_between_two_subnets_is_ambiguous_and_keeps_both():
@@ -53,16 +58,22 @@ def test_a_local_resolves_to_the_only_instance_of_the_wanted_type_in_its_module(
     )
 
 
-def test_module_count_index_selects_the_output_element_by_position():
+def test_module_count_index_into_an_output_list_may_be_any_element():
     resolver = resolver_for(corpus_plan("three_tier_alb"))
-    assert link(resolver, "module.app[1].aws_instance.this[0]", "subnet_id").addresses == (
-        "module.vpc.aws_subnet.private[1]",
-    )
+    found = link(resolver, "module.app[1].aws_instance.this[0]", "subnet_id")
+    assert set(found.addresses) == {f"module.vpc.aws_subnet.private[{i}]" for i in range(3)}
+    assert found.problem
 
 
-def test_count_index_wraps_like_element():
-    resolver = resolver_for(corpus_plan("for_each_fleet"))
-    assert link(resolver, "aws_instance.cache[2]", "subnet_id").addresses == ("module.vpc.aws_subnet.private[0]",)
+def test_the_sources_beside_a_plan_make_a_count_index_link_exact():
+    plan = load_json(sample_plan("modules-count-foreach"))
+
+    def source_values(address, path):
+        return STAND_IN_PREFIX + "module.network.aws_subnet.public[1]" if address == "aws_instance.jump[1]" else None
+
+    resolver = Resolver(planned_instances(plan), config_modules(plan.get("configuration")), source_values=source_values)
+    found = link(resolver, "aws_instance.jump[1]", "subnet_id")
+    assert found.addresses == ("module.network.aws_subnet.public[1]",) and found.problem is None
 
 
 def test_an_attribute_computed_but_not_configured_is_not_a_link():

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
 from ..plan.references import STAND_IN_PREFIX, ModulePath
 from .expressions import EvaluationError, Iterators, Namespace, evaluate
 from .provider import computed_attributes
@@ -328,7 +329,7 @@ class ModuleInstance:
             what = "no such folder" if text.strip('"').startswith(("./", "../")) else "not a local folder"
             return f"source = {text}: {what}; its resources are not analysed and its outputs are unknown"
         if folder.resolve() in self.within:
-            return f"{folder} calls itself (through {len(self.path) + 1} module levels); not followed"
+            raise InputError(block.where, calls_itself(folder))
         if len(self.path) >= _MAX_MODULE_DEPTH:
             return f"modules nest deeper than {_MAX_MODULE_DEPTH} (a module calling itself?); not followed"
         return None
@@ -347,6 +348,11 @@ class ModuleInstance:
             raise EvaluationError(f"{self.address} has no output {name!r}")
         value = block.attribute("value")
         return self._once("output", name, lambda: self.attempt(value, self) if value is not None else None)
+
+
+def calls_itself(folder: Path) -> str:
+    """A module whose calls lead back into its own folder: Terraform cannot install it either."""
+    return f"the module at {folder} calls itself; Terraform cannot install such a configuration"
 
 
 def local_folder(caller: Path, source: str) -> Path | None:

@@ -8,13 +8,14 @@ and travels through every operation, as "known after apply" does in a plan.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from lark import Token, Tree
 
-from .functions import FUNCTIONS, FunctionError
+from .functions import FILE_FUNCTIONS, FUNCTIONS, FunctionError
 from .values import Unknown, keyed, merged, parse_number, to_text
 
 
@@ -217,6 +218,8 @@ class _Evaluator:
                 return last
             args += list(last)
         args = [a.as_value() if isinstance(a, Namespace) else a for a in args]
+        if name in FILE_FUNCTIONS and args and isinstance(args[0], str):
+            args[0] = os.path.join(self.scope.root("path")["root"], args[0])  # as Terraform, run in the root
         try:
             return function(*args)
         except FunctionError as error:

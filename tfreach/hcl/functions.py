@@ -10,6 +10,8 @@ import ipaddress
 import itertools
 import json
 import math
+import os
+import stat
 from collections.abc import Callable
 from typing import Any
 
@@ -187,6 +189,44 @@ def _parseint(text: str, base: int) -> int:
     return int(str(text), int(base))
 
 
+MAX_FILE_BYTES = 1 << 20  # file(): a configuration's data file, not a disk image
+
+
+def read_text_file(path: str) -> str:
+    """file(): a regular file's UTF-8 text. Never a FIFO, a device or a huge file (sources may come
+    from an untrusted pull request), so the check cannot hang or exhaust memory."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise FunctionError(f"file: {path} is not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise FunctionError(f"file: {path} is larger than {MAX_FILE_BYTES} bytes")
+        with open(path, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1).decode("utf-8")
+    except OSError as error:
+        raise FunctionError(f"file: {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise FunctionError(f"file: {path} is not UTF-8 text") from None
+
+
+def _file_exists(path: str) -> bool:
+    return os.path.isfile(path)
+
+
+def _jsondecode(text: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        raise FunctionError(f"jsondecode: {error.msg}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise FunctionError(f"jsondecode: {name} is not JSON")
+
+
+FILE_FUNCTIONS = frozenset({"file", "fileexists"})  # their path is relative to the root module's folder
+
+
 def _one(items: list[Any]) -> Any:
     if len(items) > 1:
         raise ValueError("more than one element")
@@ -239,6 +279,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "one": _strict(_one),
     "sum": _strict(sum, deep=True),
     "jsonencode": _strict(lambda value: json.dumps(value, separators=(",", ":")), deep=True),
+    "jsondecode": _strict(_jsondecode),
+    "file": _strict(read_text_file),
+    "fileexists": _strict(_file_exists),
     "startswith": _strict(lambda text, prefix: text.startswith(prefix)),
     "endswith": _strict(lambda text, suffix: text.endswith(suffix)),
     "ceil": _strict(math.ceil),

@@ -9,8 +9,10 @@ so both modes reach the same answers by the same code.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
 from ..plan.references import ModulePath
 from .evaluate import (
     CALL_ARGUMENTS,
@@ -19,13 +21,14 @@ from .evaluate import (
     ModuleInstance,
     Project,
     ResourceValue,
+    calls_itself,
     key_text,
     local_folder,
 )
 from .expressions import EvaluationError, Namespace, evaluate
 from .provider import computed_attributes
 from .references import references_in
-from .source import Body, Expression, ModuleSource, module_source, name_of
+from .source import Block, Body, Expression, ModuleSource, module_source, name_of
 from .values import Unknown, unknowns_in
 from .variables import CONSTANTS
 
@@ -43,19 +46,26 @@ _NOT_NETWORK = frozenset(
 )  # fmt: skip
 
 
+# (module call names, `type.name`) -> attributes whose value the sources could not evaluate
+Unevaluated = dict[tuple[tuple[str, ...], str], set[str]]
+
+
 def plan_document(project: Project) -> dict[str, Any]:
     changes, planned = [], defaultdict(list)
+    unevaluated: Unevaluated = defaultdict(set)
     for module in project.modules():
         for resource in module.all_resources():
             after, unknown = _resource_values(project, resource)
             changes.append(_change(module, resource, after, unknown))
             planned[module.path].append(_planned(resource, after))
+            calls = tuple(name for name, _ in module.path)
+            unevaluated[(calls, f"{resource.type}.{resource.name}")] |= _unevaluated(resource)
     return {
         "format_version": FORMAT_VERSION,
         "terraform_version": None,
         "planned_values": {"root_module": _planned_module((), planned)},
         "resource_changes": changes,
-        "configuration": {"root_module": _configuration(project.root.source, 0)},
+        "configuration": {"root_module": _configuration(project.root.source, frozenset(), (), unevaluated)},
         "variables": {name: {"value": value} for name, value in project.values.items()},
     }
 
@@ -79,6 +89,12 @@ def _resource_values(project: Project, resource: ResourceValue) -> tuple[dict[st
     return after, unknown
 
 
+def _unevaluated(resource: ResourceValue) -> set[str]:
+    """Attributes with a value the sources could not evaluate (a function tfreach lacks, a file it
+    cannot read): unlike a value AWS computes, it is configured, so it must count as set."""
+    return {name for name in resource.configured() if any(u.warn for u in unknowns_in(resource.attr(name)))}
+
+
 def _computed_unset(resource: ResourceValue, after: dict[str, Any]) -> list[str]:
     """Attributes the provider fills in: "known after apply" in a plan."""
     return sorted(name for name in computed_attributes(resource.type) if name not in after)
@@ -91,8 +107,27 @@ def _warn_unknowns(project: Project, resource: ResourceValue, name: str, value: 
     if not reasons:
         return
     expression = resource.expression(name)
-    where = f"{expression.where}: {name} = {expression.text}" if expression else f"{resource.block.file}: {name}"
+    if expression is not None:
+        where = f"{expression.where}: {name} = {expression.text}"
+    else:
+        where = f"{_culprit(resource, name, reasons).where}: {name} block"
     project.warn(resource.address, name, f"{where}: {'; '.join(reasons)}; treated as known only after apply")
+
+
+def _culprit(resource: ResourceValue, kind: str, reasons: list[str]) -> Block:
+    """The nested block of `kind` an unknown most likely comes from: one whose text names the
+    function that failed, else the first dynamic one, else the first of that kind."""
+    blocks = [b for b in resource.block.body.blocks if b.kind == kind or (b.kind == "dynamic" and b.labels == [kind])]
+    named = [word.split("()")[0].rsplit(" ", 1)[-1] + "(" for word in reasons if "()" in word]
+    for block in blocks:
+        if any(call in text for call in named for text in _texts(block.body)):
+            return block
+    dynamic = [b for b in blocks if b.kind == "dynamic"]
+    return (dynamic or blocks or [resource.block])[0]
+
+
+def _texts(body: Body) -> list[str]:
+    return [e.text for e in body.attributes.values()] + [t for b in body.blocks for t in _texts(b.body)]
 
 
 def split_unknown(value: Any) -> tuple[Any, Any]:
@@ -162,7 +197,16 @@ def _module_address(path: ModulePath) -> str:
 # --- configuration -------------------------------------------------------------------------
 
 
-def _configuration(source: ModuleSource, depth: int) -> dict[str, Any]:
+def _configuration(
+    source: ModuleSource, within: frozenset[Path], call_path: tuple[str, ...], unevaluated: Unevaluated
+) -> dict[str, Any]:
+    """The configuration section of one module and, recursively, the local modules it calls.
+
+    `within` holds the folders of the calling modules: a call back into one of them stops at once.
+    An expression the sources could not evaluate is marked `"unevaluated": true` (never in a
+    real plan), so that the resolver treats its value as set, known only after apply.
+    """
+    within = within | {source.folder.resolve()}
     types = source.resource_types
     resources = []
     for config_key, block in source.resources.items():
@@ -175,6 +219,9 @@ def _configuration(source: ModuleSource, depth: int) -> dict[str, Any]:
             "provider_config_key": "aws",
             "expressions": _body_expressions(block.body, types),
         }
+        for name in unevaluated.get((call_path, config_key), ()):
+            if isinstance(entry["expressions"].get(name), dict):
+                entry["expressions"][name]["unevaluated"] = True
         for meta in ("count", "for_each"):
             expression = block.attribute(meta)
             if expression is not None:
@@ -194,8 +241,10 @@ def _configuration(source: ModuleSource, depth: int) -> dict[str, Any]:
             if expression is not None:
                 call[f"{meta}_expression"] = _expression(expression, types)
         folder = local_folder(source.folder, call["source"])
-        if folder is not None and depth < 16:
-            call["module"] = _configuration(module_source(folder), depth + 1)
+        if folder is not None and folder.resolve() in within:
+            raise InputError(block.where, calls_itself(folder))
+        if folder is not None:
+            call["module"] = _configuration(module_source(folder), within, (*call_path, name), unevaluated)
         calls[name] = call
     outputs = {
         name: {"expression": _expression(block.attribute("value"), types)}

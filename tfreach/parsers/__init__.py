@@ -16,6 +16,7 @@ from ..model import Network
 from ..plan.instances import ResourceInstance, config_modules, planned_instances, prior_instances, removed_instances
 from ..plan.resolve import Resolver, SourceValues
 from .context import NAMED_TYPES, ParseContext
+from .unmodelled import warn_unmodelled
 
 Parser = Callable[[ResourceInstance, ParseContext], None]
 Finisher = Callable[[ParseContext], None]
@@ -63,6 +64,7 @@ def build_network(
     for instance in instances:
         counts = context.network.modelled if instance.type in PARSERS else context.network.skipped
         counts[instance.type] += 1
+    warn_unmodelled(context.network, context.network.skipped)
     for phase in PHASES:
         for instance in instances:
             parser = PARSERS.get(instance.type, {}).get(phase)
@@ -110,4 +112,14 @@ def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) ->
 
 
 # Importing the families registers their parsers.
-from . import autoscaling, compute, databases, load_balancers, nacls, private_links, security_groups, vpc  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    autoscaling,
+    compute,
+    databases,
+    load_balancers,
+    nacls,
+    prefix_lists,
+    private_links,
+    security_groups,
+    vpc,
+)

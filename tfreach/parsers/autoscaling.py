@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..model import LoadBalancerTarget, NetworkInterface
 from ..plan.instances import ResourceInstance
-from . import parses
+from . import parses, unknowns
 from .context import (
     AUTOSCALING_GROUP,
     CLASSIC_LOAD_BALANCER,
@@ -39,12 +39,16 @@ class LaunchSpec:
 
 @parses("aws_launch_template")
 def parse_launch_template(r: ResourceInstance, ctx: ParseContext) -> None:
-    spec = LaunchSpec(security_groups=ctx.many(r, "vpc_security_group_ids", SECURITY_GROUP))
+    spec = LaunchSpec(security_groups=unknowns.security_group_set(ctx, r, "vpc_security_group_ids"))
     spec.security_groups += _named_groups(r, ctx, "security_group_names")
     for index, nic in enumerate(r.get("network_interfaces") or []):
         if str(nic.get("device_index") or 0) != "0":
             continue
-        spec.security_groups += ctx.in_block(r, ("network_interfaces", index, "security_groups"), SECURITY_GROUP)
+        path = ("network_interfaces", index, "security_groups")
+        found = ctx.in_block(r, path, SECURITY_GROUP)
+        if not found and r.unknown_at(path):
+            found = [unknowns.unknown_group(ctx, f"unresolved security group of {r.address}", r.address)]
+        spec.security_groups += found
         public = nic.get("associate_public_ip_address")  # the provider stores "true" / "false" / null
         spec.auto_public_ipv4 = None if public in (None, "") else str(public).lower() == "true"
         count = nic.get("ipv6_address_count")
@@ -56,7 +60,7 @@ def parse_launch_template(r: ResourceInstance, ctx: ParseContext) -> None:
 
 @parses("aws_launch_configuration")
 def parse_launch_configuration(r: ResourceInstance, ctx: ParseContext) -> None:
-    spec = LaunchSpec(security_groups=ctx.many(r, "security_groups", SECURITY_GROUP))
+    spec = LaunchSpec(security_groups=unknowns.security_group_set(ctx, r, "security_groups"))
     spec.default_group = not spec.security_groups
     if ctx.is_set(r, "associate_public_ip_address"):
         spec.auto_public_ipv4 = ctx.flag(r, "associate_public_ip_address")
@@ -139,23 +143,22 @@ def _attach_traffic_source(
 
 @parses("aws_autoscaling_attachment", phase=2)
 def parse_autoscaling_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    group = _autoscaling_group(r, ctx)
-    if group is None:
-        return
-    for target_group in ctx.many(r, "lb_target_group_arn", TARGET_GROUP):
-        attach_to_target_group(ctx, target_group, group)
-    for balancer in _by_value(ctx, r.get("elb"), CLASSIC_LOAD_BALANCER) or ctx.many(r, "elb", CLASSIC_LOAD_BALANCER):
-        add_classic_target(ctx, balancer, group)
+    for group in _autoscaling_groups(r, ctx):
+        for target_group in ctx.many(r, "lb_target_group_arn", TARGET_GROUP):
+            attach_to_target_group(ctx, target_group, group)
+        balancers = _by_value(ctx, r.get("elb"), CLASSIC_LOAD_BALANCER) or ctx.many(r, "elb", CLASSIC_LOAD_BALANCER)
+        for balancer in balancers:
+            add_classic_target(ctx, balancer, group)
 
 
 @parses("aws_autoscaling_traffic_source_attachment", phase=2)
 def parse_traffic_source_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    group = _autoscaling_group(r, ctx)
-    for index, source in enumerate(r.get("traffic_source") or []):
-        if group is not None:
+    for group in _autoscaling_groups(r, ctx):
+        for index, source in enumerate(r.get("traffic_source") or []):
             _attach_traffic_source(r, ctx, ("traffic_source", index, "identifier"), source.get("type"), group)
 
 
-def _autoscaling_group(r: ResourceInstance, ctx: ParseContext) -> str | None:
+def _autoscaling_groups(r: ResourceInstance, ctx: ParseContext) -> list[str]:
+    """The group an attachment names; when ambiguous, each candidate gets the attachment."""
     found = _by_value(ctx, r.get("autoscaling_group_name"), AUTOSCALING_GROUP)
-    return found[0] if found else ctx.one(r, "autoscaling_group_name", AUTOSCALING_GROUP)
+    return found or ctx.candidates(r, "autoscaling_group_name", AUTOSCALING_GROUP)

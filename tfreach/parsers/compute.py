@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import NetworkInterface, PublicAddress
 from ..plan.instances import ResourceInstance
-from . import parses
+from . import parses, unknowns
 from .context import ELASTIC_IP, INSTANCE, NETWORK_INTERFACE, SECURITY_GROUP, ParseContext, known_list, tags_of
 from .vpc import default_vpc_subnet, subnets_of
 
@@ -14,12 +14,13 @@ def parse_network_interface(r: ResourceInstance, ctx: ParseContext) -> None:
     """A separate ENI: never gets an automatic public IPv4 (only launch-time interfaces do)."""
     interface = NetworkInterface(r.address, r.type, attached=False, auto_public_ipv4=False)
     _place(r, ctx, interface)
-    interface.security_groups = ctx.many(r, "security_groups", SECURITY_GROUP)
+    interface.security_groups = unknowns.security_group_set(ctx, r, "security_groups")
     interface.default_group = not ctx.is_set(r, "security_groups")
     interface.auto_ipv6 = _auto_ipv6(r, ctx, ("ipv6_address_count", "ipv6_addresses", "ipv6_address_list"))
     for index, attachment in enumerate(r.get("attachment") or []):
         interface.attached = True
-        interface.attached_to = ctx.one(r, ("attachment", index, "instance"), INSTANCE) or attachment.get("instance")
+        interface.attached_to = _label(ctx.candidates(r, ("attachment", index, "instance"), INSTANCE, quiet=True))
+        interface.attached_to = interface.attached_to or attachment.get("instance")
     if ctx.configured(r, "attachment"):
         interface.attached = True
     _known_public_address(r, interface, "public_ip")
@@ -69,18 +70,17 @@ def _place(r: ResourceInstance, ctx: ParseContext, interface: NetworkInterface) 
 
 
 def _instance_groups(r: ResourceInstance, ctx: ParseContext) -> list[str]:
-    groups = ctx.many(r, "vpc_security_group_ids", SECURITY_GROUP)
+    groups = unknowns.security_group_set(ctx, r, "vpc_security_group_ids")
     # `security_groups` takes names (default VPC) or ids.
     for value in known_list(r.get("security_groups")):
         address = ctx.resolver.address_of_id(value) or ctx.names.get(("aws_security_group", value))
         if address is None:
-            ctx.network.notice(
-                r.address, "security_groups", f"{value} is not managed by this plan; its rules are unknown"
-            )
-        elif address not in groups:
+            address = unknowns.unknown_group(ctx, f"{value} (not managed by this plan)", r.address)
+        if address not in groups:
             groups.append(address)
     if ctx.configured(r, "security_groups"):
-        groups += [g for g in ctx.many(r, "security_groups", SECURITY_GROUP) if g not in groups]
+        found = unknowns.security_group_set(ctx, r, "security_groups")
+        groups += [g for g in found if g not in groups]
     return groups
 
 
@@ -112,19 +112,27 @@ def _known_public_address(r: ResourceInstance, interface: NetworkInterface, attr
 
 @parses("aws_network_interface_attachment", phase=2)
 def parse_network_interface_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    interface = ctx.network.interfaces.get(ctx.one(r, "network_interface_id", NETWORK_INTERFACE) or "")
-    if interface is not None:
-        interface.attached = True
-        interface.attached_to = ctx.one(r, "instance_id", INSTANCE)
+    """An ambiguous attachment may attach each candidate interface."""
+    instance = _label(ctx.candidates(r, "instance_id", INSTANCE, quiet=True))
+    for eni in ctx.candidates(r, "network_interface_id", NETWORK_INTERFACE):
+        interface = ctx.network.interfaces.get(eni)
+        if interface is not None:
+            interface.attached, interface.attached_to = True, instance
+
+
+def _label(candidates: list[str]) -> str | None:
+    """The instance an ENI is attached to, for the report only: the one, or the candidates."""
+    return " or ".join(candidates) or None
 
 
 @parses("aws_network_interface_sg_attachment", phase=2)
 def parse_network_interface_sg_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    group = ctx.one(r, "security_group_id", SECURITY_GROUP)
+    """An ambiguous attachment may add each candidate group to each candidate interface."""
+    groups = ctx.candidates(r, "security_group_id", SECURITY_GROUP)
     for target in ctx.candidates(r, "network_interface_id", NETWORK_INTERFACE | INSTANCE):
         interface = ctx.network.interfaces.get(target)
-        if interface is not None and group and group not in interface.security_groups:
-            interface.security_groups.append(group)
+        if interface is not None:
+            interface.security_groups += [g for g in groups if g not in interface.security_groups]
 
 
 @parses("aws_eip", phase=2)

@@ -8,9 +8,10 @@ configuration and recording a notice whenever the answer is unresolved or ambigu
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Network, Subnet
+from ..model import Network, SecurityGroupRule, Subnet
 from ..plan.instances import ResourceInstance
 from ..plan.resolve import Resolver
 
@@ -40,6 +41,7 @@ AUTOSCALING_GROUP = frozenset({"aws_autoscaling_group"})
 LAUNCH_TEMPLATE = frozenset({"aws_launch_template"})
 LAUNCH_CONFIGURATION = frozenset({"aws_launch_configuration"})
 DB_SUBNET_GROUP = frozenset({"aws_db_subnet_group"})
+PREFIX_LIST = frozenset({"aws_ec2_managed_prefix_list"})
 
 # Resources other resources refer to by name (default-VPC groups, ELB, ASG, DB subnet group names).
 NAMED_TYPES = (
@@ -52,6 +54,23 @@ NAMED_TYPES = (
 )
 
 
+@dataclass
+class PrefixList:
+    """A managed prefix list's entries; `complete` once none of them is known only after apply."""
+
+    cidrs: list[str] = field(default_factory=list)
+    complete: bool = True
+
+
+AMBIGUOUS = "the configuration names several candidates; every one is considered"
+EXTERNAL = "names a resource this plan does not manage"
+
+
+def path_text(path: tuple[str | int, ...]) -> str:
+    """`ingress[0].cidr_blocks`, as Terraform addresses a nested value."""
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".")
+
+
 class ParseContext:
     def __init__(self, network: Network, resolver: Resolver, removed: list[ResourceInstance] | None = None) -> None:
         self.network = network
@@ -60,10 +79,14 @@ class ParseContext:
         self.aliases: dict[str, str] = {}  # absorbed ENI -> the instance that reports it
         self.names: dict[tuple[str, str], str] = {}  # (type, name attribute) -> address
         self.launch_specs: dict[str, Any] = {}  # launch template / configuration -> what instances get
-        self.vpn_connections: dict[str, str] = {}  # VPN connection -> its VPN gateway
+        self.vpn_connections: dict[str, list[str]] = {}  # VPN connection -> its VPN gateway (candidates)
         self.db_subnet_groups: dict[str, list[str]] = {}  # DB subnet group -> its subnets
+        self.prefix_lists: dict[str, PrefixList] = {}  # managed prefix list -> its entries
+        self.prefix_list_rules: list[tuple[str, SecurityGroupRule]] = []  # (owner, rule) naming prefix lists
         self.accepted_peerings: set[str] = set()
         self.ambiguous_targets: dict[str, list[tuple[str, tuple[str, ...], int | None]]] = {}
+        # (route tables or ACLs, candidate subnets) -> the ambiguous associations naming them
+        self.ambiguous_associations: dict[tuple[str, frozenset[str]], list[str]] = {}
 
     # --- ids -> identities --------------------------------------------------------------
 
@@ -77,8 +100,19 @@ class ParseContext:
         return self._resolve(r, path, types, None if quiet else "all are considered")
 
     def one(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> str | None:
-        """The single identity the attribute points at; None (and a notice) when it is not one."""
+        """The single identity the attribute points at; None (and a notice) when it is not one.
+
+        Only for links where leaving it unlinked is the more exposed reading (a gateway's VPC:
+        None admits every subnet) or merely a label; a child of several candidate parents goes
+        to each of them (`candidates`).
+        """
         found = self._resolve(r, path, types, "left unlinked")
+        return found[0] if len(found) == 1 else None
+
+    def one_or_any(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> str | None:
+        """The single identity, else None meaning "any of them" (a gateway's VPC: every subnet
+        the gateway may serve is considered), with a notice."""
+        found = self._resolve(r, path, types, "any of them is considered")
         return found[0] if len(found) == 1 else None
 
     def many(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> list[str]:
@@ -128,15 +162,30 @@ class ParseContext:
         steps = (path,) if isinstance(path, str) else path
         link = self.resolver.link(r, steps, types)
         found = [self.aliases.get(a, a) for a in link.addresses]
-        attribute = ".".join(str(s) for s in steps)
+        attribute = path_text(steps)
         several = if_several is not None and len(found) > 1
         if link.problem:
-            self.network.notice(r.address, attribute, link.problem + (f"; {if_several}" if several else ""))
+            cause = link.causes[0] if link.causes else None
+            self.network.notice(r.address, attribute, link.problem + (f"; {if_several}" if several else ""), cause)
         elif several:
-            self.network.notice(r.address, attribute, f"ambiguous: may be any of {', '.join(found)}; {if_several}")
+            message = f"ambiguous: may be any of {', '.join(found)}; {if_several}"
+            self.network.notice(r.address, attribute, message, AMBIGUOUS)
         for external in link.external:
-            self.network.notice(r.address, attribute, f"{external} is not managed by this plan")
+            self.network.notice(r.address, attribute, f"{external} is not managed by this plan", EXTERNAL)
         return found
+
+    def associate(self, kind: str, r: ResourceInstance, subnets: list[str], parents: list[str]) -> None:
+        """Subnets -> route table or network ACL (`kind`: "route table" / "network ACL").
+
+        Each candidate subnet may get each candidate parent. When several subnets are
+        candidates, one of them may keep its VPC's default: `settle_associations` decides.
+        """
+        associations = self.network.subnet_route_tables if kind == "route table" else self.network.subnet_nacls
+        for subnet in subnets:
+            known = associations.setdefault(subnet, [])
+            known += [p for p in parents if p not in known]
+        if len(subnets) > 1 and parents:
+            self.ambiguous_associations.setdefault((kind, frozenset(subnets)), []).append(r.address)
 
     # --- values -------------------------------------------------------------------------
 

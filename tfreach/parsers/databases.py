@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..model import NetworkInterface, PublicAddress
 from ..plan.instances import ResourceInstance
-from . import parses
-from .context import DB_SUBNET_GROUP, SECURITY_GROUP, ParseContext, tags_of
-from .vpc import default_vpc_subnet, subnets_of, unknown_subnet
+from . import parses, unknowns
+from .context import DB_SUBNET_GROUP, ParseContext, tags_of
+from .unknowns import unknown_subnet
+from .vpc import default_vpc_subnet, subnets_of
 
 # The port RDS uses when `port` is not set, by engine (prefix: oracle-ee, sqlserver-se, ...).
 _DEFAULT_PORTS = {
@@ -35,7 +36,7 @@ def parse_db_instance(r: ResourceInstance, ctx: ParseContext) -> None:
     public IPv6 one); a private one has none. Either way it accepts only its port."""
     database = NetworkInterface(r.address, r.type)
     database.subnets = _placement(r, ctx)  # RDS picks (and on failover moves) among them: each counts
-    database.security_groups = ctx.many(r, "vpc_security_group_ids", SECURITY_GROUP)
+    database.security_groups = unknowns.security_group_set(ctx, r, "vpc_security_group_ids")
     database.default_group = not ctx.is_set(r, "vpc_security_group_ids")
     database.auto_public_ipv4 = database.auto_ipv6 = False  # never the subnet's launch settings
     if _publicly_accessible(r, ctx, database):
@@ -54,14 +55,15 @@ def _placement(r: ResourceInstance, ctx: ParseContext) -> list[str]:
     name = r.get("db_subnet_group_name")
     if isinstance(name, str) and name:
         group = ctx.by_name(DB_SUBNET_GROUP, name)
+        groups = [group] if group else []
         if group is None:
             ctx.network.notice(r.address, "db_subnet_group_name", f"{name} is not managed by this plan")
     else:
-        group = ctx.one(r, "db_subnet_group_name", DB_SUBNET_GROUP)  # says why when it cannot
-    subnets = ctx.db_subnet_groups.get(group or "")
-    if subnets is None:
-        return [unknown_subnet(ctx, r.address)]
-    return subnets
+        groups = ctx.candidates(r, "db_subnet_group_name", DB_SUBNET_GROUP)  # says why when it cannot
+    subnets = [s for g in groups for s in ctx.db_subnet_groups.get(g, [])]
+    if not groups or not all(g in ctx.db_subnet_groups for g in groups):
+        subnets.append(unknown_subnet(ctx, r.address))
+    return list(dict.fromkeys(subnets))
 
 
 def _publicly_accessible(r: ResourceInstance, ctx: ParseContext, database: NetworkInterface) -> bool:

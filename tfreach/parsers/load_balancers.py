@@ -7,15 +7,15 @@ from typing import Any
 from ..model import Listener, LoadBalancer, LoadBalancerTarget, TargetGroup
 from ..plan.instances import ResourceInstance
 from ..protocols import TCP, UDP
-from . import finishes, parses
+from . import finishes, parses, unknowns
 from .context import (
+    AMBIGUOUS,
     AUTOSCALING_GROUP,
     CLASSIC_LOAD_BALANCER,
     INSTANCE,
     LISTENER,
     LOAD_BALANCER,
     NETWORK_INTERFACE,
-    SECURITY_GROUP,
     TARGET_GROUP,
     ParseContext,
     as_bool,
@@ -43,7 +43,7 @@ def parse_load_balancer(r: ResourceInstance, ctx: ParseContext) -> None:
     for index, _ in enumerate(r.get("subnet_mapping") or []):
         mapped = subnets_of(ctx, r, ("subnet_mapping", index, "subnet_id"), one_of=False)
         balancer.subnets += [s for s in mapped if s not in balancer.subnets]
-    balancer.security_groups = ctx.many(r, "security_groups", SECURITY_GROUP)
+    balancer.security_groups = unknowns.security_group_set(ctx, r, "security_groups")
     # An ALB created without groups gets the VPC's default group; an NLB simply has none.
     balancer.default_group = kind == "application" and not ctx.is_set(r, "security_groups")
     balancer.dualstack = str(r.get("ip_address_type") or "").startswith("dualstack")
@@ -75,27 +75,31 @@ def parse_target_group(r: ResourceInstance, ctx: ParseContext) -> None:
 
 @parses("aws_lb_listener", "aws_alb_listener", phase=1)
 def parse_listener(r: ResourceInstance, ctx: ParseContext) -> None:
-    balancer = ctx.network.load_balancers.get(ctx.one(r, "load_balancer_arn", LOAD_BALANCER) or "")
-    if balancer is None:
-        return
-    default = "HTTP" if balancer.kind == "application" else "TCP"
-    protocols = _LAYER4.get(str(r.get("protocol") or default).upper())
-    port = _port(r.get("port"))
-    if protocols is None or port is None:
-        ctx.network.notice(r.address, "protocol", f"listener {r.get('protocol')} {r.get('port')} is not modelled")
-        return
-    listener = Listener(r.address, r.type, protocols, port, _action_kind(r.get("default_action")))
-    listener.target_groups = _forwarded_groups(r, ctx, "default_action")
-    balancer.listeners.append(listener)
-    ctx.network.listeners[r.address] = listener
+    """A listener whose load balancer is ambiguous may belong to each candidate."""
+    balancers = ctx.candidates(r, "load_balancer_arn", LOAD_BALANCER)
+    for balancer in [ctx.network.load_balancers[b] for b in balancers if b in ctx.network.load_balancers]:
+        default = "HTTP" if balancer.kind == "application" else "TCP"
+        protocols = _LAYER4.get(str(r.get("protocol") or default).upper())
+        port = _port(r.get("port"))
+        if protocols is None or port is None:
+            ctx.network.notice(r.address, "protocol", f"listener {r.get('protocol')} {r.get('port')} is not modelled")
+            return
+        listener = ctx.network.listeners.get(r.address)
+        if listener is None:
+            listener = Listener(r.address, r.type, protocols, port, _action_kind(r.get("default_action")))
+            listener.target_groups = _forwarded_groups(r, ctx, "default_action")
+            ctx.network.listeners[r.address] = listener
+        balancer.listeners.append(listener)
 
 
 @parses("aws_lb_listener_rule", "aws_alb_listener_rule", phase=2)
 def parse_listener_rule(r: ResourceInstance, ctx: ParseContext) -> None:
-    """Rule conditions are not evaluated: some request may match any rule."""
-    listener = ctx.network.listeners.get(ctx.one(r, "listener_arn", LISTENER) or "")
-    if listener is not None:
-        listener.target_groups += [g for g in _forwarded_groups(r, ctx, "action") if g not in listener.target_groups]
+    """Rule conditions are not evaluated: some request may match any rule (of each candidate listener)."""
+    for listener_id in ctx.candidates(r, "listener_arn", LISTENER):
+        listener = ctx.network.listeners.get(listener_id)
+        if listener is not None:
+            groups = _forwarded_groups(r, ctx, "action")
+            listener.target_groups += [g for g in groups if g not in listener.target_groups]
 
 
 def _action_kind(actions: Any) -> str:
@@ -120,9 +124,13 @@ def _forwarded_groups(r: ResourceInstance, ctx: ParseContext, block: str) -> lis
 
 @parses("aws_lb_target_group_attachment", "aws_alb_target_group_attachment", phase=2)
 def parse_target_group_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    group = ctx.network.target_groups.get(ctx.one(r, "target_group_arn", TARGET_GROUP) or "")
-    if group is None:
-        return
+    for group_id in ctx.candidates(r, "target_group_arn", TARGET_GROUP):
+        if group_id in ctx.network.target_groups:
+            _attach(r, ctx, ctx.network.target_groups[group_id])
+
+
+def _attach(r: ResourceInstance, ctx: ParseContext, group: TargetGroup) -> None:
+    """An attachment whose group is ambiguous may register its target in each candidate."""
     if group.target_type in ("ip", "lambda", "alb"):
         ctx.network.notice(r.address, "target_id", f"{group.target_type} targets are not modelled")
         return
@@ -153,7 +161,8 @@ def settle_ambiguous_targets(ctx: ParseContext) -> None:
         group = ctx.network.target_groups[group_id]
         for address, found, port in attachments:
             assumption = f"{address} may attach any of {', '.join(found)}"
-            ctx.network.notice(address, "target_id", f"ambiguous: may be any of {', '.join(found)}; all are considered")
+            message = f"ambiguous: may be any of {', '.join(found)}; all are considered"
+            ctx.network.notice(address, "target_id", message, AMBIGUOUS)
             group.targets = [
                 LoadBalancerTarget(t.endpoint, t.port, assumption) if t.endpoint in found and t.port == port else t
                 for t in group.targets
@@ -167,7 +176,7 @@ def parse_classic_load_balancer(r: ResourceInstance, ctx: ParseContext) -> None:
     # Without subnets (availability_zones only) a classic ELB lives in the default VPC.
     in_subnets = ctx.is_set(r, "subnets")
     balancer.subnets = subnets_of(ctx, r, "subnets", one_of=False) if in_subnets else [default_vpc_subnet(ctx)]
-    balancer.security_groups = ctx.many(r, "security_groups", SECURITY_GROUP)
+    balancer.security_groups = unknowns.security_group_set(ctx, r, "security_groups")
     balancer.default_group = not ctx.is_set(r, "security_groups")
     balancer.tags = tags_of(r)
     for listener_values in r.get("listener") or []:
@@ -186,9 +195,8 @@ def parse_classic_load_balancer(r: ResourceInstance, ctx: ParseContext) -> None:
 
 @parses("aws_elb_attachment", phase=2)
 def parse_classic_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    balancer = ctx.one(r, "elb", CLASSIC_LOAD_BALANCER)
-    for instance in ctx.candidates(r, "instance", INSTANCE):
-        if balancer:
+    for balancer in ctx.candidates(r, "elb", CLASSIC_LOAD_BALANCER):
+        for instance in ctx.candidates(r, "instance", INSTANCE):
             add_classic_target(ctx, balancer, instance)
 
 

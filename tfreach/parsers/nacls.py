@@ -7,9 +7,9 @@ from typing import Any
 from ..model import AclRule, NetworkAcl
 from ..packets import ALL_IPV4, ALL_IPV6, PacketSet, addresses
 from ..plan.instances import ResourceInstance
-from ..protocols import describe, icmp_type_span, is_icmp, port_range_problem, port_span, protocol_span
-from . import parses
-from .context import NETWORK_ACL, SUBNET, VPC, ParseContext, as_bool
+from ..protocols import describe, is_icmp, port_range_problem
+from . import parses, unknowns
+from .context import NETWORK_ACL, SUBNET, VPC, ParseContext, as_bool, checked_cidrs
 
 
 @parses("aws_network_acl")
@@ -17,42 +17,55 @@ def parse_network_acl(r: ResourceInstance, ctx: ParseContext) -> None:
     acl = NetworkAcl(r.address, r.type, ctx.one(r, "vpc_id", VPC))
     acl.rules = _inline_rules(r, ctx)
     ctx.network.nacls[r.address] = acl
-    for subnet in ctx.many(r, "subnet_ids", SUBNET):
-        ctx.network.subnet_nacls[subnet] = r.address
+    _associate_listed_subnets(r, ctx)
 
 
 @parses("aws_default_network_acl")
 def parse_default_network_acl(r: ResourceInstance, ctx: ParseContext) -> None:
     """Terraform removes every rule of the adopted default ACL that is not configured."""
-    vpc = ctx.one(r, "default_network_acl_id", VPC)
-    acl = NetworkAcl(r.address, r.type, vpc)
+    vpcs = ctx.candidates(r, "default_network_acl_id", VPC)
+    acl = NetworkAcl(r.address, r.type, vpcs[0] if len(vpcs) == 1 else None)
     acl.rules = _inline_rules(r, ctx)
     ctx.network.nacls[r.address] = acl
-    if vpc:
+    for vpc in vpcs:
         ctx.network.default_nacls[vpc] = r.address
-    for subnet in ctx.many(r, "subnet_ids", SUBNET):
-        ctx.network.subnet_nacls[subnet] = r.address
+    _associate_listed_subnets(r, ctx)
+
+
+def _associate_listed_subnets(r: ResourceInstance, ctx: ParseContext) -> None:
+    """`subnet_ids`: one association per listed subnet; a list the plan cannot pin down is ambiguous."""
+    link = ctx.resolver.link(r, ("subnet_ids",), SUBNET)
+    subnets = ctx.many(r, "subnet_ids", SUBNET)
+    if link.problem and len(subnets) > 1:
+        ctx.associate("network ACL", r, subnets, [r.address])
+    else:
+        for subnet in subnets:
+            ctx.associate("network ACL", r, [subnet], [r.address])
 
 
 @parses("aws_network_acl_rule", phase=1)
 def parse_network_acl_rule(r: ResourceInstance, ctx: ParseContext) -> None:
-    acl = ctx.network.nacls.get(ctx.one(r, "network_acl_id", NETWORK_ACL) or "")
-    if acl is None:
-        return
+    """A rule whose ACL is ambiguous: an allow rule may open each candidate, a deny rule closes none."""
+    acls = [ctx.network.nacls[a] for a in ctx.candidates(r, "network_acl_id", NETWORK_ACL) if a in ctx.network.nacls]
     unknown_cidr = any(ctx.configured(r, f) for f in ("cidr_block", "ipv6_cidr_block"))
-    rule = _rule(
-        ctx, r.address, r.values, as_bool(r.get("egress")), r.get("rule_number"), r.get("rule_action"), unknown_cidr
-    )
-    if rule is not None:
-        acl.rules.append(rule)
+    directions = [True, False] if ctx.configured(r, "egress") else [as_bool(r.get("egress"))]
+    for egress in directions:
+        rule = _rule(ctx, r.address, r.values, egress, r.get("rule_number"), r.get("rule_action"), unknown_cidr)
+        if rule is None:
+            continue
+        if not rule.allow and (len(acls) > 1 or len(directions) > 1):
+            reason = "its ACL" if len(acls) > 1 else "its direction"
+            message = f"deny rule #{rule.number}: {reason} is not known; assumed to deny nothing"
+            unknowns.warn(ctx, r.address, None, message, unknowns.DENY_IGNORED)
+            continue
+        for acl in acls:
+            acl.rules.append(rule)
 
 
 @parses("aws_network_acl_association", phase=1)
 def parse_network_acl_association(r: ResourceInstance, ctx: ParseContext) -> None:
-    acl = ctx.one(r, "network_acl_id", NETWORK_ACL)
-    subnet = ctx.one(r, "subnet_id", SUBNET)
-    if acl and subnet:
-        ctx.network.subnet_nacls[subnet] = acl
+    acls = ctx.candidates(r, "network_acl_id", NETWORK_ACL)
+    ctx.associate("network ACL", r, ctx.candidates(r, "subnet_id", SUBNET), acls)
 
 
 def _inline_rules(r: ResourceInstance, ctx: ParseContext) -> list[AclRule]:
@@ -61,12 +74,10 @@ def _inline_rules(r: ResourceInstance, ctx: ParseContext) -> list[AclRule]:
         egress = direction == "egress"
         if r.is_unknown(direction):
             if ctx.configured(r, direction):
-                rules.append(_unknown_rules(r, egress))
-                ctx.network.notice(r.address, direction, "rules are unknown until apply; assumed to allow everything")
+                rules.append(_unknown_rules(r, ctx, direction))
             continue  # computed only: the separate aws_network_acl_rule resources are the rules
-        unknown = r.unknown.get(direction)
         for index, entry in enumerate(r.get(direction) or []):
-            flags = unknown[index] if isinstance(unknown, list) and index < len(unknown) else {}
+            flags = r.unknown_node((direction, index))
             unknown_cidr = isinstance(flags, dict) and any(
                 flags.get(f) is True for f in ("cidr_block", "ipv6_cidr_block")
             )
@@ -76,52 +87,76 @@ def _inline_rules(r: ResourceInstance, ctx: ParseContext) -> list[AclRule]:
     return rules
 
 
-def _unknown_rules(r: ResourceInstance, egress: bool) -> AclRule:
+def _unknown_rules(r: ResourceInstance, ctx: ParseContext, direction: str) -> AclRule:
+    assumption = unknowns.unknown_rules(ctx, r.address, direction)
     match = PacketSet.box((0, 255), (0, 65535), ALL_IPV4 | ALL_IPV6)
-    return AclRule(0, egress, True, match, f"{r.address} (unknown rules)", "rules unknown until apply")
+    return AclRule(0, direction == "egress", True, match, f"{r.address} (unknown rules)", assumption)
 
 
 def _rule(
     ctx: ParseContext, owner: str, values: dict[str, Any], egress: bool, number: Any, action: Any, unknown_cidr: bool
 ) -> AclRule | None:
-    try:
-        protocols = protocol_span(values.get("protocol"))
-        ports = _acl_ports(protocols, values)
-        rule_number = int(number)
-    except (TypeError, ValueError) as error:
-        ctx.network.notice(owner, None, f"network ACL rule {number} ignored: {error}")
-        return None
-    problem = port_range_problem(protocols, values.get("from_port"), values.get("to_port"))
-    if problem:
-        ctx.network.notice(owner, None, f"network ACL rule #{rule_number}: {problem}")
-    if not 1 <= rule_number <= 32766:
-        ctx.network.notice(owner, None, f"network ACL rule #{rule_number}: AWS allows rule numbers 1-32766 only")
-    allow = str(action).lower() == "allow"
+    """One entry, first match wins. What cannot be read widens an allow rule (it comes first,
+    matches every protocol, port or address) and makes a deny rule deny nothing."""
+    allow, assumed = unknowns.rule_action(ctx, owner, action)
+    assumptions = [assumed]
+    rule_number, assumed = unknowns.rule_number(ctx, owner, number, allow)
+    assumptions.append(assumed)
+    protocols, assumed = unknowns.protocol(ctx, owner, values.get("protocol"), allow)
+    assumptions.append(assumed)
+    ports, assumed = _acl_ports(ctx, owner, protocols, values, allow)
+    assumptions.append(assumed)
     cidrs = [c for c in (values.get("cidr_block"), values.get("ipv6_cidr_block")) if c]
-    assumption = None
     if unknown_cidr:
-        if not allow:
-            ctx.network.notice(owner, None, f"deny rule #{rule_number} has an unknown CIDR; assumed to deny nothing")
-            return None
-        assumption = f"rule #{rule_number} has a CIDR known only after apply; assumed to match every address"
-        cidrs = ["0.0.0.0/0", "::/0"]
-    try:
-        remote = addresses(*cidrs)
-    except (ValueError, TypeError, AttributeError) as error:
-        if not allow:
-            ctx.network.notice(owner, None, f"deny rule #{rule_number}: {error}; assumed to deny nothing")
-            return None
-        assumption = f"rule #{rule_number} has a CIDR that cannot be read; assumed to match every address"
-        ctx.network.notice(owner, None, f"allow rule #{rule_number}: {error}; assumed to match every address")
-        cidrs, remote = ["0.0.0.0/0", "::/0"], addresses("0.0.0.0/0", "::/0")
+        assumptions.append(_unknown_cidr(ctx, owner, rule_number, allow))
+        cidrs = [unknowns.ANY_IPV4, unknowns.ANY_IPV6]
+    if not allow and any(assumptions):
+        return None
+    read, assumed = unknowns.readable_cidrs(ctx, owner, cidrs) if allow else _deny_cidrs(ctx, owner, cidrs)
+    if read is None:
+        return None
+    assumptions.append(assumed)
+    if not any(assumptions):
+        _check_aws_limits(ctx, owner, rule_number, protocols, values)
     verdict = "ALLOW" if allow else "DENY"
     direction = "egress " if egress else ""
-    label = f"{owner} {direction}#{rule_number} {verdict} {describe(protocols, ports)} {' '.join(cidrs)}"
-    return AclRule(rule_number, egress, allow, PacketSet.box(protocols, ports, remote), label, assumption)
+    label = f"{owner} {direction}#{rule_number} {verdict} {describe(protocols, ports)} {' '.join(read)}"
+    assumption = "; ".join(a for a in assumptions if a) or None
+    return AclRule(rule_number, egress, allow, PacketSet.box(protocols, ports, addresses(*read)), label, assumption)
 
 
-def _acl_ports(protocols: tuple[int, int], values: dict[str, Any]) -> tuple[int, int]:
+def _unknown_cidr(ctx: ParseContext, owner: str, number: int, allow: bool) -> str:
+    if not allow:
+        assumption = f"deny rule #{number} has a CIDR known only after apply; assumed to deny nothing"
+        unknowns.warn(ctx, owner, None, assumption, unknowns.DENY_IGNORED)
+        return assumption
+    assumption = f"rule #{number} has a CIDR known only after apply; assumed to match every address"
+    unknowns.warn(ctx, owner, None, assumption, unknowns.UNKNOWN_CIDR)
+    return assumption
+
+
+def _deny_cidrs(ctx: ParseContext, owner: str, cidrs: list[Any]) -> tuple[list[str] | None, None]:
+    """A deny rule's CIDRs; a rule with one that cannot be read denies nothing."""
+    try:
+        return checked_cidrs(*cidrs), None
+    except ValueError as error:
+        message = f"deny rule: {error}; assumed to deny nothing"
+        unknowns.warn(ctx, owner, None, message, unknowns.DENY_IGNORED)
+        return None, None
+
+
+def _check_aws_limits(ctx: ParseContext, owner: str, number: int, protocols: tuple[int, int], values: Any) -> None:
+    problem = port_range_problem(protocols, values.get("from_port"), values.get("to_port"))
+    if problem:
+        ctx.network.notice(owner, None, f"network ACL rule #{number}: {problem}")
+    if not 1 <= number <= 32766:
+        ctx.network.notice(owner, None, f"network ACL rule #{number}: AWS allows rule numbers 1-32766 only")
+
+
+def _acl_ports(
+    ctx: ParseContext, owner: str, protocols: tuple[int, int], values: dict[str, Any], allow: bool
+) -> tuple[tuple[int, int], str | None]:
     """Network ACLs give ICMP its type in icmp_type; tcp/udp use from_port..to_port."""
     if protocols[0] == protocols[1] and is_icmp(protocols[0]):
-        return icmp_type_span(values.get("icmp_type"))
-    return port_span(protocols, values.get("from_port"), values.get("to_port"))
+        return unknowns.icmp_type(ctx, owner, values.get("icmp_type"), allow)
+    return unknowns.ports(ctx, owner, protocols, values.get("from_port"), values.get("to_port"), allow)

@@ -16,6 +16,7 @@ from ..packets import addresses
 from ..plan.instances import ResourceInstance
 from . import finishes, parses
 from .context import (
+    AMBIGUOUS,
     ROUTE_TABLE,
     SUBNET,
     TRANSIT_ATTACHMENT,
@@ -37,25 +38,26 @@ _CONNECTION = frozenset({"aws_vpc_peering_connection"})
 
 @parses("aws_vpn_gateway")
 def parse_vpn_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
-    vpc = ctx.one(r, "vpc_id", VPC) if ctx.is_set(r, "vpc_id") else None
+    vpc = ctx.one_or_any(r, "vpc_id", VPC) if ctx.is_set(r, "vpc_id") else None
     ctx.network.gateways[r.address] = Gateway(r.address, r.type, Target.VPN_GATEWAY, vpc)
 
 
 @parses("aws_vpn_gateway_attachment", phase=1)
 def parse_vpn_gateway_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    gateway = ctx.network.gateways.get(ctx.one(r, "vpn_gateway_id", VPN_GATEWAY) or "")
-    if gateway is not None:
-        gateway.vpc = ctx.one(r, "vpc_id", VPC)
+    vpc = ctx.one_or_any(r, "vpc_id", VPC)
+    for gateway_id in ctx.candidates(r, "vpn_gateway_id", VPN_GATEWAY):
+        if gateway_id in ctx.network.gateways:
+            ctx.network.gateways[gateway_id].vpc = vpc
 
 
 @parses("aws_vpn_gateway_route_propagation", phase=1)
 def parse_route_propagation(r: ResourceInstance, ctx: ParseContext) -> None:
     """The VPN gateway's routes (its connections' prefixes) appear in the route table."""
-    gateway = ctx.one(r, "vpn_gateway_id", VPN_GATEWAY)
+    gateways = ctx.candidates(r, "vpn_gateway_id", VPN_GATEWAY)
     for table_id in ctx.candidates(r, "route_table_id", ROUTE_TABLE):
         table = ctx.network.route_tables.get(table_id)
-        if table is not None and gateway and gateway not in table.propagating_gateways:
-            table.propagating_gateways.append(gateway)
+        if table is not None:
+            table.propagating_gateways += [g for g in gateways if g not in table.propagating_gateways]
 
 
 @parses("aws_vpn_connection", phase=1)
@@ -64,19 +66,18 @@ def parse_vpn_connection(r: ResourceInstance, ctx: ParseContext) -> None:
     if ctx.is_set(r, "transit_gateway_id") and not ctx.is_set(r, "vpn_gateway_id"):
         ctx.network.notice(r.address, "transit_gateway_id", "VPN connections to a transit gateway are not modelled")
         return
-    gateway = ctx.one(r, "vpn_gateway_id", VPN_GATEWAY)
-    if gateway is None:
-        return
-    remote = ctx.network.remote_networks.setdefault(gateway, RemoteNetwork(gateway))
-    remote.dynamic = remote.dynamic or not as_bool(r.get("static_routes_only"))
-    ctx.vpn_connections[r.address] = gateway
+    gateways = ctx.candidates(r, "vpn_gateway_id", VPN_GATEWAY)
+    for gateway in gateways:
+        remote = ctx.network.remote_networks.setdefault(gateway, RemoteNetwork(gateway))
+        remote.dynamic = remote.dynamic or not as_bool(r.get("static_routes_only"))
+    ctx.vpn_connections[r.address] = gateways
 
 
 @parses("aws_vpn_connection_route", phase=2)
 def parse_vpn_connection_route(r: ResourceInstance, ctx: ParseContext) -> None:
-    gateway = ctx.vpn_connections.get(ctx.one(r, "vpn_connection_id", VPN_CONNECTION) or "")
+    connections = ctx.candidates(r, "vpn_connection_id", VPN_CONNECTION)
     cidrs = checked_cidrs(r.get("destination_cidr_block"))
-    if gateway is not None and cidrs:
+    for gateway in {g for c in connections for g in ctx.vpn_connections.get(c, [])}:
         remote = ctx.network.remote_networks[gateway]
         remote.cidrs += cidrs
         remote.labels += [f"{r.address} {cidr}" for cidr in cidrs]
@@ -90,8 +91,7 @@ def parse_direct_connect(r: ResourceInstance, ctx: ParseContext) -> None:
     are not a source restriction and are not modelled.
     """
     field = "associated_gateway_id" if r.type == "aws_dx_gateway_association" else "vpn_gateway_id"
-    gateway = ctx.one(r, field, VPN_GATEWAY) if ctx.is_set(r, field) else None
-    if gateway is not None:
+    for gateway in ctx.candidates(r, field, VPN_GATEWAY) if ctx.is_set(r, field) else []:
         ctx.network.remote_networks.setdefault(gateway, RemoteNetwork(gateway)).dynamic = True
 
 
@@ -105,31 +105,35 @@ def parse_without_network_effect(r: ResourceInstance, ctx: ParseContext) -> None
 
 @parses("aws_vpc_peering_connection")
 def parse_peering(r: ResourceInstance, ctx: ParseContext) -> None:
-    requester = ctx.one(r, "vpc_id", VPC)
-    accepter = ctx.one(r, "peer_vpc_id", VPC)
-    if requester is not None and requester == accepter:
-        # AWS refuses to peer a VPC with itself: the plan's references were read wrongly, most
-        # likely index arithmetic (`module.vpc[count.index + 1]`) the JSON does not record.
+    """A peering whose VPCs the plan cannot pin down may join any two different candidates
+    (AWS refuses to peer a VPC with itself)."""
+    requesters = ctx.candidates(r, "vpc_id", VPC, quiet=True)
+    accepters = ctx.candidates(r, "peer_vpc_id", VPC, quiet=True)
+    peering = Peering(r.address, r.type, requesters, accepters, _accepted(r))
+    pairs = len(peering.sides()) // 2
+    if pairs > 1:
+        choices = ", ".join(sorted({v for pair in peering.sides() for v in pair}))
+        peering.assumption = f"{r.address} may join any two of {choices}; each pair is considered"
         ctx.network.notice(
-            r.address,
-            "peer_vpc_id",
-            f"resolves to {requester} on both sides, which AWS refuses; the plan JSON does not record "
-            "index arithmetic such as [count.index + 1]: this peering is not analysed. Run tfreach on "
-            "the sources (tfreach check DIR) for the exact answer",
+            r.address, "peer_vpc_id", f"ambiguous: {pairs} pairs of VPCs are possible; each is considered", AMBIGUOUS
         )
-        accepter = None
-    active = as_bool(r.get("auto_accept")) or r.get("accept_status") == "active"
-    ctx.network.peerings[r.address] = Peering(r.address, r.type, requester, accepter, active)
+    elif requesters and requesters == accepters:
+        ctx.network.notice(r.address, "peer_vpc_id", f"peers {requesters[0]} with itself, which AWS refuses")
+    ctx.network.peerings[r.address] = peering
+
+
+def _accepted(r: ResourceInstance) -> bool:
+    return as_bool(r.get("auto_accept")) or r.get("accept_status") == "active"
 
 
 @parses("aws_vpc_peering_connection_accepter")
 def parse_peering_accepter(r: ResourceInstance, ctx: ParseContext) -> None:
     """The accepting side's handle on a peering connection: routes may name it instead."""
-    connection = ctx.one(r, "vpc_peering_connection_id", _CONNECTION)
-    if connection is not None:
-        ctx.aliases[r.address] = connection
-        if as_bool(r.get("auto_accept")) or r.get("accept_status") == "active":
-            ctx.accepted_peerings.add(connection)
+    connections = ctx.candidates(r, "vpc_peering_connection_id", _CONNECTION)
+    if len(connections) == 1:
+        ctx.aliases[r.address] = connections[0]
+    if _accepted(r):
+        ctx.accepted_peerings.update(connections)
 
 
 @finishes
@@ -138,6 +142,7 @@ def settle_peerings(ctx: ParseContext) -> None:
     for table in ctx.network.route_tables.values():
         for route in table.routes:
             route.target = ctx.aliases.get(route.target or "", route.target)
+            route.alternatives = tuple(ctx.aliases.get(t, t) for t in route.alternatives)
     for peering in ctx.network.peerings.values():
         peering.active = peering.active or peering.id in ctx.accepted_peerings
         if not peering.active:
@@ -161,7 +166,7 @@ def parse_transit_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
 
 @parses("aws_ec2_transit_gateway_route_table")
 def parse_transit_route_table(r: ResourceInstance, ctx: ParseContext) -> None:
-    table = TransitRouteTable(r.address, r.type, ctx.one(r, "transit_gateway_id", TRANSIT_GATEWAY))
+    table = TransitRouteTable(r.address, r.type, ctx.one_or_any(r, "transit_gateway_id", TRANSIT_GATEWAY))
     ctx.network.transit_route_tables[r.address] = table
 
 
@@ -169,47 +174,65 @@ def parse_transit_route_table(r: ResourceInstance, ctx: ParseContext) -> None:
 def parse_transit_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
     """Attachments use the gateway's default route table unless told otherwise."""
     gateway_id = ctx.one(r, "transit_gateway_id", TRANSIT_GATEWAY)
-    attachment = TransitAttachment(r.address, r.type, gateway_id, ctx.one(r, "vpc_id", VPC))
+    attachment = TransitAttachment(r.address, r.type, gateway_id, [])
     attachment.subnets = ctx.many(r, "subnet_ids", SUBNET)
+    attachment.vpcs = _attached_vpcs(r, ctx, attachment.subnets)
     gateway = ctx.network.transit_gateways.get(gateway_id or "")
     if gateway is not None and gateway.default_route_table:
         if gateway.default_association and r.get("transit_gateway_default_route_table_association") is not False:
-            attachment.route_table = gateway.default_route_table
+            attachment.route_tables = [gateway.default_route_table]
         if gateway.default_propagation and r.get("transit_gateway_default_route_table_propagation") is not False:
             ctx.network.transit_route_tables[gateway.default_route_table].propagations.append(r.address)
     ctx.network.transit_attachments[r.address] = attachment
 
 
+def _attached_vpcs(r: ResourceInstance, ctx: ParseContext, subnets: list[str]) -> list[str]:
+    """The attachment's VPC; among candidates, those holding one of its subnets (AWS requires it)."""
+    candidates = ctx.candidates(r, "vpc_id", VPC, quiet=True)
+    holding = {ctx.network.subnets[s].vpc for s in subnets if s in ctx.network.subnets}
+    narrowed = [v for v in candidates if v in holding]
+    if len(candidates) > 1 and len(narrowed) == 1:
+        return narrowed
+    return ctx.candidates(r, "vpc_id", VPC)
+
+
 @parses("aws_ec2_transit_gateway_route_table_association", phase=2)
 def parse_transit_association(r: ResourceInstance, ctx: ParseContext) -> None:
-    attachment = ctx.network.transit_attachments.get(
-        ctx.one(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT) or ""
-    )
-    table = ctx.one(r, "transit_gateway_route_table_id", TRANSIT_ROUTE_TABLE)
-    if attachment is not None and table:
-        attachment.route_table = table
+    """Ambiguous: each candidate attachment may be associated with each candidate table."""
+    tables = ctx.candidates(r, "transit_gateway_route_table_id", TRANSIT_ROUTE_TABLE)
+    attachments = ctx.candidates(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT)
+    for attachment in [ctx.network.transit_attachments[a] for a in attachments if a in ctx.network.transit_attachments]:
+        # Only a certain association replaces the default table; an ambiguous one may name another attachment.
+        kept = [t for t in attachment.route_tables if len(attachments) > 1 or t not in _defaults(ctx)]
+        attachment.route_tables = kept + [t for t in tables if t not in kept]
+
+
+def _defaults(ctx: ParseContext) -> set[str]:
+    return {g.default_route_table for g in ctx.network.transit_gateways.values() if g.default_route_table}
 
 
 @parses("aws_ec2_transit_gateway_route_table_propagation", phase=2)
 def parse_transit_propagation(r: ResourceInstance, ctx: ParseContext) -> None:
-    attachment = ctx.one(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT)
-    table = ctx.network.transit_route_tables.get(
-        ctx.one(r, "transit_gateway_route_table_id", TRANSIT_ROUTE_TABLE) or ""
-    )
-    if table is not None and attachment and attachment not in table.propagations:
-        table.propagations.append(attachment)
+    attachments = ctx.candidates(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT)
+    for table_id in ctx.candidates(r, "transit_gateway_route_table_id", TRANSIT_ROUTE_TABLE):
+        table = ctx.network.transit_route_tables.get(table_id)
+        if table is not None:
+            table.propagations += [a for a in attachments if a not in table.propagations]
 
 
 @parses("aws_ec2_transit_gateway_route", phase=2)
 def parse_transit_route(r: ResourceInstance, ctx: ParseContext) -> None:
-    table = ctx.network.transit_route_tables.get(
-        ctx.one(r, "transit_gateway_route_table_id", TRANSIT_ROUTE_TABLE) or ""
-    )
+    """An ambiguous route goes in each candidate table; to each candidate attachment."""
     destination = checked_cidrs(r.get("destination_cidr_block"))
-    if table is None or not destination:
+    if not destination:
         return
     blackhole = as_bool(r.get("blackhole"))
-    attachment = None if blackhole else ctx.one(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT)
-    label = f"{r.address} {destination[0]} -> {attachment or 'blackhole'}"
-    length = int(destination[0].split("/")[1])
-    table.routes.append(TransitRoute(addresses(destination[0]), label, length, attachment))
+    attachments = [None] if blackhole else ctx.candidates(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT)
+    for table_id in ctx.candidates(r, "transit_gateway_route_table_id", TRANSIT_ROUTE_TABLE):
+        table = ctx.network.transit_route_tables.get(table_id)
+        if table is None:
+            continue
+        for attachment in attachments:
+            label = f"{r.address} {destination[0]} -> {attachment or 'blackhole'}"
+            length = int(destination[0].split("/")[1])
+            table.routes.append(TransitRoute(addresses(destination[0]), label, length, attachment))

@@ -1,18 +1,23 @@
-"""Security groups: inline rules, the three kinds of separate rule resources, the default group."""
+"""Security groups: inline rules, the three kinds of separate rule resources, the default group.
+
+Every value a rule is made of is read through parsers/unknowns.py: what cannot be known or read
+widens the rule (a gate fails closed), it never drops it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import SecurityGroup, SecurityGroupRule
+from ..model import ANY_GROUP, SecurityGroup, SecurityGroupRule
 from ..packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses
 from ..plan.instances import ResourceInstance
-from ..protocols import describe, port_range_problem, port_span, protocol_span
-from . import parses
-from .context import SECURITY_GROUP, SUBNET, VPC, ParseContext, as_bool, known_list
+from ..protocols import describe, port_range_problem, protocol_span
+from . import finishes, parses, unknowns
+from .context import PREFIX_LIST, SECURITY_GROUP, SUBNET, VPC, ParseContext, as_bool, known_list
 
-_IPV4_ANY, _IPV6_ANY = "0.0.0.0/0", "::/0"
+_IPV4_ANY, _IPV6_ANY = unknowns.ANY_IPV4, unknowns.ANY_IPV6
+_OWN_BLOCKS = VPC | SUBNET  # a CIDR taken from them is not a source outside the VPC
 
 
 @dataclass
@@ -25,7 +30,11 @@ class _Permission:
     cidrs: list[str] = field(default_factory=list)
     peer_groups: list[str] = field(default_factory=list)
     prefix_lists: list[str] = field(default_factory=list)
-    assumption: str | None = None
+    assumptions: list[str] = field(default_factory=list)
+
+    def assume(self, assumption: str | None) -> None:
+        if assumption and assumption not in self.assumptions:
+            self.assumptions.append(assumption)
 
 
 @parses("aws_security_group")
@@ -38,10 +47,10 @@ def parse_security_group(r: ResourceInstance, ctx: ParseContext) -> None:
 @parses("aws_default_security_group")
 def parse_default_security_group(r: ResourceInstance, ctx: ParseContext) -> None:
     """Terraform removes every rule of the adopted default group that is not configured."""
-    vpc = ctx.one(r, "vpc_id", VPC) if ctx.is_set(r, "vpc_id") else None
-    group = SecurityGroup(r.address, r.type, vpc)
+    vpcs = ctx.candidates(r, "vpc_id", VPC) if ctx.is_set(r, "vpc_id") else []
+    group = SecurityGroup(r.address, r.type, vpcs[0] if len(vpcs) == 1 else None)
     ctx.network.security_groups[r.address] = group
-    if vpc:
+    for vpc in vpcs:  # ambiguous: it may be the default group of each (its rules replace members-only)
         ctx.network.default_security_groups[vpc] = r.address
     _add_inline_rules(r, ctx, group)
 
@@ -49,19 +58,30 @@ def parse_default_security_group(r: ResourceInstance, ctx: ParseContext) -> None
 @parses("aws_security_group_rule", phase=1)
 def parse_security_group_rule(r: ResourceInstance, ctx: ParseContext) -> None:
     for group in _groups_of_rule(r, ctx):
-        _add(ctx, group, r.address, r.get("type") == "egress", _rule_permission(r, ctx, group))
+        for egress in _directions(r, ctx):
+            _add(ctx, group, r.address, egress, _rule_permission(r, ctx, group))
+
+
+def _directions(r: ResourceInstance, ctx: ParseContext) -> list[bool]:
+    """`type` is ingress or egress; when it is not known, the rule may be either."""
+    kind = r.get("type")
+    if kind in ("ingress", "egress"):
+        return [kind == "egress"]
+    unknowns.warn(ctx, r.address, "type", f"type {kind!r} is unknown: assumed both directions", unknowns.UNKNOWN_RULES)
+    return [False, True]
 
 
 def _rule_permission(r: ResourceInstance, ctx: ParseContext, group: SecurityGroup) -> _Permission:
     permission = _Permission(r.get("protocol"), r.get("from_port"), r.get("to_port"))
-    permission.cidrs = _cidrs(r, ctx, "cidr_blocks", _IPV4_ANY, permission) + _cidrs(
-        r, ctx, "ipv6_cidr_blocks", _IPV6_ANY, permission
-    )
-    permission.prefix_lists = known_list(r.get("prefix_list_ids"))
+    for attribute, whole in (("cidr_blocks", _IPV4_ANY), ("ipv6_cidr_blocks", _IPV6_ANY)):
+        permission.cidrs += known_list(r.get(attribute))
+        if _has_unknown(r.unknown.get(attribute)) and ctx.resolver.set_after_apply(r, (attribute,)):
+            _unknown_cidr(r, ctx, (attribute,), whole, permission)
+    permission.prefix_lists = _prefix_lists(r, ctx, ("prefix_list_ids",))
     if as_bool(r.get("self")):
         permission.peer_groups.append(group.id)
     if ctx.is_set(r, "source_security_group_id"):
-        permission.peer_groups += ctx.candidates(r, "source_security_group_id", SECURITY_GROUP)
+        permission.peer_groups += _peer_groups(r, ctx, ("source_security_group_id",))
     return permission
 
 
@@ -73,15 +93,15 @@ def parse_vpc_security_group_rule(r: ResourceInstance, ctx: ParseContext) -> Non
 
 def _vpc_rule_permission(r: ResourceInstance, ctx: ParseContext) -> _Permission:
     permission = _Permission(r.get("ip_protocol"), r.get("from_port"), r.get("to_port"))
-    for attribute, any_address in (("cidr_ipv4", _IPV4_ANY), ("cidr_ipv6", _IPV6_ANY)):
+    for attribute, whole in (("cidr_ipv4", _IPV4_ANY), ("cidr_ipv6", _IPV6_ANY)):
         if r.get(attribute):
             permission.cidrs.append(r.get(attribute))
         elif ctx.configured(r, attribute):
-            permission.cidrs += _unknown_cidrs(r, ctx, attribute, any_address, permission)
-    if r.get("prefix_list_id"):
-        permission.prefix_lists.append(r.get("prefix_list_id"))
+            _unknown_cidr(r, ctx, (attribute,), whole, permission)
+    if r.get("prefix_list_id") or ctx.configured(r, "prefix_list_id"):
+        permission.prefix_lists = _prefix_lists(r, ctx, ("prefix_list_id",))
     if ctx.is_set(r, "referenced_security_group_id"):
-        permission.peer_groups += ctx.candidates(r, "referenced_security_group_id", SECURITY_GROUP)
+        permission.peer_groups += _peer_groups(r, ctx, ("referenced_security_group_id",))
     return permission
 
 
@@ -95,44 +115,67 @@ def _add_inline_rules(r: ResourceInstance, ctx: ParseContext, group: SecurityGro
     for direction in ("ingress", "egress"):
         if r.is_unknown(direction):
             if ctx.configured(r, direction):
-                ctx.network.notice(
-                    r.address,
-                    direction,
-                    "inline rules are unknown until apply; assumed to allow all traffic from anywhere",
-                )
-                everything = _Permission(
-                    "-1", 0, 0, [_IPV4_ANY, _IPV6_ANY], assumption="inline rules unknown until apply"
-                )
+                assumption = unknowns.unknown_rules(ctx, r.address, direction)
+                everything = _Permission("-1", 0, 0, [_IPV4_ANY, _IPV6_ANY], assumptions=[assumption])
                 _add(ctx, group, r.address, direction == "egress", everything)
             continue  # computed only: the separate rule resources are the rules
-        rules = r.get(direction) or []
         stale = _stale_sources(r, ctx, direction == "egress")
-        unknown = r.unknown.get(direction)
-        with_unknown_groups = sum(1 for flags in (unknown or []) if _unknown_groups(flags))
-        for index, entry in enumerate(rules):
-            flags = unknown[index] if isinstance(unknown, list) and index < len(unknown) else {}
-            permission = _Permission(entry.get("protocol"), entry.get("from_port"), entry.get("to_port"))
-            permission.cidrs = known_list(entry.get("cidr_blocks")) + known_list(entry.get("ipv6_cidr_blocks"))
-            permission.prefix_lists = known_list(entry.get("prefix_list_ids"))
-            permission.peer_groups = known_list(entry.get("security_groups")) + (
-                [r.get("id")] if entry.get("self") else []
-            )
-            if not _drop_stale(permission, stale):
-                continue  # a copy of a separate rule this plan deletes
-            permission.peer_groups = [
-                group.id if g == r.get("id") else ctx.resolver.address_of_id(g) or g for g in permission.peer_groups
-            ]
-            if _unknown_groups(flags):
-                # Inline blocks share one reference list: it names the groups of every block.
-                found = ctx.many(r, (direction, index, "security_groups"), SECURITY_GROUP)
-                permission.peer_groups += found
-                if with_unknown_groups > 1 and len(found) > 1:
-                    ctx.network.notice(
-                        r.address,
-                        direction,
-                        "several inline rules reference groups known only after apply; each is assumed to admit all",
-                    )
-            _add(ctx, group, r.address, direction == "egress", permission)
+        for index, entry in enumerate(r.get(direction) or []):
+            permission = _inline_permission(r, ctx, group, direction, index, entry)
+            if _drop_stale(permission, stale):
+                _add(ctx, group, r.address, direction == "egress", permission)
+
+
+def _inline_permission(
+    r: ResourceInstance, ctx: ParseContext, group: SecurityGroup, direction: str, index: int, entry: dict[str, Any]
+) -> _Permission:
+    permission = _Permission(entry.get("protocol"), entry.get("from_port"), entry.get("to_port"))
+    flags = r.unknown_node((direction, index))
+    for attribute, whole in (("cidr_blocks", _IPV4_ANY), ("ipv6_cidr_blocks", _IPV6_ANY)):
+        permission.cidrs += known_list(entry.get(attribute))
+        if isinstance(flags, dict) and _has_unknown(flags.get(attribute)):
+            _unknown_cidr(r, ctx, (direction, index, attribute), whole, permission)
+    permission.prefix_lists = _prefix_lists(r, ctx, (direction, index, "prefix_list_ids"))
+    permission.peer_groups = [g for g in known_list(entry.get("security_groups")) if g != r.get("id")]
+    permission.peer_groups = [ctx.resolver.address_of_id(g) or g for g in permission.peer_groups]
+    if entry.get("self") or r.get("id") in known_list(entry.get("security_groups")):
+        permission.peer_groups.append(group.id)
+    if isinstance(flags, dict) and _has_unknown(flags.get("security_groups")):
+        # Inline blocks share one reference list: it names the groups of every block.
+        permission.peer_groups += _peer_groups(r, ctx, (direction, index, "security_groups"))
+    return permission
+
+
+def _unknown_cidr(
+    r: ResourceInstance, ctx: ParseContext, path: tuple[str | int, ...], whole: str, permission: _Permission
+) -> None:
+    cidrs, assumption = unknowns.unknown_cidr(ctx, r, path, whole, _OWN_BLOCKS)
+    permission.cidrs += cidrs
+    permission.assume(assumption)
+
+
+def _peer_groups(r: ResourceInstance, ctx: ParseContext, path: tuple[str | int, ...]) -> list[str]:
+    """Source groups; one the plan cannot name may be any group (a load balancer's included)."""
+    link = ctx.resolver.link(r, path, SECURITY_GROUP)
+    found = ctx.many(r, path, SECURITY_GROUP) + list(link.external)
+    return found + ([ANY_GROUP] if not link.complete and link.configured else [])
+
+
+def _prefix_lists(r: ResourceInstance, ctx: ParseContext, path: tuple[str | int, ...]) -> list[str]:
+    """Prefix lists by identity: the plan's own lists by address, others by id, unresolved ones by owner."""
+    value = r.value_at(path)
+    known = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
+    found = [ctx.resolver.address_of_id(v) or v for v in known]
+    if _has_unknown(r.unknown_node(path)):
+        link = ctx.resolver.link(r, path, PREFIX_LIST)
+        found += [a for a in link.addresses if a not in found]
+        if not link.complete:
+            found.append(f"unresolved prefix list of {r.address}")
+    return found
+
+
+def _has_unknown(flags: Any) -> bool:
+    return flags is True or (isinstance(flags, list) and True in flags)
 
 
 _SEPARATE_RULES = frozenset(
@@ -153,8 +196,8 @@ def _stale_sources(r: ResourceInstance, ctx: ParseContext, egress: bool) -> dict
         named = ("cidr_ipv4", "cidr_ipv6", "source_security_group_id", "referenced_security_group_id")
         sources += [v for v in (rule.get(a) for a in named) if v]
         if rule.get("self"):
-            sources.append(r.get("id"))
-        stale.setdefault(key, set()).update(sources)
+            sources.append(r.address)
+        stale.setdefault(key, set()).update(ctx.resolver.address_of_id(s) or s for s in sources)
     return stale
 
 
@@ -175,73 +218,41 @@ def _protocol_key(protocol: Any) -> str:
         return str(protocol)
 
 
-def _unknown_groups(flags: Any) -> bool:
-    groups = flags.get("security_groups") if isinstance(flags, dict) else None
-    return groups is True or (isinstance(groups, list) and any(g is True for g in groups))
-
-
-def _cidrs(
-    r: ResourceInstance, ctx: ParseContext, attribute: str, any_address: str, permission: _Permission
-) -> list[str]:
-    cidrs = known_list(r.get(attribute))
-    flags = r.unknown.get(attribute)
-    if (flags is True or (isinstance(flags, list) and True in flags)) and ctx.resolver.set_after_apply(r, (attribute,)):
-        cidrs += _unknown_cidrs(r, ctx, attribute, any_address, permission)
-    return cidrs
-
-
-def _unknown_cidrs(
-    r: ResourceInstance, ctx: ParseContext, attribute: str, any_address: str, permission: _Permission
-) -> list[str]:
-    """A CIDR known only after apply: a VPC's or subnet's own block is not the internet."""
-    if ctx.resolver.link(r, (attribute,), VPC | SUBNET).addresses:
-        return []
-    permission.assumption = f"{attribute} is known only after apply; assumed to be {any_address}"
-    ctx.network.notice(r.address, attribute, f"known only after apply; assumed to be {any_address}")
-    return [any_address]
-
-
-def _readable_cidrs(ctx: ParseContext, owner: str, permission: _Permission) -> IntervalSet:
-    """The rule's addresses; a CIDR that cannot be read may be any address, as AWS would never say."""
-    remote = IntervalSet()
-    for cidr in permission.cidrs:
-        try:
-            remote = remote | addresses(cidr)
-        except (ValueError, TypeError, AttributeError):
-            whole = "::/0" if ":" in str(cidr) else "0.0.0.0/0"
-            permission.assumption = f"{cidr!r} is not a CIDR; assumed to be {whole}"
-            ctx.network.notice(owner, None, f"security group rule: {cidr!r} is not a CIDR; assumed to be {whole}")
-            remote = remote | addresses(whole)
-    return remote
-
-
 def _add(ctx: ParseContext, group: SecurityGroup, owner: str, egress: bool, permission: _Permission) -> None:
-    try:
-        protocols = protocol_span(permission.protocol)
-        ports = port_span(protocols, permission.from_port, permission.to_port)
-    except ValueError as error:
-        ctx.network.notice(owner, None, f"security group rule ignored: {error}")
-        return
-    problem = port_range_problem(protocols, permission.from_port, permission.to_port)
+    protocols, assumption = unknowns.protocol(ctx, owner, permission.protocol)
+    permission.assume(assumption)
+    ports, assumption = unknowns.ports(ctx, owner, protocols, permission.from_port, permission.to_port)
+    permission.assume(assumption)
+    problem = None if assumption else port_range_problem(protocols, permission.from_port, permission.to_port)
     if problem:
         ctx.network.notice(owner, None, f"security group rule: {problem}")
-    remote = _readable_cidrs(ctx, owner, permission)
-    sources = [*permission.cidrs, *permission.peer_groups, *permission.prefix_lists]
+    cidrs, assumption = unknowns.readable_cidrs(ctx, owner, permission.cidrs)
+    permission.assume(assumption)
+    sources = [*cidrs, *permission.peer_groups, *permission.prefix_lists]
     direction = "egress" if egress else "ingress"
     peers = ", ".join(sources) or "nothing"
     label = f"{owner} {direction} {describe(protocols, ports)} {'to' if egress else 'from'} {peers}"
-    for prefix_list in permission.prefix_lists:
-        ctx.network.notice(
-            owner, None, f"prefix list {prefix_list}: its addresses are unknown and not counted as internet sources"
-        )
-    group.rules.append(
-        SecurityGroupRule(
-            egress,
-            PacketSet.box(protocols, ports, remote),
-            label,
-            PacketSet.box(protocols, ports, ALL_ADDRESSES),
-            permission.peer_groups,
-            permission.prefix_lists,
-            permission.assumption,
-        )
+    rule = SecurityGroupRule(
+        egress,
+        PacketSet.box(protocols, ports, addresses(*cidrs) if cidrs else IntervalSet()),
+        label,
+        PacketSet.box(protocols, ports, ALL_ADDRESSES),
+        permission.peer_groups,
+        permission.prefix_lists,
+        "; ".join(permission.assumptions) or None,
     )
+    group.rules.append(rule)
+    if rule.prefix_lists:
+        ctx.prefix_list_rules.append((owner, rule))
+
+
+@finishes
+def settle_prefix_lists(ctx: ParseContext) -> None:
+    """Rules naming prefix lists match the lists' entries (any address when they are unknown);
+    read once every entry is, whichever resource adds it."""
+    for owner, rule in ctx.prefix_list_rules:
+        for prefix_list in rule.prefix_lists:
+            cidrs, assumption = unknowns.prefix_list_cidrs(ctx, owner, prefix_list)
+            rule.match = rule.match | rule.ports.only_from(addresses(*cidrs))
+            if assumption:
+                rule.assumption = "; ".join(a for a in (rule.assumption, assumption) if a)

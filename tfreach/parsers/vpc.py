@@ -5,11 +5,12 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from ..model import Gateway, Route, RouteTable, Subnet, Target, Vpc
+from ..model import VPC_DEFAULT, Gateway, Route, RouteTable, Subnet, Target, Vpc
 from ..packets import IntervalSet, addresses
 from ..plan.instances import ResourceInstance
-from . import parses
+from . import finishes, parses, unknowns
 from .context import (
+    AMBIGUOUS,
     EGRESS_ONLY_GATEWAY,
     INSTANCE,
     INTERNET_GATEWAY,
@@ -91,11 +92,12 @@ def parse_vpc_cidr_association(r: ResourceInstance, ctx: ParseContext) -> None:
 @parses("aws_subnet")
 def parse_subnet(r: ResourceInstance, ctx: ParseContext) -> None:
     ipv6_block = r.get("ipv6_cidr_block")
+    cidrs = checked_cidrs(r.get("cidr_block"), ipv6_block)
     subnet = Subnet(
         r.address,
         r.type,
-        ctx.one(r, "vpc_id", VPC),
-        cidrs=checked_cidrs(r.get("cidr_block"), ipv6_block),
+        _vpc_of_subnet(r, ctx, cidrs),
+        cidrs=cidrs,
         has_ipv6=bool(ipv6_block) or (ctx.configured(r, "ipv6_cidr_block")),
         map_public_ip_on_launch=ctx.flag(r, "map_public_ip_on_launch"),
         assign_ipv6_address_on_creation=ctx.flag(r, "assign_ipv6_address_on_creation"),
@@ -103,10 +105,37 @@ def parse_subnet(r: ResourceInstance, ctx: ParseContext) -> None:
     ctx.network.subnets[r.address] = subnet
 
 
+def _vpc_of_subnet(r: ResourceInstance, ctx: ParseContext, cidrs: list[str]) -> str | None:
+    """The subnet's VPC; among several candidates, the one whose blocks hold the subnet's.
+
+    AWS creates a subnet only inside its VPC's CIDR blocks, so this narrows exactly.
+    """
+    candidates = ctx.resolver.link(r, ("vpc_id",), VPC).addresses
+    holding = [v for v in candidates if _holds(_cidr_blocks(ctx.resolver.by_address[v]), cidrs)]
+    if len(candidates) > 1 and len(holding) == 1:
+        return holding[0]
+    return ctx.one(r, "vpc_id", VPC)
+
+
+def _cidr_blocks(vpc: ResourceInstance) -> list[str]:
+    """A VPC's primary IPv4 block as planned (secondary blocks come from associations)."""
+    block = vpc.get("cidr_block")
+    try:
+        return checked_cidrs(block)
+    except ValueError:
+        return []
+
+
+def _holds(blocks: list[str], cidrs: list[str]) -> bool:
+    ipv4 = [ipaddress.ip_network(c) for c in cidrs if ":" not in c]
+    mine = [ipaddress.ip_network(b) for b in blocks if ":" not in b]
+    return bool(ipv4) and all(any(c.subnet_of(b) for b in mine) for c in ipv4)  # type: ignore[arg-type]
+
+
 @parses("aws_internet_gateway", "aws_egress_only_internet_gateway")
 def parse_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
     kind = _KIND_OF_TYPE[r.type]
-    vpc = ctx.one(r, "vpc_id", VPC) if ctx.is_set(r, "vpc_id") else None
+    vpc = ctx.one_or_any(r, "vpc_id", VPC) if ctx.is_set(r, "vpc_id") else None
     ctx.network.gateways[r.address] = Gateway(r.address, r.type, kind, vpc)
 
 
@@ -117,9 +146,10 @@ def parse_nat_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
 
 @parses("aws_internet_gateway_attachment", phase=1)
 def parse_gateway_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    gateway = ctx.network.gateways.get(ctx.one(r, "internet_gateway_id", INTERNET_GATEWAY) or "")
-    if gateway is not None:
-        gateway.vpc = ctx.one(r, "vpc_id", VPC)
+    vpc = ctx.one_or_any(r, "vpc_id", VPC)
+    for gateway_id in ctx.candidates(r, "internet_gateway_id", INTERNET_GATEWAY):
+        if gateway_id in ctx.network.gateways:
+            ctx.network.gateways[gateway_id].vpc = vpc
 
 
 @parses("aws_route_table")
@@ -140,12 +170,18 @@ def parse_inline_routes(r: ResourceInstance, ctx: ParseContext) -> None:
 @parses("aws_default_route_table")
 def parse_default_route_table(r: ResourceInstance, ctx: ParseContext) -> None:
     """The VPC's main route table, adopted: only its configured routes remain."""
-    vpc = ctx.one(r, "default_route_table_id", VPC)
-    table = RouteTable(r.address, r.type, vpc)
+    vpcs = ctx.candidates(r, "default_route_table_id", VPC)
+    table = RouteTable(r.address, r.type, vpcs[0] if len(vpcs) == 1 else None)
     table.propagating_gateways = ctx.many(r, "propagating_vgws", VPN_GATEWAY)
     ctx.network.route_tables[r.address] = table
-    if vpc:
-        ctx.network.main_route_tables[vpc] = r.address
+    for vpc in vpcs:
+        _add_main_table(ctx, vpc, r.address)
+
+
+def _add_main_table(ctx: ParseContext, vpc: str, table: str) -> None:
+    tables = ctx.network.main_route_tables.setdefault(vpc, [])
+    if table not in tables:
+        tables.append(table)
 
 
 def _inline_routes(r: ResourceInstance, ctx: ParseContext) -> list[Route]:
@@ -215,16 +251,17 @@ def _route(
         ctx.network.notice(r.address, None, f"route to {what} is not modelled (its addresses are unknown)")
         return None
     network = ipaddress.ip_network(destination, strict=False)
-    kind, target, assumption = _target(ctx, r, values, prefix, target_fields, addresses(str(network)))
-    shown = target or kind.value
+    kind, targets, assumption = _target(ctx, r, values, prefix, target_fields, addresses(str(network)))
+    shown = " or ".join(targets) or kind.value
     return Route(
         addresses(destination),
         str(network),
         network.prefixlen,
         kind,
-        target,
+        targets[0] if targets else None,
         f"{label} {network} -> {shown}",
         assumption,
+        tuple(targets[1:]),
     )
 
 
@@ -235,31 +272,36 @@ def _target(
     prefix: tuple[str | int, ...],
     fields: list[str],
     destination: IntervalSet,
-) -> tuple[Target, str | None, str | None]:
+) -> tuple[Target, list[str], str | None]:
+    """(kind, the target or its candidates, assumption) of a route."""
     for field in fields:
         types, default_kind = TARGET_FIELDS[field]
         value = values.get(field)
         if value == "local":
-            return Target.LOCAL, None, None
+            return Target.LOCAL, [], None
         if isinstance(value, str) and value:
             address = ctx.resolver.address_of_id(value)
             if address is None:
                 kind = next((k for p, k in _KIND_OF_ID_PREFIX.items() if value.startswith(p)), default_kind)
-                return kind, value, None
-            return _KIND_OF_TYPE.get(ctx.resolver.by_address[address].type, default_kind), address, None
+                return kind, [value], None
+            return _KIND_OF_TYPE.get(ctx.resolver.by_address[address].type, default_kind), [address], None
         found = _peerings_toward(ctx, ctx.candidates(r, (*prefix, field), types, quiet=True), destination)
-        if len(found) == 1:
-            return _KIND_OF_TYPE.get(ctx.resolver.by_address[found[0]].type, default_kind), found[0], None
-        if len(found) > 1:
-            ctx.network.notice(r.address, field, f"ambiguous: may be any of {', '.join(found)}; left unlinked")
+        if found:
+            kinds = {_KIND_OF_TYPE.get(ctx.resolver.by_address[f].type, default_kind) for f in found}
+            kind = kinds.pop() if len(kinds) == 1 else default_kind
+            if len(found) == 1:
+                return kind, found, None
+            message = f"ambiguous: may be any of {', '.join(found)}; each is considered"
+            ctx.network.notice(r.address, field, message, AMBIGUOUS)
+            return kind, found, f"the target of a route of {r.address} may be any of {', '.join(found)}"
         if default_kind is not Target.UNKNOWN:
-            return default_kind, None, None
+            return default_kind, [], None
         return (
             Target.UNKNOWN,
-            None,
+            [],
             f"the target of a route of {r.address} is unknown; assumed to be an internet gateway",
         )
-    return Target.OTHER, None, None
+    return Target.OTHER, [], None
 
 
 def _peerings_toward(ctx: ParseContext, candidates: list[str], destination: IntervalSet) -> list[str]:
@@ -273,7 +315,7 @@ def _peerings_toward(ctx: ParseContext, candidates: list[str], destination: Inte
     toward = []
     for candidate in candidates:
         peering = ctx.network.peerings.get(candidate)
-        vpcs = [ctx.network.vpcs.get(v or "") for v in (peering.requester_vpc, peering.accepter_vpc)] if peering else []
+        vpcs = [ctx.network.vpcs.get(v) for v in (*peering.requester_vpcs, *peering.accepter_vpcs)] if peering else []
         if any(v is not None and v.addresses().intersects(destination) for v in vpcs):
             toward.append(candidate)
     return toward if len(toward) == 1 else candidates
@@ -285,15 +327,29 @@ def parse_route_table_association(r: ResourceInstance, ctx: ParseContext) -> Non
         ctx.network.notice(r.address, "gateway_id", "gateway (edge) route table associations are not modelled")
         return
     tables = ctx.candidates(r, "route_table_id", ROUTE_TABLE)
-    for subnet in ctx.candidates(r, "subnet_id", SUBNET):
-        ctx.network.subnet_route_tables[subnet] = tables
+    ctx.associate("route table", r, ctx.candidates(r, "subnet_id", SUBNET), tables)
 
 
 @parses("aws_main_route_table_association", phase=1)
 def parse_main_route_table_association(r: ResourceInstance, ctx: ParseContext) -> None:
-    vpc, table = ctx.one(r, "vpc_id", VPC), ctx.one(r, "route_table_id", ROUTE_TABLE)
-    if vpc and table:
-        ctx.network.main_route_tables[vpc] = table
+    """Ambiguous: each candidate VPC may get each candidate table as its main one."""
+    tables = ctx.candidates(r, "route_table_id", ROUTE_TABLE)
+    for vpc in ctx.candidates(r, "vpc_id", VPC):
+        for table in tables:
+            _add_main_table(ctx, vpc, table)
+
+
+@finishes
+def settle_associations(ctx: ParseContext) -> None:
+    """An ambiguous association may name any of its candidate subnets; unless there are as many
+    such associations as subnets (each then gets one), a subnet may also keep its VPC's default."""
+    for (kind, subnets), associations in ctx.ambiguous_associations.items():
+        if len(associations) >= len(subnets):
+            continue
+        table = ctx.network.subnet_route_tables if kind == "route table" else ctx.network.subnet_nacls
+        for subnet in subnets:
+            if VPC_DEFAULT not in table[subnet]:
+                table[subnet].append(VPC_DEFAULT)
 
 
 DEFAULT_VPC = "default VPC"
@@ -324,7 +380,7 @@ def default_vpc_subnet(ctx: ParseContext) -> str:
             addresses("0.0.0.0/0"), "0.0.0.0/0", 0, Target.INTERNET_GATEWAY, gateway, f"{table} 0.0.0.0/0 -> {gateway}"
         )
         network.route_tables[table] = RouteTable(table, "aws_route_table", DEFAULT_VPC, [route])
-        network.main_route_tables[DEFAULT_VPC] = table
+        network.main_route_tables[DEFAULT_VPC] = [table]
     return DEFAULT_SUBNET
 
 
@@ -337,37 +393,8 @@ def subnets_of(ctx: ParseContext, r: ResourceInstance, path: str | tuple[str | i
     """
     steps = (path,) if isinstance(path, str) else path
     found = ctx.candidates(r, steps, SUBNET) if one_of else ctx.many(r, steps, SUBNET)
-    found += [external_subnet(ctx, identity) for identity in ctx.resolver.link(r, steps, SUBNET).external]
-    return found or [unknown_subnet(ctx, r.address)]
-
-
-def external_subnet(ctx: ParseContext, identity: str) -> str:
-    """A subnet id that is not managed by this plan: its routes and ACL are unknown."""
-    return _unknown(
-        ctx,
-        identity,
-        f"{identity} is not managed by this plan; assumed routed to an internet gateway with open network ACLs",
-    )
-
-
-def unknown_subnet(ctx: ParseContext, owner: str) -> str:
-    """Stands for a subnet the plan cannot name: a careful reviewer assumes it is public."""
-    return _unknown(
-        ctx,
-        f"unknown subnet of {owner}",
-        f"the subnet of {owner} is unknown; assumed routed to an internet gateway with open network ACLs",
-    )
-
-
-def _unknown(ctx: ParseContext, identity: str, assumption: str) -> str:
-    if identity not in ctx.network.subnets:
-        ctx.network.subnets[identity] = Subnet(
-            identity,
-            "aws_subnet",
-            None,
-            map_public_ip_on_launch=None,
-            assign_ipv6_address_on_creation=None,
-            unknown=True,
-            assumption=assumption,
-        )
-    return identity
+    link = ctx.resolver.link(r, steps, SUBNET)
+    found += [unknowns.external_subnet(ctx, identity) for identity in link.external]
+    if not found or (not link.complete and link.configured):
+        found.append(unknowns.unknown_subnet(ctx, r.address))  # some of it comes from outside the plan
+    return found

@@ -12,7 +12,6 @@ from typing import Any
 
 import fastjsonschema
 import jsonschema
-import orjson
 
 from ..errors import InputError
 from .references import split_instance_address
@@ -93,11 +92,9 @@ def _parse_json(path: str, data: bytes) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _fast_loads(data)
-    except (orjson.JSONDecodeError, RecursionError):
-        pass  # read again below, for the standard library's precise message (or a value orjson refuses)
-    try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except DuplicateKey as duplicate:
+        raise InputError(path, str(duplicate)) from None
     except json.JSONDecodeError as error:
         if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
             raise InputError(path, f"is truncated: the JSON ends early (line {error.lineno})") from None
@@ -109,9 +106,23 @@ def _parse_json(path: str, data: bytes) -> Any:
             gc.enable()
 
 
-def _fast_loads(data: bytes) -> Any:
-    """orjson reads a large plan several times faster than the json module."""
-    return orjson.loads(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+class DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object, refused when a key appears twice: Terraform never writes one, and reading
+    either copy silently (a second, empty `resource_changes`) would hide what the other says.
+
+    Checking here costs ~0.15 s on a 43 MB plan over orjson, which cannot see duplicates.
+    """
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        shown = json.dumps(key)[:80]
+        raise DuplicateKey(f"the key {shown} appears twice in one object: it is not terraform's output")
+    return found
 
 
 def _check_envelope(path: str, document: Any) -> None:

@@ -4,10 +4,15 @@ In a plan for new infrastructure `subnet_id`, `vpc_id`, security group ids... ar
 The configuration still says where they come from: each expression lists the traversals
 it reads (`aws_vpc.main.id`, `module.vpc.private_subnets[0]`, `var.subnet_id`,
 `local.this_sg_id`, `count.index`). `Resolver.link` follows them through resources,
-module calls (`var.*` -> the caller's expression), module outputs, `count.index` /
-`each.key` (same key as the referring instance) and `local.*` (locals are not in the
-JSON: the single instance of the expected type in that module instance). What it cannot
-pin down is returned with a `problem`, never guessed silently.
+module calls (`var.*` -> the caller's expression), module outputs and `local.*` (locals are
+not in the JSON: the single instance of the expected type in that module instance).
+
+What it cannot pin down is returned with every candidate and a `problem`, never guessed.
+`count.index` and `each.key` are such a case: the JSON keeps that an expression reads them,
+not how (`aws_subnet.s[count.index + 1]` and `aws_subnet.s[count.index]` look the same), so
+"the element with the referring instance's key" is only likely. The one exact case is
+`for_each` over a whole resource, whose `each.value` is that resource's element of the same
+key. The sources beside a plan (`source_values`) make every link exact.
 """
 
 from __future__ import annotations
@@ -24,6 +29,16 @@ from .references import STAND_IN_PREFIX, Key, ModulePath, Traversal, maximal
 SourceValues = Callable[[str, tuple[str | int, ...]], Any]  # (address, path) -> the value the sources give
 
 _NON_RESOURCE_ROOTS = {"count", "each", "path", "terraform", "self"}
+
+# Why a link is not exact, in words shared by every link of the kind (reports group by them).
+KEYED = (
+    "picked by count.index or each.key, which the plan JSON does not record; every candidate is considered"
+    " (run beside the .tf files for the exact link)"
+)
+LOCAL = "read through a local, which the plan JSON does not hold; every candidate is considered"
+OUTSIDE = "read from a data source or a variable without value; outside the plan"
+UNREFERENCED = "known only after apply and no candidate is referenced"
+TOO_DEEP = "reference chain too deep"
 _MAX_DEPTH = 40
 
 
@@ -35,6 +50,13 @@ class Link:
     external: tuple[str, ...] = ()  # known ids of resources this plan does not manage
     problem: str | None = None  # why the answer may be incomplete or ambiguous
     configured: bool = True  # False: not set at all, so AWS's default applies
+    complete: bool = True  # False: part of the value comes from somewhere the plan does not show
+    causes: tuple[str, ...] = ()  # the kinds of `problem` (KEYED, LOCAL...)
+
+    @property
+    def unresolved(self) -> bool:
+        """Some of it may be something this plan does not manage: a careful reader assumes the worst."""
+        return not self.complete or bool(self.external)
 
     @property
     def single(self) -> str | None:
@@ -53,14 +75,25 @@ class _Scope:
 class _Found:
     instances: list[ResourceInstance] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    causes: list[str] = field(default_factory=list)
+    open_ended: bool = False  # some reference leads out of the plan (a data source, a variable without value)
 
     def add(self, other: _Found) -> None:
+        self.open_ended = self.open_ended or other.open_ended
         known = {i.address for i in self.instances}
         for instance in other.instances:
             if instance.address not in known:
                 known.add(instance.address)
                 self.instances.append(instance)
         self.problems.extend(p for p in other.problems if p not in self.problems)
+        self.causes.extend(c for c in other.causes if c not in self.causes)
+
+    def problem(self, text: str, cause: str) -> _Found:
+        if text not in self.problems:
+            self.problems.append(text)
+        if cause not in self.causes:
+            self.causes.append(cause)
+        return self
 
 
 class Resolver:
@@ -114,6 +147,32 @@ class Resolver:
     def in_module(self, module: ModulePath, types: frozenset[str]) -> list[str]:
         return [i.address for i in self.by_module.get(module, []) if i.type in types]
 
+    def reads_other_than(self, instance: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str]) -> bool:
+        """Does the expression at `path` read anything but resources of `types` (and constants)?
+
+        `cidr_blocks = [aws_vpc.main.cidr_block]` reads only a VPC; `["${aws_eip.x.public_ip}/32"]`
+        reads an Elastic IP. Attribute-style blocks share one expression, so every block counts.
+        """
+        expression = _expression_at(instance.expressions, path)
+        return expression is None or self._reads_other(expression, self._scope_of(instance, expression), types, 0)
+
+    def _reads_other(self, expression: dict[str, Any], scope: _Scope, types: frozenset[str], depth: int) -> bool:
+        for traversal in maximal(expression.get("references") or []):
+            root = str(traversal[0])
+            if root in _NON_RESOURCE_ROOTS or (root == "var" and not scope.module):
+                continue
+            if root == "var" and depth < _MAX_DEPTH:
+                caller = self._caller_expression(scope, traversal)
+                if caller is None or self._reads_other(caller[0], caller[1], types, depth + 1):
+                    return True
+                continue
+            if root in _NAMED_ROOTS or len(traversal) < 2:
+                return True  # locals, module outputs, data sources: not followed here
+            candidates = self.by_resource.get((scope.module, f"{root}.{traversal[1]}"), [])
+            if not candidates or any(c.type not in types for c in candidates):
+                return True
+        return False
+
     def address_of_id(self, value: str) -> str | None:
         return self.by_id.get(value)
 
@@ -128,8 +187,8 @@ class Resolver:
         return expression is not None and self._may_be_unknown(expression, self._scope_of(instance, expression), 0)
 
     def _may_be_unknown(self, expression: dict[str, Any], scope: _Scope, depth: int) -> bool:
-        if depth > _MAX_DEPTH:
-            return True
+        if depth > _MAX_DEPTH or expression.get("unevaluated"):
+            return True  # sources mode: a configured value its evaluator could not compute
         for traversal in maximal(expression.get("references") or []):
             root = traversal[0]
             if root == "each" and scope.each is not None:
@@ -181,10 +240,11 @@ class Resolver:
         for candidate in found.instances:
             if candidate.address not in addresses:
                 addresses.append(candidate.address)
+        if not addresses and not found.problems:
+            found.problem(f"no {' or '.join(sorted(types))} is referenced by its configuration", UNREFERENCED)
         problem = "; ".join(found.problems) or None
-        if not addresses and problem is None:
-            problem = f"no {' or '.join(sorted(types))} is referenced by its configuration"
-        return Link(tuple(addresses), external, problem)
+        complete = bool(addresses) and not found.open_ended
+        return Link(tuple(addresses), external, problem, complete=complete, causes=tuple(found.causes))
 
     def _from_sources(
         self, instance: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str]
@@ -212,7 +272,7 @@ class Resolver:
     def _expression(self, expression: dict[str, Any], scope: _Scope, types: frozenset[str], depth: int) -> _Found:
         found = _Found()
         if depth > _MAX_DEPTH:
-            found.problems.append("reference chain too deep (a cycle between modules?)")
+            found.problem("reference chain too deep (a cycle between modules?)", TOO_DEEP)
             return found
         traversals = maximal(expression.get("references") or [])
         for traversal in traversals:
@@ -231,8 +291,9 @@ class Resolver:
         if root == "each" and traversal[1:2] == ("value",) and scope.each is not None:
             # each.value is an element of the for_each collection: it holds what that does,
             # and over a whole resource (`for_each = aws_subnet.public`) it is the same key's.
-            keyed = _whole_resource(scope.each)
-            return self._expression(scope.each, _Scope(scope.module, scope.key, keyed), types, depth)
+            if _whole_resource(scope.each):
+                return self._same_key_of_resource(scope.each, scope, types, depth)
+            return self._expression(scope.each, _Scope(scope.module, scope.key, False), types, depth)
         if root in _NON_RESOURCE_ROOTS:
             return _Found()
         if root == "var":
@@ -242,7 +303,9 @@ class Resolver:
         if root == "module":
             return self._module(traversal, scope, types, depth)
         if root == "data":
-            return _Found(problems=[f"{_render(traversal)} is a data source, read only at apply"])
+            return _Found(open_ended=True).problem(
+                f"{_render(traversal)} is a data source, read only at apply", OUTSIDE
+            )
         return self._resource(traversal, scope, types, depth)
 
     def _resource(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
@@ -250,13 +313,13 @@ class Resolver:
             return _Found()
         candidates = self.by_resource.get((scope.module, f"{traversal[0]}.{traversal[1]}"), [])
         rest = traversal[2:]
+        found = _Found()
         if rest and isinstance(rest[0], Key):
             candidates = [c for c in candidates if c.key == rest[0].value]
             rest = rest[1:]
-        elif scope.keyed:
-            candidates = _same_key(candidates, scope.key)
+        elif scope.keyed and len(candidates) > 1:
+            found.problem(_keyed_problem(traversal, scope, len(candidates)), KEYED)
         attribute = rest[0] if rest and isinstance(rest[0], str) else None
-        found = _Found()
         for candidate in candidates:
             if candidate.type in types:
                 found.instances.append(candidate)
@@ -264,19 +327,27 @@ class Resolver:
                 found.add(self._follow(candidate, attribute, types, depth))
         return found
 
+    def _same_key_of_resource(self, each: dict[str, Any], scope: _Scope, types: frozenset[str], depth: int) -> _Found:
+        """`for_each = aws_subnet.public`, then `each.value`: the subnet of the same key, exactly."""
+        found = self._expression(each, _Scope(scope.module, None, False), types, depth)
+        same = [i for i in found.instances if i.key == scope.key]
+        return _Found(same, found.problems, found.causes, found.open_ended) if same else found
+
     def _follow(self, instance: ResourceInstance, attribute: str, types: frozenset[str], depth: int) -> _Found:
         """`aws_network_interface.x.subnet_id` where a subnet is wanted: ask that instance."""
         link = self._link(instance, (attribute,), types, depth + 1)
         found = _Found([self.by_address[a] for a in link.addresses if a in self.by_address])
+        found.open_ended = link.configured and link.unresolved
         if link.problem and link.configured:
             found.problems.append(link.problem)
+            found.causes.extend(c for c in link.causes if c not in found.causes)
         return found
 
     def _variable(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
         caller = self._caller_expression(scope, traversal)
         if caller is None:
             if not scope.module and traversal[1:2] and traversal[1] in self.unset_variables:
-                return _Found(problems=[f"var.{traversal[1]} has no value"])
+                return _Found(open_ended=True).problem(f"var.{traversal[1]} has no value", OUTSIDE)
             return _Found()  # a root variable or a default: a constant, never a resource
         expression, caller_scope = caller
         cache_key = ("var", caller_scope.module, scope.module[-1], traversal[1], types)
@@ -287,15 +358,12 @@ class Resolver:
     def _local(self, traversal: Traversal, scope: _Scope, types: frozenset[str]) -> _Found:
         """Locals are not in the plan JSON: accept the one instance of the wanted type."""
         candidates = [i for i in self.by_module.get(scope.module, []) if i.type in types]
-        if len(candidates) > 1 and scope.keyed:
-            candidates = _same_key(candidates, scope.key)
         if len(candidates) <= 1:
             return _Found(candidates)
         where = _module_label(scope.module)
         names = ", ".join(c.address for c in candidates[:4]) + (", ..." if len(candidates) > 4 else "")
-        return _Found(
-            candidates, [f"{_render(traversal)} is not in the plan JSON and {where} has several candidates ({names})"]
-        )
+        text = f"{_render(traversal)} is not in the plan JSON and {where} has several candidates ({names})"
+        return _Found(candidates).problem(text, LOCAL)
 
     def _module(self, traversal: Traversal, scope: _Scope, types: frozenset[str], depth: int) -> _Found:
         if len(traversal) < 2 or not isinstance(traversal[1], str):
@@ -303,19 +371,22 @@ class Resolver:
         call = traversal[1]
         keys = self.module_keys.get((scope.module, call), [])
         rest = traversal[2:]
+        keyed_problem = None
         if rest and isinstance(rest[0], Key):
             keys = [k for k in keys if k == rest[0].value]
             rest = rest[1:]
         elif scope.keyed and len(keys) > 1:
-            keys = _same_key_of(keys, scope.key)
+            keyed_problem = _keyed_problem(traversal[:2], scope, len(keys))
         output = rest[0] if rest and isinstance(rest[0], str) else None
         found = _Found()
         for key in keys:
             child = scope.module + ((call, key),)
             found.add(self._outputs(child, output, types, depth))
         found = _pick(found, rest[1:] if output else rest)
-        if output and scope.keyed and not rest[1:] and len(found.instances) > 1:
-            found = _Found(_same_key(found.instances, scope.key, positional=True), found.problems)
+        if output and scope.keyed and not rest[1:] and len(found.instances) > 1 and keyed_problem is None:
+            keyed_problem = _keyed_problem(traversal[:3], scope, len(found.instances))
+        if keyed_problem:
+            found.problem(keyed_problem, KEYED)
         return found
 
     def _outputs(self, child: ModulePath, output: str | None, types: frozenset[str], depth: int) -> _Found:
@@ -352,41 +423,18 @@ _NAMED_ROOTS = _NON_RESOURCE_ROOTS | {"var", "local", "module", "data"}
 
 
 def _mentions_key(expression: dict[str, Any]) -> bool:
-    """Does the expression select by the referring instance's own key?
-
-    `aws_subnet.private[count.index]` lists only `aws_subnet.private` and `count.index`; we
-    then take the element with the same key. Not when a local is also read: the index may
-    come from it (`aws_security_group.app[local.rules[count.index].sg]`).
-    """
+    """Does the expression read the referring instance's own key (count.index, each.*)?"""
     references = expression.get("references") or []
-    keyed = any(ref.startswith(("count.index", "each.")) for ref in references)
-    return keyed and not any(ref.startswith("local.") for ref in references)
+    return any(ref.startswith(("count.index", "each.")) for ref in references)
 
 
-def _same_key(
-    candidates: list[ResourceInstance], key: int | str | None, positional: bool = False
-) -> list[ResourceInstance]:
-    """The candidate(s) with the referring instance's key; a count index wraps like element()."""
-    if key is None or not candidates:
-        return candidates
-    if not positional:
-        exact = [c for c in candidates if c.key == key]
-        if exact:
-            return exact
-    if isinstance(key, int) and all(isinstance(c.key, int) for c in candidates):
-        groups: dict[str, list[ResourceInstance]] = defaultdict(list)
-        for c in candidates:
-            groups[c.config_key].append(c)
-        return [group[key % len(group)] for group in groups.values()]
-    return candidates
-
-
-def _same_key_of(keys: list[int | str | None], key: int | str | None) -> list[int | str | None]:
-    if key in keys:
-        return [key]
-    if isinstance(key, int) and keys and all(isinstance(k, int) for k in keys):
-        return [keys[key % len(keys)]]
-    return keys
+def _keyed_problem(traversal: Traversal, scope: _Scope, candidates: int) -> str:
+    """Why a `[count.index]`-style link is not narrowed to the element of the same key."""
+    key = "count.index" if isinstance(scope.key, int) else "each.key"
+    return (
+        f"{_render(traversal)} is indexed with {key} and the plan JSON does not record how "
+        f"(e.g. [{key} + 1]): each of its {candidates} instances may be meant; run beside the .tf files to resolve"
+    )
 
 
 def _pick(found: _Found, rest: Traversal) -> _Found:
@@ -398,7 +446,7 @@ def _pick(found: _Found, rest: Traversal) -> _Found:
     for instance in found.instances:
         groups[(instance.module, instance.config_key)].append(instance)
     picked = [group[index] for group in groups.values() if index < len(group)]
-    return _Found(picked, found.problems)
+    return _Found(picked, found.problems, found.causes, found.open_ended)
 
 
 def _expression_at(expressions: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any] | None:

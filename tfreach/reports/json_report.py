@@ -30,7 +30,7 @@ def report(results: list[PlanResult], options: ReportOptions) -> dict[str, Any]:
         "findings": [finding_json(f, r.location(f.resource)) for r in results for f in r.findings],
         "closed": [finding_json(f, r.location(f.resource)) for r in results for f in r.closed],
         "warnings": [
-            {"input": source, "resource": n.resource, "attribute": n.attribute, "message": n.message}
+            {"input": source, "resource": n.resource, "attribute": n.attribute, "message": n.message, "cause": n.cause}
             for source, n in warnings
         ],
     }

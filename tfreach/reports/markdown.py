@@ -15,6 +15,7 @@ from ..check import PlanResult
 from ..findings import Finding
 from ..protocols import span_text
 from . import ReportOptions, failing
+from .warnings import warning_lines
 
 _MD = {
     "&": "&amp;",
@@ -60,12 +61,10 @@ def render_markdown(results: list[PlanResult], options: ReportOptions) -> str:
         lines.append("Nothing is reachable from outside.")
     if closed:
         lines += ["", f"### Closed by this plan ({len(closed)})", ""] + [f"- {md(f.title)}" for f in closed]
-    warnings = [(r.path, n.text()) for r in results for n in r.warnings] + [
-        ("config", n.text()) for n in options.notices
-    ]
-    if warnings:
-        lines += ["", f"<details><summary>Warnings ({len(warnings)})</summary>", ""]
-        lines += [f"- {md(text)}" for _, text in warnings[:100]]
+    notices = [n for r in results for n in r.warnings] + list(options.notices)
+    if notices:
+        lines += ["", f"<details><summary>Warnings ({len(notices)})</summary>", ""]
+        lines += [f"- {md(text)}" for text in warning_lines(notices)[:100]]
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 

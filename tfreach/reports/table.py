@@ -11,6 +11,7 @@ from ..findings import Finding
 from ..model import Notice
 from ..protocols import span_text
 from . import ReportOptions, counted, failing, printable
+from .warnings import shorten, warning_lines
 
 _MAX_WARNINGS = 20
 
@@ -36,7 +37,7 @@ def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
         ports = sorted((f for f in findings if f.type != "NetworkExposure"), key=_order)
         lines += ["", exposure.title if exposure else f"{resource} ({kind})"]
         lines += ["  " + line for line in _columns(_HEADERS, [_row(f) for f in ports])]
-        lines += [f"  assumed: {a}" for a in sorted({a for f in findings for a in f.assumptions})]
+        lines += [shorten(f"  assumed: {a}") for a in sorted({a for f in findings for a in f.assumptions})]
     hidden = sum(1 for f in result.findings if f.status != "new" and options.new_only and f.type != "NetworkExposure")
     if hidden:
         lines += ["", f"{hidden} findings that already exist are not shown (--new-only)"]
@@ -83,10 +84,11 @@ def _row(f: Finding) -> list[str]:
 def _warnings(title: str, notices: list[Notice]) -> list[str]:
     if not notices:
         return []
+    grouped = warning_lines(notices)
     lines = ["", f"{title} ({len(notices)}):"]
-    lines += [f"  {n.text()}" for n in notices[:_MAX_WARNINGS]]
-    if len(notices) > _MAX_WARNINGS:
-        lines.append(f"  ... and {len(notices) - _MAX_WARNINGS} more (see --format json)")
+    lines += [f"  {line}" for line in grouped[:_MAX_WARNINGS]]
+    if len(grouped) > _MAX_WARNINGS:
+        lines.append(f"  ... and {len(grouped) - _MAX_WARNINGS} more kinds (see --format json)")
     return lines
 
 

@@ -88,11 +88,15 @@ def exposures(report: dict[str, Any]) -> dict[tuple[str, str, str | None], Packe
         if finding["type"] == "NetworkExposure":
             continue
         key = (finding["resource"], finding["source"]["kind"], finding["via"])
-        protocols = _protocols(finding["protocol"])
-        ports = tuple(finding["port_range"]) if finding["port_range"] else PORTS
-        packets = PacketSet.box(protocols, ports, addresses(*finding["source"]["cidrs"]))  # type: ignore[arg-type]
-        out[key] = out.get(key, PacketSet()) | packets
+        out[key] = out.get(key, PacketSet()) | finding_packets(finding)
     return out
+
+
+def finding_packets(finding: dict[str, Any]) -> PacketSet:
+    """The packets one finding says reach its resource."""
+    protocols = _protocols(finding["protocol"])
+    ports = tuple(finding["port_range"]) if finding["port_range"] else PORTS
+    return PacketSet.box(protocols, ports, addresses(*finding["source"]["cidrs"]))  # type: ignore[arg-type]
 
 
 def _protocols(name: str) -> tuple[int, int]:

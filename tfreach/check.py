@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import DEFAULT_CATALOGUE, Catalogue
+from .classes import Classes, endpoint_classes
 from .errors import InputError
 from .filters import EPHEMERAL_PORTS
 from .findings import Evidence, Finding, closed_findings, endpoint_findings
@@ -185,20 +186,26 @@ def check_document(
         # Never a silent "nothing exposed": say that there was nothing to look at.
         others = sum(after.skipped.values())
         after.notice(path, None, f"no AWS network resources to analyse ({others} resources of other types)")
-    reached_after = _reached(after, settings)
-    reached_before = _reached(before, settings) if before is not None else {}
+    classes_after = endpoint_classes(after)
+    classes_before = endpoint_classes(before) if before is not None else None
+    reached_after = _reached(after, settings, classes_after)
+    reached_before = _reached(before, settings, classes_before) if before and classes_before else {}
     is_state = "planned_values" not in document and "resource_changes" not in document
     evidence = Evidence()
-    for key, paths in reached_after.items():
-        # A state is what is deployed: everything in it exists already.
-        already = _union(paths) if is_state else _union(reached_before.get(key, []))
-        result.findings.extend(endpoint_findings(paths, already, settings.catalogue, evidence))
-    for key, paths in reached_before.items():
-        gone = _union(paths) - _union(reached_after.get(key, []))
-        if gone:
-            result.closed.extend(closed_findings(paths, gone, settings.catalogue, evidence))
-    for finding in [*result.findings, *result.closed]:
-        finding.input = path
+    for (kind, endpoint, via), paths in reached_after.items():
+        # Members of one class reached alike may have been reached differently before the plan.
+        for earlier, members in _regrouped(classes_after.members_of(endpoint), classes_before).items():
+            # A state is what is deployed: everything in it exists already.
+            already = _union(paths) if is_state else _union(reached_before.get((kind, earlier, via), []))
+            for exposure in endpoint_findings(paths, already, settings.catalogue, evidence):
+                result.findings += [Finding(exposure, member, path) for member in members]
+    for (kind, endpoint, via), paths in reached_before.items():
+        for later, members in _regrouped(
+            classes_before.members_of(endpoint) if classes_before else (), classes_after
+        ).items():
+            gone = _union(paths) - _union(reached_after.get((kind, later, via), []))
+            for exposure in closed_findings(paths, gone, settings.catalogue, evidence) if gone else []:
+                result.closed += [Finding(exposure, member, path) for member in members]
     result.findings.sort(key=Finding.sort_key)
     result.closed.sort(key=Finding.sort_key)
     _list_assumptions(result)
@@ -212,7 +219,8 @@ def _list_assumptions(result: PlanResult) -> None:
     """Every assumption a finding rests on is also a warning (--strict counts warnings)."""
     said = " | ".join(n.message for n in result.network.notices)
     checked: set[str] = set()
-    for finding in result.findings:
+    exposures = {id(f.exposure): f for f in result.findings}  # members of a class share theirs
+    for finding in exposures.values():
         for assumption in finding.assumptions:
             if assumption not in checked:
                 checked.add(assumption)
@@ -220,9 +228,21 @@ def _list_assumptions(result: PlanResult) -> None:
                     result.network.notice(finding.resource, None, f"assumed: {assumption}", FINDING_ASSUMPTION)
 
 
-def _reached(network: Network, settings: Settings) -> Reached:
+def _regrouped(members: tuple[str, ...], other: Classes | None) -> dict[str, tuple[str, ...]]:
+    """The members of a class, by their class in the other network (before or after the plan);
+    without another network, all together."""
+    if other is None:
+        return {"": members}
+    grouped: dict[str, list[str]] = {}
+    for member in members:
+        grouped.setdefault(other.of(member), []).append(member)
+    return {key: tuple(value) for key, value in grouped.items()}
+
+
+def _reached(network: Network, settings: Settings, classes: Classes) -> Reached:
+    """(source kind, endpoint class, load balancer in front) -> the paths that reach it."""
     sources = [SOURCES[kind] for kind in settings.sources]
-    graph = build_graph(network, sources, settings.ephemeral_ports)
+    graph = build_graph(network, sources, settings.ephemeral_ports, classes)
     out: Reached = {}
     for source in sources:
         for (endpoint, via), paths in reachable_endpoints(graph, source).items():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .classes import endpoint_classes
 from .filters import EPHEMERAL_PORTS
 from .findings import source_cidrs
 from .graph import Forward, Hop, Node, build_graph, endpoint_node, source_node
@@ -53,7 +54,7 @@ def explain(
 ) -> list[Trace]:
     """Every path from each kind of source to the endpoint `address`, evaluated for the probe."""
     sources = [SOURCES[kind] for kind in kinds]
-    graph = build_graph(network, sources, ephemeral)
+    graph = build_graph(network, sources, ephemeral, endpoint_classes(network, alone=frozenset({address})))
     traces: list[Trace] = []
     for source in sources:
         probe = PacketSet.box(protocols, ports, source.addresses)

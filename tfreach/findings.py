@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from .catalogue import DEFAULT_CATALOGUE, RECOMMENDATIONS, Catalogue, Service, Severity, unrecognized_severity
+from .model import NetworkInterface
 from .packets import (
     ALL_ADDRESSES,
     EMPTY,
@@ -40,12 +42,17 @@ class Suppression:
     reason: str
 
 
-@dataclass
-class Finding:
+@dataclass(eq=False)
+class Exposure:
+    """What reaches every member of an endpoint class from one kind of source: one finding's
+    worth, computed once for the class (`Finding` is the view of it for one member).
+
+    `certain`: it holds whatever the assumptions (in every subnet the endpoint may be in, by
+    rules that rest on nothing); otherwise it is only possible.
+    """
+
     type: str
     severity: Severity
-    title: str
-    resource: str
     resource_type: str
     protocol: str
     port_range: Span | None
@@ -54,18 +61,101 @@ class Finding:
     via: str | None
     path: list[dict[str, Any]]
     recommendation: str
+    title_of: Callable[[str], str]  # the title, for one member
     service: str | None = None
     ranges: list[dict[str, Any]] | None = None
     assumptions: list[str] = field(default_factory=list)
     status: str = "new"  # new | existing | closed
-    input: str = ""
-    suppressed: Suppression | None = None
+    certain: bool = True
+
+
+class Finding:
+    """One endpoint's finding: a thin view of its class's `Exposure` (shared, read-only), with
+    what is its own: the resource, the input it came from, whether it is accepted."""
+
+    __slots__ = ("_id", "exposure", "input", "resource", "suppressed")
+
+    def __init__(self, exposure: Exposure, resource: str, input: str = "") -> None:
+        self.exposure = exposure
+        self.resource = resource
+        self.input = input
+        self.suppressed: Suppression | None = None
+        self._id: str | None = None
+
+    # What the class's exposure says, for this member.
+
+    @property
+    def type(self) -> str:
+        return self.exposure.type
+
+    @property
+    def severity(self) -> Severity:
+        return self.exposure.severity
+
+    @property
+    def resource_type(self) -> str:
+        return self.exposure.resource_type
+
+    @property
+    def protocol(self) -> str:
+        return self.exposure.protocol
+
+    @property
+    def port_range(self) -> Span | None:
+        return self.exposure.port_range
+
+    @property
+    def source(self) -> Source:
+        return self.exposure.source
+
+    @property
+    def source_cidrs(self) -> list[str]:
+        return self.exposure.source_cidrs
+
+    @property
+    def via(self) -> str | None:
+        return self.exposure.via
+
+    @property
+    def path(self) -> list[dict[str, Any]]:
+        return self.exposure.path
+
+    @property
+    def recommendation(self) -> str:
+        return self.exposure.recommendation
+
+    @property
+    def service(self) -> str | None:
+        return self.exposure.service
+
+    @property
+    def ranges(self) -> list[dict[str, Any]] | None:
+        return self.exposure.ranges
+
+    @property
+    def assumptions(self) -> list[str]:
+        return self.exposure.assumptions
+
+    @property
+    def status(self) -> str:
+        return self.exposure.status
+
+    @property
+    def certain(self) -> bool:
+        return self.exposure.certain
+
+    @property
+    def title(self) -> str:
+        return self.exposure.title_of(self.resource)
 
     @property
     def id(self) -> str:
         """Stable across runs and machines: what is exposed to whom, not where the plan file lies."""
-        key = [self.type, self.resource, self.protocol, self.port_range, self.source.kind, self.source_cidrs, self.via]
-        return "TFR-" + hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]
+        if self._id is None:
+            e = self.exposure
+            key = [e.type, self.resource, e.protocol, e.port_range, e.source.kind, e.source_cidrs, e.via]
+            self._id = "TFR-" + hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]
+        return self._id
 
     @property
     def counts(self) -> bool:
@@ -104,38 +194,51 @@ def endpoint_findings(
     before: PacketSet = EMPTY,
     catalogue: Catalogue = DEFAULT_CATALOGUE,
     evidence: Evidence | None = None,
-) -> list[Finding]:
-    """The findings of one endpoint for one source, directly or through one load balancer.
+) -> list[Exposure]:
+    """The findings of one endpoint class for one source, directly or through one load balancer.
 
     `before`: what reached it before this plan. Those packets give `existing` findings, the
     rest `new` ones: a port range that grows is new only in the part that grew.
     """
     reached = union_all(p.packets for p in paths)
-    first = paths[0]
-    endpoint, via = first.endpoint, first.via
+    certain = certain_part(paths)
     evidence = evidence or Evidence()
     findings = []
     for status, part in (("existing", reached & before), ("new", reached - before)):
         for s in _slices(part, catalogue):
-            findings.append(
-                _finding(s, first.source, endpoint.id, endpoint.resource_type, via, paths, status, evidence)
-            )
-    summary = _exposure(reached, paths, via)
+            findings.append(_finding(s, paths, status, evidence, certain))
+    summary = _exposure(reached, paths, certain)
     summary.status = "new" if reached - before else "existing"
     return [*findings, summary]
 
 
 def closed_findings(
     paths: list[PathReach], gone: PacketSet, catalogue: Catalogue = DEFAULT_CATALOGUE, evidence: Evidence | None = None
-) -> list[Finding]:
-    """What reached the endpoint before the plan and no longer does (`paths` are the old ones)."""
-    first = paths[0]
-    endpoint = first.endpoint
+) -> list[Exposure]:
+    """What reached the endpoint class before the plan and no longer does (`paths` are the old ones)."""
     evidence = evidence or Evidence()
-    return [
-        _finding(s, first.source, endpoint.id, endpoint.resource_type, first.via, paths, "closed", evidence)
-        for s in _slices(gone, catalogue)
-    ]
+    certain = certain_part(paths)
+    return [_finding(s, paths, "closed", evidence, certain) for s in _slices(gone, catalogue)]
+
+
+def certain_part(paths: list[PathReach]) -> PacketSet:
+    """What reaches the endpoint whatever the assumptions.
+
+    An endpoint whose subnet is one of several candidates is certainly reached only by what
+    reaches it in every candidate subnet; one that spans its subnets (a load balancer, an
+    auto scaling group), by what reaches it in any.
+    """
+    endpoint = paths[0].endpoint
+    by_subnet: dict[str | None, PacketSet] = {}
+    for path in paths:
+        subnet = next((hop.address for hop in reversed(path.hops) if hop.role == "subnet"), None)
+        by_subnet[subnet] = by_subnet.get(subnet, EMPTY) | path.certain
+    if not isinstance(endpoint, NetworkInterface) or endpoint.placement is None:
+        return union_all(by_subnet.values())
+    certain = union_all(by_subnet.values())
+    for subnet in endpoint.subnets:
+        certain = certain & by_subnet.get(subnet, EMPTY)
+    return certain
 
 
 @lru_cache(maxsize=8192)
@@ -144,12 +247,13 @@ def _slices(reached: PacketSet, catalogue: Catalogue) -> tuple[_Slice, ...]:
     everything = _all_traffic(reached)
     out: list[_Slice] = []
     if everything:
+        # One finding for all traffic, not one per catalogued service it contains.
         out.append(_Slice("UnrecognizedPort", ALL, PORTS, everything))
     for protocol in (TCP, UDP):
         for lo, hi, addrs in reached.port_map(protocol):
-            for service, span in catalogue.services_in(protocol, (lo, hi)):
-                out.append(_Slice("RecognizedPort", (protocol, protocol), span, addrs, service))
             rest = addrs - everything
+            for service, span in catalogue.services_in(protocol, (lo, hi)) if rest else ():
+                out.append(_Slice("RecognizedPort", (protocol, protocol), span, rest, service))
             if rest and catalogue.has_unrecognized_port(protocol, (lo, hi)):
                 out.append(_Slice("UnrecognizedPort", (protocol, protocol), (lo, hi), rest))
     for protocol in (ICMP, ICMPV6):
@@ -201,18 +305,10 @@ def _all_traffic(reached: PacketSet) -> IntervalSet:
 # --- describing a finding ----------------------------------------------------------------
 
 
-def _finding(
-    s: _Slice,
-    source: Source,
-    resource: str,
-    resource_type: str,
-    via: str | None,
-    paths: list[PathReach],
-    status: str,
-    evidence: Evidence,
-) -> Finding:
+def _finding(s: _Slice, paths: list[PathReach], status: str, evidence: Evidence, certain: PacketSet) -> Exposure:
     packets = s.packets()
     path = next(p for p in paths if p.packets.intersects(packets))
+    source, via = path.source, path.via
     restricted = not _covers_whole_source(source, s.addresses)
     protocol = protocol_name(s.protocols)
     if s.service is not None:
@@ -226,17 +322,11 @@ def _finding(
     if restricted:
         severity = severity.lowered()
     hops, assumptions = evidence.of(path, packets)
-    title = _title(s, protocol, resource, source, restricted, via)
-    if status == "closed":
-        title = title.replace(" is reachable", " is no longer reachable").replace(
-            " are reachable", " are no longer reachable"
-        )
-    return Finding(
+    return Exposure(
         type=s.kind,
         severity=severity,
-        title=title,
-        resource=resource,
-        resource_type=resource_type,
+        title_of=partial(_title, s, protocol, source=source, restricted=restricted, via=via, closed=status == "closed"),
+        resource_type=path.endpoint.resource_type,
         protocol=protocol,
         port_range=_shown_ports(s),
         source=source,
@@ -247,6 +337,7 @@ def _finding(
         service=s.service.name if s.service else None,
         assumptions=assumptions,
         status=status,
+        certain=packets.issubset(certain),
     )
 
 
@@ -256,7 +347,20 @@ def _shown_ports(s: _Slice) -> Span:
     return s.ports
 
 
-def _title(s: _Slice, protocol: str, resource: str, source: Source, restricted: bool, via: str | None) -> str:
+def _title(
+    s: _Slice, protocol: str, resource: str, *, source: Source, restricted: bool, via: str | None, closed: bool
+) -> str:
+    title = _what_is_reachable(s, protocol, resource, source, restricted, via)
+    if closed:
+        return title.replace(" is reachable", " is no longer reachable").replace(
+            " are reachable", " are no longer reachable"
+        )
+    return title
+
+
+def _what_is_reachable(
+    s: _Slice, protocol: str, resource: str, source: Source, restricted: bool, via: str | None
+) -> str:
     origin = _origin(source, s.addresses, restricted)
     origin += f" through {via}" if via else ""
     if s.protocols == ALL:
@@ -343,8 +447,9 @@ def _evidence(path: PathReach, delivered: PacketSet) -> tuple[list[dict[str, Any
     return hops, assumptions
 
 
-def _exposure(reached: PacketSet, paths: list[PathReach], via: str | None) -> Finding:
+def _exposure(reached: PacketSet, paths: list[PathReach], certain: PacketSet) -> Exposure:
     first = paths[0]
+    via = first.via
     pieces = [
         (protocol_name(protocols), _shown_ports(_Slice("", protocols, ports, addrs)), addrs)
         for protocols, ports, addrs in reached.boxes()
@@ -355,11 +460,10 @@ def _exposure(reached: PacketSet, paths: list[PathReach], via: str | None) -> Fi
     hops, assumptions = _evidence(first, reached)
     origin = first.source.label + (f" through {via}" if via else "")
     protocols = {p for p, _, _ in pieces}
-    return Finding(
+    return Exposure(
         type="NetworkExposure",
         severity=Severity.INFO,
-        title=f"{first.endpoint.id} is reachable from {origin}: {summary}",
-        resource=first.endpoint.id,
+        title_of=partial(_summary_title, origin=origin, summary=summary),
         resource_type=first.endpoint.resource_type,
         protocol=protocols.pop() if len(protocols) == 1 else "all",
         port_range=None,
@@ -370,4 +474,9 @@ def _exposure(reached: PacketSet, paths: list[PathReach], via: str | None) -> Fi
         recommendation="Review everything this endpoint exposes; each reachable port has its own finding.",
         ranges=ranges,
         assumptions=assumptions,
+        certain=reached.issubset(certain),
     )
+
+
+def _summary_title(resource: str, *, origin: str, summary: str) -> str:
+    return f"{resource} is reachable from {origin}: {summary}"

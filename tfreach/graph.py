@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from .classes import Classes, endpoint_classes
 from .filters import (
     EPHEMERAL_PORTS,
     Decision,
@@ -48,6 +49,7 @@ from .packets import (
     ALL_ADDRESSES,
     ALL_IPV4,
     ALL_IPV6,
+    EMPTY,
     EVERYTHING,
     PORTS,
     PROTOCOLS,
@@ -79,6 +81,13 @@ class Hop:
 
     `blocked` says, for packets the hop stops, why (the deciding deny rule, the missing
     route, the absent address); without it the deny decisions speak for themselves.
+
+    `passes` is what may pass; `certain` what passes whatever the assumptions: only rules
+    that rest on none, and nothing at all through a hop that is itself assumed (an unknown
+    subnet). Where the hop stands for one of several candidates (ACLs, route tables), the
+    builder gives `certain` as what every candidate lets through. `notes` are assumptions
+    shown with the evidence that do not make it uncertain (which candidate subnet an
+    endpoint is in: certainty is then decided across the candidates).
     """
 
     address: str
@@ -87,7 +96,11 @@ class Hop:
     decisions: tuple[Decision, ...]
     assumptions: tuple[str, ...] = ()
     blocked: Explainer | None = field(default=None, compare=False, repr=False)
+    given_certain: PacketSet | None = field(default=None, compare=False, repr=False)
+    notes: tuple[str, ...] = ()
+    own: bool = False  # the endpoint's own hop: shown as the finding's resource, whichever member
     passes: PacketSet = field(init=False, compare=False)
+    certain: PacketSet = field(init=False, compare=False)
     _admitting: dict[PacketSet, tuple[Decision, ...]] = field(
         init=False, compare=False, repr=False, default_factory=dict
     )
@@ -97,6 +110,10 @@ class Hop:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "passes", allowed(list(self.decisions)))
+        certain = self.given_certain
+        if certain is None:
+            certain = EMPTY if self.assumptions else allowed([d for d in self.decisions if not d.assumption])
+        object.__setattr__(self, "certain", certain)
 
     def admitting(self, packets: PacketSet) -> tuple[Decision, ...]:
         """The allow decisions that admit some of `packets`.
@@ -112,18 +129,19 @@ class Hop:
 
     def evidence(self, packets: PacketSet) -> tuple[dict[str, Any], tuple[str, ...]]:
         """How this hop admits `packets`, as a finding's path shows it (shared, read-only),
-        and what had to be assumed for it."""
+        and what had to be assumed for it. An endpoint's own hop has no address: the path is
+        shared by every member of its class, and it is each finding's resource."""
         found = self._described.get(packets)
         if found is None:
             deciding = self.admitting(packets)
             owner = deciding[0] if deciding else None
             shown = {
-                "address": owner.owner if owner else self.address,
+                "address": None if self.own else owner.owner if owner else self.address,
                 "type": owner.owner_type if owner else self.type,
                 "role": self.role,
                 "rule": _rules_text(deciding),
             }
-            assumed = (*self.assumptions, *(d.assumption for d in deciding if d.assumption))
+            assumed = (*self.notes, *self.assumptions, *(d.assumption for d in deciding if d.assumption))
             found = self._described[packets] = (shown, tuple(a for a in assumed if a))
         return found
 
@@ -139,11 +157,13 @@ def _service(interface: NetworkInterface) -> list[Hop]:
     if interface.service_port is None:
         return []
     port = interface.service_port
-    accepts = f"{interface.id} accepts only tcp/{port}"
+    accepts = f"accepts only tcp/{port}"
     decision = Decision(
         PacketSet.box((TCP, TCP), (port, port), ALL_ADDRESSES), accepts, True, interface.id, interface.resource_type
     )
-    return [Hop(interface.id, interface.resource_type, "service port", (decision,), blocked=lambda _: accepts)]
+    return [
+        Hop(interface.id, interface.resource_type, "service port", (decision,), blocked=lambda _: accepts, own=True)
+    ]
 
 
 _MAX_RULES_SHOWN = 3
@@ -190,14 +210,15 @@ def endpoint_node(identity: str) -> Node:
 
 
 class GraphBuilder:
-    def __init__(self, network: Network, ephemeral: Span = EPHEMERAL_PORTS) -> None:
+    def __init__(self, network: Network, ephemeral: Span = EPHEMERAL_PORTS, classes: Classes | None = None) -> None:
         self.ephemeral = ephemeral
         self.network = network
+        self.classes = classes or endpoint_classes(network)
         self.graph = nx.DiGraph()
         self._acl_hops: dict[tuple[str, ...], tuple[Hop, Hop]] = {}
         self._group_hops: dict[tuple[tuple[str, ...], tuple[str, ...]], Hop] = {}
         self._subnet_hops: dict[str, Hop] = {}
-        self._backend_cache: dict[tuple[object, ...], tuple[tuple[Hop, ...], PacketSet]] = {}
+        self._backend_cache: dict[tuple[object, ...], tuple[tuple[Hop, ...], PacketSet, PacketSet]] = {}
         self._toward_cache: dict[tuple[tuple[str, ...], IntervalSet], Hop] = {}
         self._interned: dict[PacketSet, PacketSet] = {}
 
@@ -212,17 +233,16 @@ class GraphBuilder:
                     if subnet.unknown:
                         self._add_edge(source_node(source), subnet_node(subnet.id, True), [self._subnet_hop(subnet)])
         for interface in self.network.interfaces.values():
-            if interface.attached:
+            # One endpoint node per class: its members are reached exactly as it is.
+            if interface.attached and self.classes.of(interface.id) == interface.id:
                 self._endpoint(interface)
         for balancer in self.network.load_balancers.values():
             self._load_balancer(balancer)
         return self.graph
 
     def _add_edge(self, start: Node, end: Node, hops: list[Hop]) -> None:
-        passes = EVERYTHING
-        for hop in hops:
-            passes = passes & hop.passes
-        self.graph.add_edge(start, end, hops=tuple(hops), passes=passes)
+        passes, certain = _through_all(hops)
+        self.graph.add_edge(start, end, hops=tuple(hops), passes=passes, certain=certain)
 
     # --- source -> gateway -> subnet --------------------------------------------------
 
@@ -301,11 +321,14 @@ class GraphBuilder:
             # A route whose target is unknown is assumed to go to the internet gateway.
             return route.goes_to(entry.gateways) or (entry.public and route.target_kind is Target.UNKNOWN)
 
-        route_back = tuple(
-            Decision(box(mine), route.label, True, table.id, table.resource_type, route.assumption or ambiguity)
+        each = [
+            [
+                Decision(box(mine), route.label, True, table.id, table.resource_type, route.assumption)
+                for mine, route in routes_to(self.network, table, through_entry)
+            ]
             for table in tables
-            for mine, route in routes_to(self.network, table, through_entry)
-        )
+        ]
+        route_back = _doubted([d for decisions in each for d in decisions], ambiguity)
         inbound, reply = self._acl_hops_for(subnet)
         return [
             Hop(
@@ -314,6 +337,7 @@ class GraphBuilder:
                 "route back",
                 route_back,
                 blocked=self._explain_route(tables, entry),
+                given_certain=_every_candidate(each),
             ),
             self._subnet_hop(subnet),
             inbound,
@@ -339,12 +363,27 @@ class GraphBuilder:
         key = tuple(acl.id for acl in acls)
         if key not in self._acl_hops:
             first, doubt = acls[0], _several("network ACL", subnet, acls)
-            inbound = _doubted([d for acl in acls for d in acl_decisions(acl, egress=False)], doubt)
-            replies = _doubted([d for acl in acls for d in replies_allowed(acl, self.ephemeral)], doubt)
+            inbound_each = [acl_decisions(acl, egress=False) for acl in acls]
+            replies_each = [replies_allowed(acl, self.ephemeral) for acl in acls]
+            inbound = _doubted([d for each in inbound_each for d in each], doubt)
+            replies = _doubted([d for each in replies_each for d in each], doubt)
             blocked = replies_blocked(first, self.ephemeral)
             self._acl_hops[key] = (
-                Hop(first.id, first.resource_type, "network ACL inbound", inbound),
-                Hop(first.id, first.resource_type, "network ACL outbound reply", replies, blocked=blocked),
+                Hop(
+                    first.id,
+                    first.resource_type,
+                    "network ACL inbound",
+                    inbound,
+                    given_certain=_every_candidate(inbound_each),
+                ),
+                Hop(
+                    first.id,
+                    first.resource_type,
+                    "network ACL outbound reply",
+                    replies,
+                    blocked=blocked,
+                    given_certain=_every_candidate(replies_each),
+                ),
             )
         return self._acl_hops[key]
 
@@ -364,22 +403,33 @@ class GraphBuilder:
     def _endpoint(self, interface: NetworkInterface) -> None:
         """From each subnet it may be in; from the internet only to its public addresses."""
         node = endpoint_node(interface.id)
-        self.graph.add_node(node, kind="endpoint", interface=interface)
+        self.graph.add_node(node, kind="endpoint", interface=interface, members=self.classes.members_of(interface.id))
         for subnet in self._known_subnets(interface.subnets):
             groups = self._groups_hop(interface, subnet)
             if self.graph.has_node(subnet_node(subnet.id, True)):
                 public = tuple(public_addresses(interface, subnet))
                 why = no_public_address(interface, subnet)
                 address_hop = Hop(
-                    interface.id, interface.resource_type, "public address", public, tuple(interface.assumptions), why
+                    interface.id,
+                    interface.resource_type,
+                    "public address",
+                    public,
+                    tuple(interface.assumptions),
+                    why,
+                    notes=_placement(interface),
+                    own=True,
                 )
                 self._add_edge(subnet_node(subnet.id, True), node, [groups, address_hop, *_service(interface)])
             if self.graph.has_node(subnet_node(subnet.id, False)):
-                reached = Decision(
-                    EVERYTHING, f"{interface.id} private address", True, interface.id, interface.resource_type
-                )
+                reached = Decision(EVERYTHING, "private address", True, interface.id, interface.resource_type)
                 private_hop = Hop(
-                    interface.id, interface.resource_type, "private address", (reached,), tuple(interface.assumptions)
+                    interface.id,
+                    interface.resource_type,
+                    "private address",
+                    (reached,),
+                    tuple(interface.assumptions),
+                    notes=_placement(interface),
+                    own=True,
                 )
                 self._add_edge(subnet_node(subnet.id, False), node, [groups, private_hop, *_service(interface)])
 
@@ -459,11 +509,16 @@ class GraphBuilder:
         for listener in balancer.listeners:
             for group_id in listener.target_groups:
                 group = self.network.target_groups.get(group_id)
+                seen: set[tuple[str, int | None, str | None]] = set()
                 for target in group.targets if group else []:
-                    interface = self.network.interfaces.get(target.endpoint)
+                    representative = self.classes.of(target.endpoint)
+                    interface = self.network.interfaces.get(representative)
                     port = target.port or (group.port if group else None)
                     if group is None or interface is None or port is None:
                         continue
+                    if (representative, port, target.assumption) in seen:
+                        continue  # another member of a class already forwarded to
+                    seen.add((representative, port, target.assumption))
                     for forward in self._forwards_to(balancer, listener, group, target, interface, port):
                         out.setdefault(interface.id, []).append(forward)
         return out
@@ -481,17 +536,27 @@ class GraphBuilder:
         label = f"{group.id} -> {interface.id} port {port}"
         forwarding = Decision(EVERYTHING, label, True, group.id, group.resource_type, target.assumption)
         first = Hop(group.id, group.resource_type, "target group", (forwarding,))
-        reached = Decision(EVERYTHING, f"{interface.id} port {port}", True, interface.id, interface.resource_type)
-        last = Hop(interface.id, interface.resource_type, "target", (reached,), tuple(interface.assumptions))
+        reached = Decision(EVERYTHING, f"port {port}", True, interface.id, interface.resource_type)
+        last = Hop(
+            interface.id,
+            interface.resource_type,
+            "target",
+            (reached,),
+            tuple(interface.assumptions),
+            notes=_placement(interface),
+            own=True,
+        )
         preserve = _preserves_client_ip(balancer, group)
         out = []
         for balancer_subnet in self._known_subnets(balancer.subnets):
             sources = None if preserve else _subnet_addresses(balancer_subnet)
             for target_subnet in self._known_subnets(interface.subnets):
-                backend, passes = self._backend(balancer, balancer_subnet, interface, target_subnet)
+                backend, passes, certain = self._backend(balancer, balancer_subnet, interface, target_subnet)
                 hops = (first, *backend, last)
+                certain = certain & first.certain & last.certain
                 out += [
-                    Forward(listener, balancer_subnet.id, p, port, sources, hops, passes) for p in listener.protocols
+                    Forward(listener, balancer_subnet.id, p, port, sources, hops, passes, certain)
+                    for p in listener.protocols
                 ]
         return out
 
@@ -500,18 +565,17 @@ class GraphBuilder:
 
     def _backend(
         self, balancer: LoadBalancer, balancer_subnet: Subnet, interface: NetworkInterface, target_subnet: Subnet
-    ) -> tuple[tuple[Hop, ...], PacketSet]:
-        """The load balancer's connection to a target and what passes it, once per subnets and groups:
-        every target behind the same groups in the same subnet shares them."""
+    ) -> tuple[tuple[Hop, ...], PacketSet, PacketSet]:
+        """The load balancer's connection to a target, what passes it and what passes it whatever
+        the assumptions, once per subnets and groups: every target behind the same groups in the
+        same subnet shares them."""
         groups = tuple(interface.security_groups)
         key = (balancer.id, balancer_subnet.id, groups, interface.default_group, target_subnet.id)
         if key not in self._backend_cache:
             hops = self._backend_hops(balancer, balancer_subnet, interface, target_subnet)
-            passes = EVERYTHING
-            for hop in hops:
-                passes = passes & hop.passes
+            passes, certain = _through_all(hops)
             # Equal results share one object, so forwards can be told alike by identity.
-            self._backend_cache[key] = (hops, self._interned.setdefault(passes, passes))
+            self._backend_cache[key] = (hops, self._interned.setdefault(passes, passes), certain)
         return self._backend_cache[key]
 
     def _backend_hops(
@@ -543,8 +607,15 @@ class GraphBuilder:
         key = (tuple(acl.id for acl in acls), remote)
         if key not in self._toward_cache:
             doubt = _several("network ACL", subnet, acls)
-            toward = _doubted([d for acl in acls for d in acl_toward(acl, remote, self.ephemeral)], doubt)
-            self._toward_cache[key] = Hop(acls[0].id, acls[0].resource_type, "load balancer subnet network ACL", toward)
+            each = [acl_toward(acl, remote, self.ephemeral) for acl in acls]
+            toward = _doubted([d for decisions in each for d in decisions], doubt)
+            self._toward_cache[key] = Hop(
+                acls[0].id,
+                acls[0].resource_type,
+                "load balancer subnet network ACL",
+                toward,
+                given_certain=_every_candidate(each),
+            )
         return self._toward_cache[key]
 
 
@@ -563,6 +634,28 @@ class Forward:
     sources: IntervalSet | None
     hops: tuple[Hop, ...]
     passes: PacketSet  # what gets through every hop, in the target's coordinates
+    certain: PacketSet  # what gets through them whatever the assumptions
+
+
+def _placement(interface: NetworkInterface) -> tuple[str, ...]:
+    return (interface.placement,) if interface.placement else ()
+
+
+def _through_all(hops: list[Hop] | tuple[Hop, ...]) -> tuple[PacketSet, PacketSet]:
+    """What passes every hop, and what passes them whatever the assumptions."""
+    passes, certain = EVERYTHING, EVERYTHING
+    for hop in hops:
+        passes = passes & hop.passes
+        certain = certain & hop.certain
+    return passes, certain
+
+
+def _every_candidate(groups: list[list[Decision]]) -> PacketSet:
+    """What each of several candidates (ACLs, route tables) lets through by rules that rest on nothing."""
+    certain = EVERYTHING
+    for decisions in groups:
+        certain = certain & allowed([d for d in decisions if not d.assumption])
+    return certain
 
 
 def _several(what: str, subnet: Subnet, candidates: list[Any]) -> str | None:
@@ -625,6 +718,10 @@ def _kind(groups: list[SecurityGroup]) -> str:
     return groups[0].resource_type if len(groups) == 1 else "security groups"
 
 
-def build_graph(network: Network, sources: list[Source], ephemeral: Span = EPHEMERAL_PORTS) -> nx.DiGraph:
-    """`ephemeral`: the client ports replies go to, which stateless ACLs must let out."""
-    return GraphBuilder(network, ephemeral).build(sources)
+def build_graph(
+    network: Network, sources: list[Source], ephemeral: Span = EPHEMERAL_PORTS, classes: Classes | None = None
+) -> nx.DiGraph:
+    """`ephemeral`: the client ports replies go to, which stateless ACLs must let out.
+
+    Endpoints are nodes per class (`classes`, by default `endpoint_classes(network)`)."""
+    return GraphBuilder(network, ephemeral, classes).build(sources)

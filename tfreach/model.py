@@ -168,6 +168,7 @@ class NetworkInterface:
     attached_to: str | None = None  # the instance of a secondary ENI
     service_port: int | None = None  # a managed service (RDS) accepts TCP on this port only
     assumptions: list[str] = field(default_factory=list)
+    placement: str | None = None  # why `subnets` are alternatives (the plan cannot tell which), if they are
     tags: dict[str, str] = field(default_factory=dict)  # may carry intent: tfreach:allow, tfreach:reason
 
 

@@ -14,7 +14,7 @@ import networkx as nx
 
 from .graph import Forward, Hop, Node, source_node
 from .model import LoadBalancer, NetworkInterface
-from .packets import PORTS, PROTOCOLS, IntervalSet, PacketSet
+from .packets import EMPTY, PORTS, PROTOCOLS, IntervalSet, PacketSet
 from .sources import Source
 
 Endpoint = NetworkInterface | LoadBalancer
@@ -42,7 +42,10 @@ SAME = Probe()
 
 @dataclass(frozen=True)
 class PathReach:
-    """What one path delivers from a source to an endpoint (through `via`, a load balancer)."""
+    """What one path delivers from a source to an endpoint (through `via`, a load balancer).
+
+    `certain` is the part it delivers whatever the assumptions (rules that rest on none).
+    """
 
     source: Source
     endpoint: Endpoint
@@ -50,6 +53,7 @@ class PathReach:
     packets: PacketSet
     via: str | None = None
     probes: tuple[Probe, ...] = ()
+    certain: PacketSet = EMPTY
 
     def probe(self, index: int) -> Probe:
         return self.probes[index] if self.probes else SAME
@@ -77,11 +81,10 @@ def _direct(graph: nx.DiGraph, source: Source) -> list[PathReach]:
     if start not in graph:
         return []
     out: list[PathReach] = []
-    stack: list[tuple[Node, tuple[Hop, ...], PacketSet]] = [
-        (start, (), PacketSet.box(PROTOCOLS, PORTS, source.addresses))
-    ]
+    everything = PacketSet.box(PROTOCOLS, PORTS, source.addresses)
+    stack: list[tuple[Node, tuple[Hop, ...], PacketSet, PacketSet]] = [(start, (), everything, everything)]
     while stack:
-        node, hops, packets = stack.pop()
+        node, hops, packets, certain = stack.pop()
         for successor in graph.successors(node):
             edge = graph.edges[node, successor]
             if "passes" not in edge:
@@ -89,12 +92,13 @@ def _direct(graph: nx.DiGraph, source: Source) -> list[PathReach]:
             delivered = packets & edge["passes"]
             if not delivered:
                 continue
+            surely = certain & edge["certain"]
             data = graph.nodes[successor]
             if data.get("kind") in ("endpoint", "load_balancer"):
                 endpoint = data.get("interface") or data["endpoint"]
-                out.append(PathReach(source, endpoint, hops + edge["hops"], delivered))
+                out.append(PathReach(source, endpoint, hops + edge["hops"], delivered, certain=surely))
             else:
-                stack.append((successor, hops + edge["hops"], delivered))
+                stack.append((successor, hops + edge["hops"], delivered, surely))
     return out
 
 
@@ -158,4 +162,17 @@ def _forwarded(
     reached = passed.addresses() if forward.sources is None else clients
     packets = PacketSet.box((protocol, protocol), (target_port, target_port), reached)
     probes = (Probe(port=port),) * len(front.hops) + (Probe(sources=forward.sources),) * len(forward.hops)
-    return PathReach(front.source, interface, front.hops + forward.hops, packets, front.endpoint.id, probes)
+    certain = _certainly_forwarded(front, forward)
+    return PathReach(front.source, interface, front.hops + forward.hops, packets, front.endpoint.id, probes, certain)
+
+
+def _certainly_forwarded(front: PathReach, forward: Forward) -> PacketSet:
+    """The clients that reach the target on this forward whatever the assumptions."""
+    protocol, target_port = forward.protocol, forward.target_port
+    clients = front.certain.restrict((protocol, protocol), (forward.listener.port, forward.listener.port)).addresses()
+    if not clients:
+        return PacketSet()
+    seen_from = clients if forward.sources is None else forward.sources
+    passed = PacketSet.box((protocol, protocol), (target_port, target_port), seen_from) & forward.certain
+    reached = passed.addresses() if forward.sources is None else (clients if passed else IntervalSet())
+    return PacketSet.box((protocol, protocol), (target_port, target_port), reached)

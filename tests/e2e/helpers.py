@@ -13,8 +13,9 @@ from typing import Any
 
 import jsonschema
 
-from tfreach.packets import PORTS, PacketSet, addresses
+from tfreach.packets import PORTS, IntervalSet, PacketSet, addresses
 from tfreach.protocols import protocol_span
+from tfreach.sources import INTERNET
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -93,10 +94,17 @@ def exposures(report: dict[str, Any]) -> dict[tuple[str, str, str | None], Packe
 
 
 def finding_packets(finding: dict[str, Any]) -> PacketSet:
-    """The packets one finding says reach its resource."""
+    """The packets one finding says reach its resource (from the internet, 0.0.0.0/0 and ::/0
+    stand for every internet address of the family, as the JSON contract says)."""
     protocols = _protocols(finding["protocol"])
     ports = tuple(finding["port_range"]) if finding["port_range"] else PORTS
-    return PacketSet.box(protocols, ports, addresses(*finding["source"]["cidrs"]))  # type: ignore[arg-type]
+    whole = (
+        {"0.0.0.0/0": INTERNET.family(4), "::/0": INTERNET.family(6)} if finding["source"]["kind"] == "internet" else {}
+    )
+    sources = IntervalSet()
+    for cidr in finding["source"]["cidrs"]:
+        sources = sources | (whole[cidr] if cidr in whole else addresses(cidr))
+    return PacketSet.box(protocols, ports, sources)  # type: ignore[arg-type]
 
 
 def _protocols(name: str) -> tuple[int, int]:

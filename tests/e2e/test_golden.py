@@ -10,7 +10,7 @@ import pytest
 from conftest import CORPUS, REPO
 
 sys.path.insert(0, str(REPO / "tests" / "golden"))
-import exposures  # noqa: E402
+import exposures
 
 GOLDEN = json.loads((REPO / "tests" / "golden" / "exposures.json").read_text())
 

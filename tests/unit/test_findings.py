@@ -18,7 +18,8 @@ def findings_for(*rules) -> list[Finding]:
     group = builder.security_group("web", list(rules))
     builder.instance("web", subnet, [group])
     paths = reachable_endpoints(build_graph(builder.network, [INTERNET]), INTERNET)
-    return endpoint_findings(paths[("aws_instance.web", None)]) if paths else []
+    exposures = endpoint_findings(paths[("aws_instance.web", None)]) if paths else []
+    return [Finding(e, "aws_instance.web") for e in exposures]
 
 
 def by_type(findings: list[Finding], kind: str) -> list[Finding]:
@@ -37,11 +38,17 @@ def test_a_range_with_ports_outside_the_catalogue_is_one_unrecognized_finding_pl
     assert {f.service for f in by_type(findings, "RecognizedPort")} == {"FTP", "SSH", "Telnet", "SMTP"}
 
 
-def test_all_traffic_is_one_critical_finding():
+def test_all_traffic_is_one_critical_finding_not_one_per_catalogued_service():
     findings = findings_for(match("-1", None, "0.0.0.0/0"))
-    everything = [f for f in findings if f.protocol == "all" and f.type == "UnrecognizedPort"]
-    assert len(everything) == 1 and everything[0].severity is Severity.CRITICAL
-    assert everything[0].title == "All traffic to aws_instance.web is reachable from the internet"
+    (everything,) = [f for f in findings if f.type != "NetworkExposure"]
+    assert everything.protocol == "all" and everything.severity is Severity.CRITICAL
+    assert everything.title == "All traffic to aws_instance.web is reachable from the internet"
+
+
+def test_services_open_to_more_than_all_traffic_are_still_their_own_findings():
+    findings = findings_for(match("-1", None, "10.0.0.0/8"), match("tcp", (22, 22), "0.0.0.0/0"))
+    kinds = {(f.protocol, f.service) for f in findings if f.type != "NetworkExposure"}
+    assert ("tcp", "SSH") in kinds
 
 
 def test_every_endpoint_gets_one_network_exposure_summary():
@@ -97,7 +104,7 @@ def test_what_reached_the_endpoint_before_the_plan_is_existing_the_rest_new():
     builder.instance("web", subnet, [group])
     paths = reachable_endpoints(build_graph(builder.network, [INTERNET]), INTERNET)[("aws_instance.web", None)]
     before = match("tcp", (443, 443), "0.0.0.0/0") | match("tcp", (8000, 8050), "0.0.0.0/0")
-    statuses = {(f.port_range, f.status) for f in endpoint_findings(paths, before) if f.type != "NetworkExposure"}
+    statuses = {(e.port_range, e.status) for e in endpoint_findings(paths, before) if e.type != "NetworkExposure"}
     assert statuses == {((443, 443), "existing"), ((8000, 8050), "existing"), ((8051, 8100), "new")}
 
 

@@ -66,7 +66,7 @@ def _place(r: ResourceInstance, ctx: ParseContext, interface: NetworkInterface) 
         return
     interface.subnets = subnets_of(ctx, r, "subnet_id", one_of=True)
     if len(interface.subnets) > 1:
-        interface.assumptions.append(f"subnet_id may be any of {', '.join(interface.subnets)}; each is considered")
+        interface.placement = f"subnet_id may be any of {', '.join(interface.subnets)}; each is considered"
 
 
 def _instance_groups(r: ResourceInstance, ctx: ParseContext) -> list[str]:

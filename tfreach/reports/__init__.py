@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..catalogue import Severity
 from ..check import PlanResult
@@ -50,6 +51,11 @@ def failing(results: list[PlanResult], options: ReportOptions) -> bool:
     if options.fail_on is None:
         return False
     return any(counted(f, options) and f.severity >= options.fail_on for r in results for f in r.findings)
+
+
+def hop_address(hop: dict[str, Any], finding: Finding) -> str:
+    """What a path hop names: an endpoint's own hops (no address) are the finding's resource."""
+    return str(hop["address"] or finding.resource)
 
 
 def printable(text: str, lines: bool = False) -> str:

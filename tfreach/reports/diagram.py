@@ -48,7 +48,9 @@ def _describe(network: Network, graph: nx.DiGraph, node: Node) -> tuple[str, str
     if kind == "gateway":
         gateway = network.gateways.get(node[1])
         return f"gateway:{node[1]}", node[1], "gateway", gateway.vpc if gateway else None
-    return f"{kind}:{node[1]}", node[1], kind, None
+    alike = len(graph.nodes[node].get("members", ())) - 1
+    label = f"{node[1]} (+{alike} alike)" if alike > 0 else node[1]
+    return f"{kind}:{node[1]}", label, kind, None
 
 
 def _exposed_edges(graph: nx.DiGraph) -> set[tuple[Node, Node]]:

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from ..check import PlanResult
 from ..findings import Finding
-from . import ReportOptions, counted, printable
+from . import ReportOptions, counted, hop_address, printable
 
 
 def render_junit(results: list[PlanResult], options: ReportOptions) -> str:
@@ -64,7 +64,8 @@ def _classname(path: str) -> str:
 def _details(finding: Finding) -> str:
     lines = [f"{finding.severity.label}, {finding.status}: {finding.title}", "path:"]
     lines += [
-        f"  {hop['role']}: {hop['address']}" + (f" ({hop['rule']})" if hop["rule"] else "") for hop in finding.path
+        f"  {hop['role']}: {hop_address(hop, finding)}" + (f" ({hop['rule']})" if hop["rule"] else "")
+        for hop in finding.path
     ]
     lines.append(finding.recommendation)
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from ..catalogue import Severity
 from ..check import PlanResult
 from ..findings import Finding
 from ..protocols import span_text
-from . import ReportOptions, failing
+from . import ReportOptions, failing, hop_address
 from .warnings import warning_lines
 
 _MD = {
@@ -109,7 +109,7 @@ def _diagrams(results: list[PlanResult]) -> list[str]:
 def _flow(finding: Finding) -> list[str]:
     nodes = []
     for index, hop in enumerate(finding.path):
-        label = f"{mermaid_label(hop['role'])}<br/>{mermaid_label(hop['address'])}"
+        label = f"{mermaid_label(hop['role'])}<br/>{mermaid_label(hop_address(hop, finding))}"
         nodes.append(f'  n{index}["{label}"]')
     edges = [f"  n{i} --> n{i + 1}" for i in range(len(finding.path) - 1)]
     return nodes + edges + [f"  style n{len(finding.path) - 1} stroke:#d33,stroke-width:3px"]

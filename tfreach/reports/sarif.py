@@ -16,7 +16,7 @@ from .. import __version__
 from ..catalogue import Severity
 from ..check import PlanResult
 from ..findings import Finding
-from . import ReportOptions, relative_path
+from . import ReportOptions, hop_address, relative_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tfreach/tfreach"
@@ -137,5 +137,5 @@ def _result(result: PlanResult, finding: Finding, rule: str) -> dict[str, Any]:
 
 
 def _message(finding: Finding) -> str:
-    hops = " -> ".join(hop["address"] for hop in finding.path)
+    hops = " -> ".join(hop_address(hop, finding) for hop in finding.path)
     return f"{finding.title} ({finding.status}). Path: {hops}. {finding.recommendation}"

@@ -16,7 +16,7 @@ from .catalogue import DEFAULT_CATALOGUE, Catalogue
 from .classes import Classes, endpoint_classes
 from .errors import InputError
 from .filters import EPHEMERAL_PORTS
-from .findings import Evidence, Finding, closed_findings, endpoint_findings
+from .findings import Evidence, Exposure, Finding, closed_findings, endpoint_findings
 from .graph import build_graph
 from .hcl.evaluate import Project, ResourceValue
 from .hcl.locations import Location, has_sources, location_of, resource_locations
@@ -53,21 +53,53 @@ class Variables:
     assignments: tuple[str, ...] = ()
 
 
+Exposed = list[tuple[Exposure, tuple[str, ...]]]  # what reaches a class, and its members
+
+
 @dataclass
 class PlanResult:
+    """What one plan exposes: per class of alike endpoints (`exposures`), written out per
+    endpoint (`findings`) only when a report or a suppression asks for them."""
+
     path: str
     format_version: str
     terraform_version: str | None
     network: Network
-    findings: list[Finding] = field(default_factory=list)
-    closed: list[Finding] = field(default_factory=list)  # exposures the plan removes
+    exposures: Exposed = field(default_factory=list)
+    closed_exposures: Exposed = field(default_factory=list)  # what the plan removes
     sources: list[str] = field(default_factory=list)  # the kinds of source analysed
     compared: bool = False  # was there a before (a prior state) to compare with?
     locations: dict[str, Location] = field(default_factory=dict)  # where resource blocks are written
     mode: str = "plan"  # "plan": terraform show -json output; "sources": .tf files read directly
 
+    _findings: list[Finding] | None = field(default=None, repr=False)
+    _closed: list[Finding] | None = field(default=None, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)  # what reports derive, once
+
     def location(self, address: str) -> Location | None:
         return location_of(self.locations, address)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """One finding per endpoint and exposure, sorted (written out once, on first use)."""
+        if self._findings is None:
+            self._findings = self._written_out(self.exposures)
+        return self._findings
+
+    @property
+    def closed(self) -> list[Finding]:
+        if self._closed is None:
+            self._closed = self._written_out(self.closed_exposures)
+        return self._closed
+
+    @property
+    def written_out(self) -> bool:
+        return self._findings is not None
+
+    def _written_out(self, exposed: Exposed) -> list[Finding]:
+        findings = [Finding(exposure, member, self.path) for exposure, members in exposed for member in members]
+        findings.sort(key=Finding.sort_key)
+        return findings
 
     @property
     def warnings(self) -> list[Notice]:
@@ -198,16 +230,14 @@ def check_document(
             # A state is what is deployed: everything in it exists already.
             already = _union(paths) if is_state else _union(reached_before.get((kind, earlier, via), []))
             for exposure in endpoint_findings(paths, already, settings.catalogue, evidence):
-                result.findings += [Finding(exposure, member, path) for member in members]
+                result.exposures.append((exposure, members))
     for (kind, endpoint, via), paths in reached_before.items():
         for later, members in _regrouped(
             classes_before.members_of(endpoint) if classes_before else (), classes_after
         ).items():
             gone = _union(paths) - _union(reached_after.get((kind, later, via), []))
             for exposure in closed_findings(paths, gone, settings.catalogue, evidence) if gone else []:
-                result.closed += [Finding(exposure, member, path) for member in members]
-    result.findings.sort(key=Finding.sort_key)
-    result.closed.sort(key=Finding.sort_key)
+                result.closed_exposures.append((exposure, members))
     _list_assumptions(result)
     return result
 
@@ -219,13 +249,12 @@ def _list_assumptions(result: PlanResult) -> None:
     """Every assumption a finding rests on is also a warning (--strict counts warnings)."""
     said = " | ".join(n.message for n in result.network.notices)
     checked: set[str] = set()
-    exposures = {id(f.exposure): f for f in result.findings}  # members of a class share theirs
-    for finding in exposures.values():
-        for assumption in finding.assumptions:
+    for exposure, members in result.exposures:
+        for assumption in exposure.assumptions:
             if assumption not in checked:
                 checked.add(assumption)
                 if assumption not in said:
-                    result.network.notice(finding.resource, None, f"assumed: {assumption}", FINDING_ASSUMPTION)
+                    result.network.notice(members[0], None, f"assumed: {assumption}", FINDING_ASSUMPTION)
 
 
 def _regrouped(members: tuple[str, ...], other: Classes | None) -> dict[str, tuple[str, ...]]:

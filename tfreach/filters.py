@@ -7,6 +7,7 @@ evaluation gives both the answer and its evidence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import (
@@ -195,9 +196,9 @@ def admitted_from_members(groups: list[SecurityGroup], members: dict[str, Interv
     out = []
     for group in groups:
         for rule in group.ingress():
-            where = IntervalSet()
-            for peer in rule.peer_groups:
-                where = where | members.get(peer, IntervalSet())
+            if not rule.peer_groups:
+                continue
+            where = union_of(members.get(peer) for peer in rule.peer_groups)
             if where:
                 out.append(
                     Decision(
@@ -205,6 +206,11 @@ def admitted_from_members(groups: list[SecurityGroup], members: dict[str, Interv
                     )
                 )
     return out
+
+
+def union_of(sets: Iterable[IntervalSet | None]) -> IntervalSet:
+    """One union of many address sets (spans joined once, not pair by pair)."""
+    return IntervalSet([span for found in sets if found for span in found.spans])
 
 
 def egress_toward(groups: list[SecurityGroup], target_groups: list[str], target: IntervalSet) -> list[Decision]:

@@ -7,9 +7,9 @@ gateway, and why. What happens inside the VPC (route back, ACLs, groups) is the 
 from __future__ import annotations
 
 from .filters import Decision
-from .model import Gateway, Network, Peering, Subnet, TransitAttachment
+from .model import Gateway, Network, Peering, RouteTable, Subnet, TransitAttachment
 from .packets import PORTS, PROTOCOLS, IntervalSet, PacketSet, addresses
-from .routing import on_premises_prefixes, route_tables_for, routes_to, transit_routes_to
+from .routing import on_premises_prefixes, route_tables_for, transit_routes_to, won_by_target
 
 
 def _from(addrs: IntervalSet, label: str, owner: str, owner_type: str, assumption: str | None = None) -> Decision:
@@ -77,11 +77,25 @@ def transit_senders(network: Network, attachment: TransitAttachment, into: str) 
 
 
 def _route_toward(network: Network, subnet: Subnet, destination: IntervalSet, gateways: set[str]) -> str | None:
-    """The label of a route of the subnet's table that sends part of `destination` to one of `gateways`."""
-    for table in route_tables_for(network, subnet):
-        for mine, route in routes_to(network, table, lambda r: r.goes_to(gateways)):
-            if mine.intersects(destination):
-                return route.label
+    """The label of a route of the subnet's table that sends part of `destination` to one of `gateways`
+    (subnets share their tables: asked once per tables, destination and gateways)."""
+    tables = route_tables_for(network, subnet)
+    cache: dict[tuple[object, ...], str | None] = network.derived.setdefault("route toward", {})
+    key = (tuple(t.id for t in tables), destination, frozenset(gateways))
+    if key not in cache:
+        cache[key] = _first_route_toward(network, tables, destination, gateways)
+    return cache[key]
+
+
+def _first_route_toward(
+    network: Network, tables: list[RouteTable], destination: IntervalSet, gateways: set[str]
+) -> str | None:
+    for table in tables:
+        index = won_by_target(network, table)
+        for gateway in sorted(gateways):
+            for mine, route in index.get(gateway, []):
+                if mine.intersects(destination):
+                    return route.label
     return None
 
 

@@ -59,7 +59,7 @@ from .packets import (
     addresses,
 )
 from .protocols import TCP
-from .routing import destinations_won, effective_routes, route_tables_for, routes_to
+from .routing import route_tables_for, routes_to, won_routes
 from .sources import Source
 from .why import (
     Explainer,
@@ -111,8 +111,11 @@ class Hop:
     def __post_init__(self) -> None:
         object.__setattr__(self, "passes", allowed(list(self.decisions)))
         certain = self.given_certain
-        if certain is None:
-            certain = EMPTY if self.assumptions else allowed([d for d in self.decisions if not d.assumption])
+        if certain is None and self.assumptions:
+            certain = EMPTY
+        elif certain is None:
+            sure = [d for d in self.decisions if not d.assumption]
+            certain = self.passes if len(sure) == len(self.decisions) else allowed(sure)
         object.__setattr__(self, "certain", certain)
 
     def admitting(self, packets: PacketSet) -> tuple[Decision, ...]:
@@ -213,10 +216,13 @@ class GraphBuilder:
     def __init__(self, network: Network, ephemeral: Span = EPHEMERAL_PORTS, classes: Classes | None = None) -> None:
         self.ephemeral = ephemeral
         self.network = network
+        network.derived.clear()  # derived from the network as it is now, for this graph
         self.classes = classes or endpoint_classes(network)
         self.graph = nx.DiGraph()
         self._acl_hops: dict[tuple[str, ...], tuple[Hop, Hop]] = {}
         self._group_hops: dict[tuple[tuple[str, ...], tuple[str, ...]], Hop] = {}
+        self._group_decisions: dict[tuple[str, tuple[str, ...]], tuple[Decision, ...]] = {}
+        self._egress_hops: dict[tuple[str, tuple[str, ...], str], Hop] = {}
         self._subnet_hops: dict[str, Hop] = {}
         self._backend_cache: dict[tuple[object, ...], tuple[tuple[Hop, ...], PacketSet, PacketSet]] = {}
         self._toward_cache: dict[tuple[tuple[str, ...], IntervalSet], Hop] = {}
@@ -348,7 +354,7 @@ class GraphBuilder:
         def explain(packets: PacketSet) -> str:
             client = packets.addresses()
             for table in tables:
-                for mine, route in destinations_won(effective_routes(self.network, table)):
+                for mine, route in won_routes(self.network, table):
                     if mine.intersects(client):
                         where = route.target or route.target_kind.value
                         through = entry.hop.address
@@ -438,11 +444,19 @@ class GraphBuilder:
         groups = groups_of(self.network, interface.security_groups, interface.default_group, subnet.vpc)
         key = (tuple(g.id for g in groups), peers)
         if key not in self._group_hops:
-            decisions = admitted_by_security_groups(groups) + admitted_from_groups(groups, list(peers))
-            decisions += admitted_from_members(groups, self._members)
+            decisions = tuple(d for group in groups for d in self._admitted_by(group, peers))
             why = groups_blocked(groups)
-            self._group_hops[key] = Hop(_names(groups), _kind(groups), "security groups", tuple(decisions), blocked=why)
+            self._group_hops[key] = Hop(_names(groups), _kind(groups), "security groups", decisions, blocked=why)
         return self._group_hops[key]
+
+    def _admitted_by(self, group: SecurityGroup, peers: tuple[str, ...]) -> tuple[Decision, ...]:
+        """What one group admits (addresses, the peers' groups, its members): once per group, as
+        endpoints combine a few groups in many ways."""
+        key = (group.id, peers)
+        if key not in self._group_decisions:
+            decisions = admitted_by_security_groups([group]) + admitted_from_groups([group], list(peers))
+            self._group_decisions[key] = tuple(decisions + admitted_from_members([group], self._members))
+        return self._group_decisions[key]
 
     # --- load balancers -----------------------------------------------------------------
 
@@ -591,9 +605,7 @@ class GraphBuilder:
             target_groups = groups_of(
                 self.network, interface.security_groups, interface.default_group, target_subnet.vpc
             )
-            egress = egress_toward(groups, [g.id for g in target_groups], target_addresses)
-            why = no_egress(groups, target_subnet.id)
-            hops.append(Hop(_names(groups), _kind(groups), "load balancer egress", tuple(egress), blocked=why))
+            hops.append(self._egress_hop(balancer, groups, target_groups, target_subnet))
         if balancer_subnet.id == target_subnet.id:
             # Network ACLs filter traffic entering and leaving a subnet, never within it.
             return (*hops, self._subnet_hop(target_subnet), self._groups_hop(interface, target_subnet, peers))
@@ -601,6 +613,19 @@ class GraphBuilder:
         inbound, reply = self._acl_hops_for(target_subnet)
         hops += [self._subnet_hop(target_subnet), inbound, reply, self._groups_hop(interface, target_subnet, peers)]
         return tuple(hops)
+
+    def _egress_hop(
+        self, balancer: LoadBalancer, groups: list[SecurityGroup], targets: list[SecurityGroup], subnet: Subnet
+    ) -> Hop:
+        """The load balancer's groups' egress toward a target's groups in a subnet."""
+        key = (balancer.id, tuple(g.id for g in targets), subnet.id)
+        if key not in self._egress_hops:
+            egress = egress_toward(groups, [g.id for g in targets], _subnet_addresses(subnet))
+            why = no_egress(groups, subnet.id)
+            self._egress_hops[key] = Hop(
+                _names(groups), _kind(groups), "load balancer egress", tuple(egress), blocked=why
+            )
+        return self._egress_hops[key]
 
     def _acl_toward_hop(self, subnet: Subnet, remote: IntervalSet) -> Hop:
         acls = nacls_for(self.network, subnet)

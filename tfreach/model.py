@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from .packets import IntervalSet, PacketSet
 
@@ -78,7 +79,7 @@ class Route:
     alternatives: tuple[str, ...] = ()  # other targets it may have when the plan cannot tell
 
     def goes_to(self, gateways: set[str] | frozenset[str]) -> bool:
-        return self.target in gateways or any(t in gateways for t in self.alternatives)
+        return self.target in gateways or (bool(self.alternatives) and not gateways.isdisjoint(self.alternatives))
 
 
 @dataclass
@@ -350,6 +351,8 @@ class Network:
         return sum(1 for i in self.interfaces.values() if i.attached) + len(self.load_balancers)
 
     _noticed: set[Notice] = field(default_factory=set, repr=False)
+    # What the engine derives from the finished network, once (route winners per table...).
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def notice(self, resource: str, attribute: str | None, message: str, cause: str | None = None) -> None:
         self.add(Notice(resource, attribute, message, cause))

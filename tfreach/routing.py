@@ -98,7 +98,28 @@ def destinations_won(routes: list[P]) -> list[tuple[IntervalSet, P]]:
 
 def routes_to(network: Network, table: RouteTable, wanted: Callable[[Route], bool]) -> list[tuple[IntervalSet, Route]]:
     """The destinations this table sends to a route that `wanted` accepts."""
-    return [(mine, route) for mine, route in destinations_won(effective_routes(network, table)) if wanted(route)]
+    return [(mine, route) for mine, route in won_routes(network, table) if wanted(route)]
+
+
+def won_by_target(network: Network, table: RouteTable) -> dict[str | None, list[tuple[IntervalSet, Route]]]:
+    """The table's won routes by each target they may have (once per table)."""
+    cache: dict[str, dict[str | None, list[tuple[IntervalSet, Route]]]] = network.derived.setdefault("by target", {})
+    if table.id not in cache:
+        index: dict[str | None, list[tuple[IntervalSet, Route]]] = {}
+        for mine, route in won_routes(network, table):
+            for target in (route.target, *route.alternatives):
+                index.setdefault(target, []).append((mine, route))
+        cache[table.id] = index
+    return cache[table.id]
+
+
+def won_routes(network: Network, table: RouteTable) -> list[tuple[IntervalSet, Route]]:
+    """Each route of the table with the destinations it wins: computed once per table, as every
+    gateway, subnet and peer asks about the same few tables again and again."""
+    cache: dict[str, list[tuple[IntervalSet, Route]]] = network.derived.setdefault("routes won", {})
+    if table.id not in cache:
+        cache[table.id] = destinations_won(effective_routes(network, table))
+    return cache[table.id]
 
 
 def transit_routes(network: Network, table_id: str | None) -> list[TransitRoute]:

@@ -42,6 +42,8 @@ def apply_suppressions(
     for result in results:
         tags = _tag_allowances(result)
         comments = _comment_allowances(result)
+        if not (live or tags or comments or baseline):
+            continue  # nothing can be accepted: the findings need not be written out one by one
         ports = [f for f in result.findings if f.type != "NetworkExposure"]
         for finding in ports:
             finding.suppressed = (

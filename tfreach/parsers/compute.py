@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import NetworkInterface, PublicAddress
 from ..plan.instances import ResourceInstance
 from . import parses, unknowns
-from .context import ELASTIC_IP, INSTANCE, NETWORK_INTERFACE, SECURITY_GROUP, ParseContext, known_list, tags_of
+from .context import ELASTIC_IP, INSTANCE, NETWORK_INTERFACE, SECURITY_GROUP, ParseContext, known_list, some_of, tags_of
 from .vpc import default_vpc_subnet, subnets_of
 
 
@@ -66,7 +66,7 @@ def _place(r: ResourceInstance, ctx: ParseContext, interface: NetworkInterface) 
         return
     interface.subnets = subnets_of(ctx, r, "subnet_id", one_of=True)
     if len(interface.subnets) > 1:
-        interface.placement = f"subnet_id may be any of {', '.join(interface.subnets)}; each is considered"
+        interface.placement = f"subnet_id may be any of {some_of(interface.subnets)}; each is considered"
 
 
 def _instance_groups(r: ResourceInstance, ctx: ParseContext) -> list[str]:
@@ -154,7 +154,7 @@ def _associate(r: ResourceInstance, ctx: ParseContext, label: str, fields: tuple
         targets += ctx.candidates(r, instance_field, INSTANCE)
     if ctx.is_set(r, interface_field):
         targets += ctx.candidates(r, interface_field, NETWORK_INTERFACE | INSTANCE)
-    assumption = f"{label} may belong to any of {', '.join(targets)}" if len(targets) > 1 else None
+    assumption = f"{label} may belong to any of {some_of(targets)}" if len(targets) > 1 else None
     for target in targets:
         interface = ctx.network.interfaces.get(target)
         if interface is not None:

@@ -66,6 +66,13 @@ AMBIGUOUS = "the configuration names several candidates; every one is considered
 EXTERNAL = "names a resource this plan does not manage"
 
 
+def some_of(names: list[str] | tuple[str, ...], shown: int = 4) -> str:
+    """A list of candidates as a warning says it: the first few and how many in all."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more ({len(names)} in all)"
+
+
 def path_text(path: tuple[str | int, ...]) -> str:
     """`ingress[0].cidr_blocks`, as Terraform addresses a nested value."""
     return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".")
@@ -148,7 +155,7 @@ class ParseContext:
         found = self.resolver.referenced_by(r, types) or self.resolver.in_module(r.module, types)
         attribute = ".".join(str(s) for s in path)
         if len(found) > 1:
-            choices = ", ".join(found)
+            choices = some_of(found)
             self.network.notice(
                 r.address, attribute, f"set in a dynamic block; may be any of {choices}; all are considered"
             )
@@ -168,7 +175,7 @@ class ParseContext:
             cause = link.causes[0] if link.causes else None
             self.network.notice(r.address, attribute, link.problem + (f"; {if_several}" if several else ""), cause)
         elif several:
-            message = f"ambiguous: may be any of {', '.join(found)}; {if_several}"
+            message = f"ambiguous: may be any of {some_of(found)}; {if_several}"
             self.network.notice(r.address, attribute, message, AMBIGUOUS)
         for external in link.external:
             self.network.notice(r.address, attribute, f"{external} is not managed by this plan", EXTERNAL)

@@ -19,6 +19,7 @@ from .context import (
     TARGET_GROUP,
     ParseContext,
     as_bool,
+    some_of,
     tags_of,
 )
 from .vpc import default_vpc_subnet, subnets_of
@@ -141,6 +142,8 @@ def _attach(r: ResourceInstance, ctx: ParseContext, group: TargetGroup) -> None:
     port = _port(r.get("port"))
     if len(found) > 1:
         ctx.ambiguous_targets.setdefault(group.id, []).append((r.address, found, port))
+        if len(ctx.ambiguous_targets[group.id]) > 1 and ctx.ambiguous_targets[group.id][-2][1:] == (found, port):
+            return  # the same candidates as the attachment before: registered already
     for target in found:
         group.add_target(LoadBalancerTarget(target, port))
 
@@ -158,15 +161,17 @@ def settle_ambiguous_targets(ctx: ParseContext) -> None:
         candidate_sets = {found for _, found, _ in attachments}
         if len(candidate_sets) == 1 and len(attachments) == len(next(iter(candidate_sets))):
             continue
-        group = ctx.network.target_groups[group_id]
+        doubts: dict[tuple[str, int | None], str] = {}
         for address, found, port in attachments:
-            assumption = f"{address} may attach any of {', '.join(found)}"
-            message = f"ambiguous: may be any of {', '.join(found)}; all are considered"
+            message = f"ambiguous: may be any of {some_of(found)}; all are considered"
             ctx.network.notice(address, "target_id", message, AMBIGUOUS)
-            group.targets = [
-                LoadBalancerTarget(t.endpoint, t.port, assumption) if t.endpoint in found and t.port == port else t
-                for t in group.targets
-            ]
+            for endpoint in found:
+                doubts.setdefault((endpoint, port), f"{address} may attach any of {some_of(found)}")
+        group = ctx.network.target_groups[group_id]
+        group.targets = [
+            LoadBalancerTarget(t.endpoint, t.port, doubts.get((t.endpoint, t.port), t.assumption))
+            for t in group.targets
+        ]
 
 
 @parses("aws_elb")

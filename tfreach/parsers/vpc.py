@@ -26,6 +26,7 @@ from .context import (
     ParseContext,
     as_bool,
     checked_cidrs,
+    some_of,
 )
 
 # Route target attribute -> (the resource types it names, what it is when the type is unknown)
@@ -230,7 +231,7 @@ def parse_route(r: ResourceInstance, ctx: ParseContext) -> None:
     if route is None:
         return
     if len(tables) > 1:
-        route.assumption = route.assumption or f"{r.address} may belong to any of {', '.join(t.id for t in tables)}"
+        route.assumption = route.assumption or f"{r.address} may belong to any of {some_of([t.id for t in tables])}"
     for table in tables:
         table.routes.append(route)
 
@@ -291,9 +292,9 @@ def _target(
             kind = kinds.pop() if len(kinds) == 1 else default_kind
             if len(found) == 1:
                 return kind, found, None
-            message = f"ambiguous: may be any of {', '.join(found)}; each is considered"
+            message = f"ambiguous: may be any of {some_of(found)}; each is considered"
             ctx.network.notice(r.address, field, message, AMBIGUOUS)
-            return kind, found, f"the target of a route of {r.address} may be any of {', '.join(found)}"
+            return kind, found, f"the target of a route of {r.address} may be any of {some_of(found)}"
         if default_kind is not Target.UNKNOWN:
             return default_kind, [], None
         return (

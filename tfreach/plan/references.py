@@ -120,6 +120,12 @@ def is_prefix(short: Traversal, long: Traversal) -> bool:
 
 def maximal(references: list[str]) -> list[Traversal]:
     """Terraform lists every prefix of a traversal; keep only the longest, in order."""
+    return list(_maximal(tuple(references)))
+
+
+@lru_cache(maxsize=65536)
+def _maximal(references: tuple[str, ...]) -> tuple[Traversal, ...]:
+    """Every instance of a resource shares its expressions: each reference list is read once."""
     parsed: list[Traversal] = []
     for ref in references:
         try:
@@ -128,4 +134,4 @@ def maximal(references: list[str]) -> list[Traversal]:
             continue
         if traversal and traversal not in parsed:
             parsed.append(traversal)
-    return [t for t in parsed if not any(is_prefix(t, other) for other in parsed)]
+    return tuple(t for t in parsed if not any(is_prefix(t, other) for other in parsed))

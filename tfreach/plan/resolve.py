@@ -88,6 +88,9 @@ class _Found:
         self.problems.extend(p for p in other.problems if p not in self.problems)
         self.causes.extend(c for c in other.causes if c not in self.causes)
 
+    def copy(self) -> _Found:
+        return _Found(list(self.instances), list(self.problems), list(self.causes), self.open_ended)
+
     def problem(self, text: str, cause: str) -> _Found:
         if text not in self.problems:
             self.problems.append(text)
@@ -117,6 +120,8 @@ class Resolver:
         for group in self.by_resource.values():
             group.sort(key=_sort_key)
         self._cache: dict[tuple[Any, ...], _Found] = {}
+        self._links: dict[tuple[Any, ...], Link] = {}
+        self._expressions: dict[tuple[Any, ...], _Found] = {}
 
     def _index(self, instance: ResourceInstance) -> None:
         self.by_address[instance.address] = instance
@@ -134,8 +139,12 @@ class Resolver:
     # --- public -------------------------------------------------------------------------
 
     def link(self, instance: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str]) -> Link:
-        """Where `instance.<path>` points, as addresses of instances of `types`."""
-        return self._link(instance, path, types, 0)
+        """Where `instance.<path>` points, as addresses of instances of `types` (asked once)."""
+        key = (instance.address, path, types)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = self._link(instance, path, types, 0)
+        return found
 
     def referenced_by(self, instance: ResourceInstance, types: frozenset[str]) -> list[str]:
         """Instances of `types` that any expression of the resource's configuration reaches."""
@@ -237,9 +246,7 @@ class Resolver:
         if expression is None or not self._may_be_unknown(expression, self._scope_of(instance, expression), depth):
             return Link(tuple(addresses), external, configured=bool(known_ids))
         found = self._expression(expression, self._scope_of(instance, expression), types, depth)
-        for candidate in found.instances:
-            if candidate.address not in addresses:
-                addresses.append(candidate.address)
+        addresses = list(dict.fromkeys([*addresses, *(candidate.address for candidate in found.instances)]))
         if not addresses and not found.problems:
             found.problem(f"no {' or '.join(sorted(types))} is referenced by its configuration", UNREFERENCED)
         problem = "; ".join(found.problems) or None
@@ -270,6 +277,17 @@ class Resolver:
         return _Scope(instance.module, instance.key, _mentions_key(expression), each)
 
     def _expression(self, expression: dict[str, Any], scope: _Scope, types: frozenset[str], depth: int) -> _Found:
+        """What an expression reaches: the same for every instance of a count, so asked once (by
+        the key only where `each.*` may pick by it)."""
+        references = expression.get("references") or []
+        by_key = scope.key if any(r.startswith("each.") for r in references) else type(scope.key)
+        key = (id(expression), scope.module, scope.keyed, by_key, id(scope.each), types)
+        found = self._expressions.get(key)
+        if found is None:
+            found = self._expressions[key] = self._read_expression(expression, scope, types, depth)
+        return found.copy()
+
+    def _read_expression(self, expression: dict[str, Any], scope: _Scope, types: frozenset[str], depth: int) -> _Found:
         found = _Found()
         if depth > _MAX_DEPTH:
             found.problem("reference chain too deep (a cycle between modules?)", TOO_DEEP)

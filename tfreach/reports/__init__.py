@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..catalogue import Severity
 from ..check import PlanResult
@@ -18,6 +18,7 @@ class ReportOptions:
     fail_on: Severity | None  # None: never fail
     new_only: bool = False  # only findings this plan opens count (and the table shows only them)
     notices: tuple[Notice, ...] = ()  # warnings that belong to no plan (the config file)
+    fail_on_possible: bool = True  # possible findings (resting on an assumption) count too: fail closed
 
 
 Formatter = Callable[[list[PlanResult], ReportOptions], str]
@@ -41,16 +42,37 @@ def formatters() -> dict[str, Formatter]:
     }
 
 
-def counted(finding: Finding, options: ReportOptions) -> bool:
-    """Does the finding count for the exit code? Never when suppressed or closed."""
-    return finding.counts and (finding.status == "new" or not options.new_only)
+class Countable(Protocol):
+    """A finding, or a group of findings of alike resources."""
+
+    @property
+    def counts(self) -> bool: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def certain(self) -> bool: ...
+    @property
+    def severity(self) -> Severity: ...
+
+
+def counted(finding: Countable, options: ReportOptions) -> bool:
+    """Does the finding count for the exit code? Never when suppressed or closed; a possible one
+    only with --fail-on-possible (the default)."""
+    return (
+        finding.counts
+        and (finding.status == "new" or not options.new_only)
+        and (finding.certain or options.fail_on_possible)
+    )
 
 
 def failing(results: list[PlanResult], options: ReportOptions) -> bool:
     """Is any counted finding at or above the --fail-on severity?"""
+    from .groups import finding_groups
+
     if options.fail_on is None:
         return False
-    return any(counted(f, options) and f.severity >= options.fail_on for r in results for f in r.findings)
+    threshold = options.fail_on
+    return any(counted(g, options) and g.severity >= threshold for r in results for g in finding_groups(r))
 
 
 def hop_address(hop: dict[str, Any], finding: Finding) -> str:

@@ -7,10 +7,10 @@ from itertools import groupby
 
 from ..catalogue import Severity
 from ..check import PlanResult
-from ..findings import Finding
 from ..model import Notice
 from ..protocols import span_text
 from . import ReportOptions, counted, failing, printable
+from .groups import FindingGroup, finding_groups
 from .warnings import shorten, warning_lines
 
 _MAX_WARNINGS = 20
@@ -28,22 +28,25 @@ def render_table(results: list[PlanResult], options: ReportOptions) -> str:
 def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
     kind = " (Terraform sources, no plan)" if result.mode == "sources" else ""
     lines = [f"{result.path}{kind}: {result.resources} resources, {result.network.endpoints()} endpoints analysed"]
-    shown = [f for f in result.findings if f.status == "new" or not options.new_only]
-    if not result.findings:
+    groups = finding_groups(result)
+    shown = [g for g in groups if g.status == "new" or not options.new_only]
+    if not groups:
         lines.append("  nothing is reachable from outside")
-    for (resource, kind, _), group in groupby(shown, key=lambda f: (f.resource, f.source.kind, f.via)):
-        findings = list(group)
-        exposure = next((f for f in findings if f.type == "NetworkExposure"), None)
-        ports = sorted((f for f in findings if f.type != "NetworkExposure"), key=_order)
-        lines += ["", exposure.title if exposure else f"{resource} ({kind})"]
-        lines += ["  " + line for line in _columns(_HEADERS, [_row(f) for f in ports])]
-        lines += [shorten(f"  assumed: {a}") for a in sorted({a for f in findings for a in f.assumptions})]
-    hidden = sum(1 for f in result.findings if f.status != "new" and options.new_only and f.type != "NetworkExposure")
+    for _, section in groupby(shown, key=lambda g: (g.block, tuple(g.members), g.source.kind, g.via)):
+        alike = list(section)
+        summary = next((g for g in alike if g.type == "NetworkExposure"), alike[0])
+        ports = sorted((g for g in alike if g.type != "NetworkExposure"), key=_order)
+        count = f" ({len(summary.members)} resources alike)" if len(summary.members) > 1 else ""
+        lines += ["", summary.title + count]
+        lines += ["  " + line for line in _columns(_HEADERS, [_row(g) for g in ports])]
+        lines += [shorten(f"  assumed: {a}") for a in sorted({a for g in alike for a in g.assumptions})]
+    hidden = sum(1 for g in groups if g.status != "new" and options.new_only and g.type != "NetworkExposure")
     if hidden:
         lines += ["", f"{hidden} findings that already exist are not shown (--new-only)"]
-    if result.closed:
-        lines += ["", f"closed by this plan ({len(result.closed)}):"]
-        lines += [f"  {f.title}" for f in result.closed]
+    closed = finding_groups(result, closed=True)
+    if closed:
+        lines += ["", f"closed by this plan ({sum(len(g.members) for g in closed)}):"]
+        lines += [f"  {g.title}" for g in closed]
     lines += _warnings("warnings", result.warnings)
     skipped = result.network.skipped
     if skipped:
@@ -53,7 +56,7 @@ def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
     return lines
 
 
-_HEADERS = ("severity", "status", "finding", "port", "from", "admitted by")
+_HEADERS = ("severity", "status", "certainty", "finding", "port", "from", "admitted by")
 
 
 def _columns(headers: tuple[str, ...], rows: list[list[str]]) -> list[str]:
@@ -67,18 +70,18 @@ def _columns(headers: tuple[str, ...], rows: list[list[str]]) -> list[str]:
     return [line(headers), "  ".join("-" * width for width in widths), *(line(row) for row in rows)]
 
 
-def _order(f: Finding) -> tuple[int, str, tuple[int, int]]:
-    return (-f.severity, f.protocol, f.port_range or (0, 0))
+def _order(g: FindingGroup) -> tuple[int, str, tuple[int, int]]:
+    return (-g.severity, g.protocol, g.port_range or (0, 0))
 
 
-def _row(f: Finding) -> list[str]:
-    port = f"{f.protocol}/{span_text(f.port_range)}" if f.port_range and f.protocol != "all" else f.protocol
-    name = f"{f.type} {f.service}" if f.service else f.type
+def _row(g: FindingGroup) -> list[str]:
+    port = f"{g.protocol}/{span_text(g.port_range)}" if g.port_range and g.protocol != "all" else g.protocol
+    name = f"{g.type} {g.service}" if g.service else g.type
     # The endpoint's own groups: the last ones on the path (a load balancer's come first).
-    admitted = next((hop["rule"] for hop in reversed(f.path) if hop["role"] == "security groups"), "") or ""
-    status = f"{f.status}, accepted ({f.suppressed.by}: {f.suppressed.reason})" if f.suppressed else f.status
-    sources = ", ".join(f.source_cidrs[:2]) + (" ..." if len(f.source_cidrs) > 2 else "")
-    return [f.severity.label, status, name, port, sources, admitted]
+    admitted = next((hop["rule"] for hop in reversed(g.path) if hop["role"] == "security groups"), "") or ""
+    status = f"{g.status}, accepted ({g.suppressed.by}: {g.suppressed.reason})" if g.suppressed else g.status
+    sources = ", ".join(g.source_cidrs[:2]) + (" ..." if len(g.source_cidrs) > 2 else "")
+    return [g.severity.label, status, "certain" if g.certain else "possible", name, port, sources, admitted]
 
 
 def _warnings(title: str, notices: list[Notice]) -> list[str]:
@@ -93,15 +96,27 @@ def _warnings(title: str, notices: list[Notice]) -> list[str]:
 
 
 def _summary(results: list[PlanResult], options: ReportOptions) -> list[str]:
-    findings = [f for r in results for f in r.findings if f.type != "NetworkExposure"]
-    counts = Counter(f.severity for f in findings if counted(f, options))
+    """Counts of findings (one per endpoint), in the groups a reviewer reads."""
+    groups = [g for r in results for g in finding_groups(r) if g.type != "NetworkExposure"]
+    findings = sum(len(g.members) for g in groups)
+    counts: Counter[Severity] = Counter()
+    statuses: Counter[str] = Counter()
+    accepted = possible = 0
+    for g in groups:
+        statuses[g.status] += len(g.members)
+        accepted += len(g.members) if g.suppressed else 0
+        possible += 0 if g.certain else len(g.members)
+        if counted(g, options):
+            counts[g.severity] += len(g.members)
     by_severity = ", ".join(f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s])
-    statuses = Counter(f.status for f in findings)
-    closed = sum(len(r.closed) for r in results)
-    accepted = sum(1 for f in findings if f.suppressed)
+    closed = sum(len(g.members) for r in results for g in finding_groups(r, closed=True))
     parts = [f"{statuses['new']} new", f"{statuses['existing']} existing", f"{closed} closed", f"{accepted} accepted"]
+    parts.append(f"{possible} possible")
     verdict = "never fails" if options.fail_on is None else ("FAIL" if failing(results, options) else "pass")
     threshold = "" if options.fail_on is None else f" at or above {options.fail_on.label}"
     scope = " (new findings only)" if options.new_only else ""
+    scope += "" if options.fail_on_possible else " (certain findings only)"
     counted_text = f"; counted: {by_severity}" if by_severity else ""
-    return [f"{len(findings)} findings ({', '.join(parts)}){counted_text}; {verdict}{threshold}{scope}"]
+    noun = "finding" if findings == 1 else "findings"
+    in_groups = f" in {len(groups)} groups" if len(groups) != findings else ""
+    return [f"{findings} {noun}{in_groups} ({', '.join(parts)}){counted_text}; {verdict}{threshold}{scope}"]

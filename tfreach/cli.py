@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -235,7 +235,7 @@ def check(
     )
     if write_baseline_path:
         _guarded(lambda: write_baseline(write_baseline_path, results))
-    _emit(formatters()[output_format](results, options), output)
+    _guarded(lambda: _write(partial(formatters()[output_format], results, options), output))
     warnings = sum(len(r.warnings) for r in results) + len(notices)
     if strict and warnings:
         plural = "s" if warnings != 1 else ""
@@ -339,6 +339,18 @@ def _config(path: str | None) -> Config:
 
 def _first(*values: bool | None) -> bool | None:
     return next((v for v in values if v is not None), None)
+
+
+def _write(report: Callable[[TextIO], None], output: str | None) -> None:
+    """The report to FILE, or to stdout."""
+    if not output:
+        report(sys.stdout)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            report(handle)
+    except OSError as error:
+        _exit(EXIT_INPUT, f"{output}: cannot write the report ({error.strerror})")
 
 
 def _emit(text: str, output: str | None) -> None:

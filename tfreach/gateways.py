@@ -33,13 +33,45 @@ def peering_senders(network: Network, peering: Peering, into: str, peer: str) ->
         assumption = f"the peer VPC {peer} is not in the plan; assumed to route to {peering.id}"
         outside = addresses(*peering.external_cidrs) if peering.external_cidrs else _everything() - target
         return [_from(outside, f"{peering.id} from {peer}", peering.id, peering.resource_type, assumption)]
-    out = []
-    for subnet in _subnets_of(network, peer):
-        route = _route_toward(network, subnet, target, {peering.id})
+    by_route: dict[str, list[Subnet]] = {}
+    for tables, subnets in _subnets_by_tables(network, peer):
+        route = _first_route_toward(network, tables, target, {peering.id})
         if route is not None:
-            label = f"{subnet.id} via {route}"
-            out.append(_from(subnet_addresses(subnet), label, peering.id, peering.resource_type, peering.assumption))
-    return out
+            by_route.setdefault(route, []).extend(subnets)
+    return [
+        _from(
+            _addresses_of(subnets),
+            f"{_names(subnets)} via {route}",
+            peering.id,
+            peering.resource_type,
+            peering.assumption,
+        )
+        for route, subnets in by_route.items()
+    ]
+
+
+def _subnets_by_tables(network: Network, vpc: str) -> list[tuple[list[RouteTable], list[Subnet]]]:
+    """A VPC's subnets by the route tables they use (once per network): a route is looked up
+    once for all the subnets of a table."""
+    cache: dict[str, list[tuple[list[RouteTable], list[Subnet]]]] = network.derived.setdefault("by tables", {})
+    if vpc not in cache:
+        grouped: dict[tuple[str, ...], tuple[list[RouteTable], list[Subnet]]] = {}
+        for subnet in _subnets_of(network, vpc):
+            tables = route_tables_for(network, subnet)
+            grouped.setdefault(tuple(t.id for t in tables), (tables, []))[1].append(subnet)
+        cache[vpc] = list(grouped.values())
+    return cache[vpc]
+
+
+def _addresses_of(subnets: list[Subnet]) -> IntervalSet:
+    return IntervalSet([span for subnet in subnets for span in subnet_addresses(subnet).spans])
+
+
+def _names(subnets: list[Subnet], shown: int = 3) -> str:
+    """The subnets that send through one route: one decision for them all, as they are told
+    apart by their addresses (a VPC's private subnets share their route table)."""
+    names = [s.id for s in subnets]
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more subnets" if len(names) > shown else "")
 
 
 def transit_senders(network: Network, attachment: TransitAttachment, into: str) -> list[Decision]:
@@ -100,7 +132,14 @@ def _first_route_toward(
 
 
 def _subnets_of(network: Network, vpc: str) -> list[Subnet]:
-    return [s for s in network.subnets.values() if s.vpc == vpc and not s.unknown]
+    """The known subnets of a VPC (grouped once per network)."""
+    by_vpc: dict[str | None, list[Subnet]] | None = network.derived.get("subnets by vpc")
+    if by_vpc is None:
+        by_vpc = network.derived["subnets by vpc"] = {}
+        for subnet in network.subnets.values():
+            if not subnet.unknown:
+                by_vpc.setdefault(subnet.vpc, []).append(subnet)
+    return by_vpc.get(vpc, [])
 
 
 def subnet_addresses(subnet: Subnet) -> IntervalSet:

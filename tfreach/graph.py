@@ -56,6 +56,7 @@ from .packets import (
     IntervalSet,
     PacketSet,
     Span,
+    address_bounds,
     addresses,
 )
 from .protocols import TCP
@@ -101,6 +102,7 @@ class Hop:
     own: bool = False  # the endpoint's own hop: shown as the finding's resource, whichever member
     passes: PacketSet = field(init=False, compare=False)
     certain: PacketSet = field(init=False, compare=False)
+    _indexed: list[tuple[Decision, tuple[int, int]]] | None = field(init=False, compare=False, repr=False, default=None)
     _admitting: dict[PacketSet, tuple[Decision, ...]] = field(
         init=False, compare=False, repr=False, default_factory=dict
     )
@@ -126,9 +128,23 @@ class Hop:
         """
         found = self._admitting.get(packets)
         if found is None:
-            found = tuple(d for d in self.decisions if d.allow and d.packets.intersects(packets))
+            low, high = address_bounds(packets)
+            found = tuple(
+                d
+                for d, (lo, hi) in self._allowing()
+                if lo <= high and hi >= low and d.packets.intersects(packets)  # a cheap test first
+            )
             self._admitting[packets] = found
         return found
+
+    def _allowing(self) -> list[tuple[Decision, tuple[int, int]]]:
+        """The allow decisions with the bounds of their addresses (a peering's senders are hundreds
+        of subnets: most are told apart from a finding's clients by two comparisons)."""
+        if self._indexed is None:
+            indexed = [(d, address_bounds(d.packets)) for d in self.decisions if d.allow]
+            object.__setattr__(self, "_indexed", indexed)
+            return indexed
+        return self._indexed
 
     def evidence(self, packets: PacketSet) -> tuple[dict[str, Any], tuple[str, ...]]:
         """How this hop admits `packets`, as a finding's path shows it (shared, read-only),
@@ -223,13 +239,14 @@ class GraphBuilder:
         self._group_hops: dict[tuple[tuple[str, ...], tuple[str, ...]], Hop] = {}
         self._group_decisions: dict[tuple[str, tuple[str, ...]], tuple[Decision, ...]] = {}
         self._egress_hops: dict[tuple[str, tuple[str, ...], str], Hop] = {}
+        self._through_cache: dict[tuple[tuple[int, int], ...], tuple[PacketSet, PacketSet, tuple[Hop, ...]]] = {}
         self._subnet_hops: dict[str, Hop] = {}
         self._backend_cache: dict[tuple[object, ...], tuple[tuple[Hop, ...], PacketSet, PacketSet]] = {}
         self._toward_cache: dict[tuple[tuple[str, ...], IntervalSet], Hop] = {}
         self._interned: dict[PacketSet, PacketSet] = {}
 
     def build(self, sources: list[Source]) -> nx.DiGraph:
-        self._members = _group_members(self.network)
+        self._members = _group_members(self.network, self.classes)
         for source in sources:
             self.graph.add_node(source_node(source), kind="source", source=source)
             for entry in self._entries(source):
@@ -587,10 +604,19 @@ class GraphBuilder:
         key = (balancer.id, balancer_subnet.id, groups, interface.default_group, target_subnet.id)
         if key not in self._backend_cache:
             hops = self._backend_hops(balancer, balancer_subnet, interface, target_subnet)
-            passes, certain = _through_all(hops)
+            passes, certain = self._through(hops)
             # Equal results share one object, so forwards can be told alike by identity.
             self._backend_cache[key] = (hops, self._interned.setdefault(passes, passes), certain)
         return self._backend_cache[key]
+
+    def _through(self, hops: tuple[Hop, ...]) -> tuple[PacketSet, PacketSet]:
+        """`_through_all`, once per sequence of filters: many backends cross the same filters
+        in another subnet of the same ACLs (the hops are kept, so their ids stay theirs)."""
+        key = tuple((id(hop.passes), id(hop.certain)) for hop in hops)
+        if key not in self._through_cache:
+            self._through_cache[key] = (*_through_all(hops), hops)
+        passes, certain, _ = self._through_cache[key]
+        return passes, certain
 
     def _backend_hops(
         self, balancer: LoadBalancer, balancer_subnet: Subnet, interface: NetworkInterface, target_subnet: Subnet
@@ -697,24 +723,26 @@ def _doubted(decisions: list[Decision], doubt: str | None) -> tuple[Decision, ..
     return tuple(replace(d, assumption=d.assumption or doubt) for d in decisions)
 
 
-def _group_members(network: Network) -> dict[str, IntervalSet]:
+def _group_members(network: Network, classes: Classes) -> dict[str, IntervalSet]:
     """Where members of each security group live: the addresses of their subnets.
 
     A rule naming a group admits its members' private addresses; the subnet is as precise as
-    a plan gets (private IPs are assigned at launch).
+    a plan gets (private IPs are assigned at launch). Alike endpoints share subnets and groups:
+    one per class is enough.
     """
-    members: dict[str, IntervalSet] = {}
-    placed = [(i.security_groups, i.subnets) for i in network.interfaces.values() if i.attached]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    interfaces = [i for i in network.interfaces.values() if i.attached and classes.of(i.id) == i.id]
+    placed = [(i.security_groups, i.subnets) for i in interfaces]
     placed += [(b.security_groups, b.subnets) for b in network.load_balancers.values()]
     for groups, subnets in placed:
-        where = IntervalSet()
-        for subnet_id in subnets:
-            subnet = network.subnets.get(subnet_id)
-            if subnet is not None and not subnet.unknown:
-                where = where | addresses(*subnet.cidrs)
+        where = [span for s in subnets if _is_known(network, s) for span in addresses(*network.subnets[s].cidrs).spans]
         for group in groups:
-            members[group] = members.get(group, IntervalSet()) | where
-    return members
+            spans.setdefault(group, []).extend(where)
+    return {group: IntervalSet(found) for group, found in spans.items()}
+
+
+def _is_known(network: Network, subnet: str) -> bool:
+    return subnet in network.subnets and not network.subnets[subnet].unknown
 
 
 def _preserves_client_ip(balancer: LoadBalancer, group: TargetGroup) -> bool:

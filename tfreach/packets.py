@@ -395,6 +395,19 @@ def _remembered(
 
 
 EMPTY = PacketSet()
+
+
+def address_bounds(packets: PacketSet) -> tuple[int, int]:
+    """The lowest and highest remote address of a packet set ((1, 0) when it is empty)."""
+    low, high = 1, 0
+    for _, _, ports in packets.pieces:
+        for _, _, addrs in ports:
+            if addrs.spans:
+                low = addrs.spans[0][0] if high < low else min(low, addrs.spans[0][0])
+                high = max(high, addrs.spans[-1][1])
+    return low, high
+
+
 EVERYTHING = PacketSet.box(PROTOCOLS, PORTS, ALL_ADDRESSES)
 
 

@@ -37,6 +37,16 @@ def check_json(path: Path) -> dict[str, Any]:
     return report
 
 
+def hops(report: dict[str, Any], finding: dict[str, Any]) -> list[dict[str, Any]]:
+    """A finding's path: the report writes each path once, by id."""
+    return list(report["paths"][finding["path"]])
+
+
+def assumed(report: dict[str, Any], finding: dict[str, Any]) -> list[str]:
+    """What a finding rests on: the report writes each assumption once, by id."""
+    return [report["assumptions"][a] for a in finding["assumptions"]]
+
+
 def validate_output(report: dict[str, Any]) -> None:
     schema = json.loads(resources.files("tfreach.reports").joinpath("output_schema.json").read_text())
     jsonschema.validate(report, schema)

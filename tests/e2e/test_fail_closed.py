@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SAMPLES
-from e2e.helpers import check_json, port_findings, run_cli, sources_within, uncovered
+from e2e.helpers import assumed, check_json, port_findings, run_cli, sources_within, uncovered
 
 INPUTS = REPO / "tests" / "inputs"
 CASES = [
@@ -70,7 +70,7 @@ def test_an_inline_rule_with_a_cidr_known_only_after_apply_admits_anyone(where, 
     report = alone("unknown-inline-cidr", tmp_path) if where == "alone" else beside("unknown-inline-cidr")
     (ssh,) = port_findings(report, "aws_instance.web", "tcp", 22)
     assert "0.0.0.0/0" in ssh["source"]["cidrs"]
-    assert any("ingress[0].cidr_blocks is known only after apply" in a for a in ssh["assumptions"])
+    assert any("ingress[0].cidr_blocks is known only after apply" in a for a in assumed(report, ssh))
 
 
 def test_a_cidr_from_the_vpcs_own_block_is_not_the_internet_and_a_known_one_stays_narrow(tmp_path):
@@ -95,7 +95,7 @@ def test_index_arithmetic_read_alone_considers_every_subnet_and_says_so(tmp_path
     """The plan JSON records `aws_subnet.s[count.index + 1]` as "aws_subnet.s" and "count.index"."""
     report = alone("count-index-arithmetic", tmp_path)
     (ssh,) = port_findings(report, "aws_instance.app[0]", "tcp", 22)
-    assert any("aws_subnet.s[0], aws_subnet.s[1]" in a for a in ssh["assumptions"])
+    assert any("aws_subnet.s[0], aws_subnet.s[1]" in a for a in assumed(report, ssh))
     unresolved = [w for w in report["warnings"] if w["resource"] == "aws_instance.app[0]" and w["attribute"]]
     assert any("indexed with count.index" in w["message"] and "run beside the .tf" in w["message"] for w in unresolved)
     assert run_cli("check", str(tmp_path / "plan.json")).returncode == 1
@@ -104,7 +104,7 @@ def test_index_arithmetic_read_alone_considers_every_subnet_and_says_so(tmp_path
 def test_index_arithmetic_beside_the_sources_is_exact():
     report = beside("count-index-arithmetic")
     (ssh,) = port_findings(report, "aws_instance.app[0]", "tcp", 22)
-    assert not any("subnet_id" in a for a in ssh["assumptions"])
+    assert not any("subnet_id" in a for a in assumed(report, ssh))
     assert not any("count.index" in m for m in messages(report))
 
 
@@ -132,7 +132,7 @@ def test_a_prefix_list_the_plan_does_not_manage_may_hold_any_address(tmp_path):
     report = alone("managed-prefix-lists", tmp_path)
     (vendor,) = port_findings(report, "aws_instance.web", "tcp", 8443)
     assert "0.0.0.0/0" in vendor["source"]["cidrs"]
-    assert any("pl-0a1b2c3d4e5f67890: it is not managed by this plan" in a for a in vendor["assumptions"])
+    assert any("pl-0a1b2c3d4e5f67890: it is not managed by this plan" in a for a in assumed(report, vendor))
 
 
 # --- what the sources evaluator cannot compute ------------------------------------------------------
@@ -186,7 +186,7 @@ def test_an_endpoint_in_a_group_the_plan_does_not_manage_is_assumed_open(tmp_pat
         (everything,) = [f for f in port_findings(report, endpoint, "all") if f["protocol"] == "all"]
         assert everything["port_range"] == [0, 65535] and "0.0.0.0/0" in everything["source"]["cidrs"]
         assert any(
-            "not managed by this plan) are unknown; assumed to admit everything" in a for a in everything["assumptions"]
+            "not managed by this plan) are unknown; assumed to admit everything" in a for a in assumed(report, everything)
         )
 
 

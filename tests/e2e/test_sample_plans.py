@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import SAMPLES, load_json
-from e2e.helpers import check_json, port_findings, sources_overlap, sources_within
+from e2e.helpers import check_json, hops, port_findings, sources_overlap, sources_within
 
 FOLDERS = sorted(p.parent.name for p in SAMPLES.glob("*/expected.json"))
 
@@ -101,7 +101,7 @@ def test_inspector_blog_reproduces_the_field_report():
 def test_each_finding_names_the_rule_that_admitted_it_at_every_hop():
     report = check_json(SAMPLES / "nacl-heavy" / "plan.json")
     finding = port_findings(report, "aws_instance.web", "tcp", 3389)[0]
-    roles = {hop["role"]: hop for hop in finding["path"]}
+    roles = {hop["role"]: hop for hop in hops(report, finding)}
     assert roles["network ACL inbound"]["rule"] == "aws_network_acl.web #130 ALLOW tcp 1024-65535 0.0.0.0/0"
     assert "egress #100 ALLOW tcp 1024-65535" in roles["network ACL outbound reply"]["rule"]
     assert "0.0.0.0/0 -> aws_internet_gateway" in roles["route back"]["rule"]

@@ -9,6 +9,7 @@ replaced by "known after apply", as terraform writes it: null in `after`, true i
 from __future__ import annotations
 
 import copy
+import io
 import json
 from typing import Any
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from tfreach.check import Settings, check_document
 from tfreach.reports import ReportOptions
-from tfreach.reports.json_report import report
+from tfreach.reports.json_report import render_json
 
 TEMPLATE = json.loads((REPO / "tests" / "inputs" / "unknown-inline-cidr" / "plan.json").read_text())
 
@@ -94,7 +95,9 @@ def make_unknown(document: dict[str, Any], address: str, index: int, field: str)
 
 def exposure(document: dict[str, Any]) -> dict[str, Any]:
     result = check_document(document, "plan.json", Settings())
-    return report([result], ReportOptions(None, False))
+    out = io.StringIO()
+    render_json([result], ReportOptions(None, False), out)
+    return dict(json.loads(out.getvalue()))
 
 
 @given(group_rules, acl_rules, st.integers(0, 3), group_fields)

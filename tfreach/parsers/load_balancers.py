@@ -138,7 +138,7 @@ def _attach(r: ResourceInstance, ctx: ParseContext, group: TargetGroup) -> None:
     link = ctx.resolver.link(r, ("target_id",), _TARGETS)
     if link.problem:
         ctx.network.notice(r.address, "target_id", link.problem)
-    found = tuple(ctx.aliases.get(a, a) for a in link.addresses)
+    found = tuple(ctx.aliases.get(a, a) for a in link.addresses) if ctx.aliases else link.addresses
     port = _port(r.get("port"))
     if len(found) > 1:
         ctx.ambiguous_targets.setdefault(group.id, []).append((r.address, found, port))
@@ -163,10 +163,13 @@ def settle_ambiguous_targets(ctx: ParseContext) -> None:
             continue
         doubts: dict[tuple[str, int | None], str] = {}
         for address, found, port in attachments:
-            message = f"ambiguous: may be any of {some_of(found)}; all are considered"
-            ctx.network.notice(address, "target_id", message, AMBIGUOUS)
+            candidates = some_of(found)
+            ctx.network.notice(
+                address, "target_id", f"ambiguous: may be any of {candidates}; all are considered", AMBIGUOUS
+            )
+            doubt = f"{address} may attach any of {candidates}"
             for endpoint in found:
-                doubts.setdefault((endpoint, port), f"{address} may attach any of {some_of(found)}")
+                doubts.setdefault((endpoint, port), doubt)
         group = ctx.network.target_groups[group_id]
         group.targets = [
             LoadBalancerTarget(t.endpoint, t.port, doubts.get((t.endpoint, t.port), t.assumption))

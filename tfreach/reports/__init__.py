@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from ..catalogue import Severity
 from ..check import PlanResult
@@ -21,7 +21,8 @@ class ReportOptions:
     fail_on_possible: bool = True  # possible findings (resting on an assumption) count too: fail closed
 
 
-Formatter = Callable[[list[PlanResult], ReportOptions], str]
+Formatter = Callable[[list[PlanResult], ReportOptions, TextIO], None]  # writes the report as it goes
+Renderer = Callable[[list[PlanResult], ReportOptions], str]
 
 
 def formatters() -> dict[str, Formatter]:
@@ -33,13 +34,22 @@ def formatters() -> dict[str, Formatter]:
     from .table import render_table
 
     return {
-        "table": render_table,
+        "table": _whole(render_table),
         "json": render_json,
-        "sarif": render_sarif,
-        "junit": render_junit,
-        "markdown": render_markdown,
-        "github": render_github,
+        "sarif": _whole(render_sarif),
+        "junit": _whole(render_junit),
+        "markdown": _whole(render_markdown),
+        "github": _whole(render_github),
     }
+
+
+def _whole(render: Renderer) -> Formatter:
+    """A report small enough to build whole (grouped, and capped where it is read)."""
+
+    def write(results: list[PlanResult], options: ReportOptions, out: TextIO) -> None:
+        out.write(render(results, options))
+
+    return write
 
 
 class Countable(Protocol):

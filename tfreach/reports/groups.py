@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..catalogue import Severity
@@ -163,6 +164,7 @@ def _add(
         group.members.append(member)
 
 
+@lru_cache(maxsize=1 << 16)
 def block_of(address: str) -> str:
     """`module.vpc[3].aws_instance.app[7]` -> `module.vpc[3].aws_instance.app`."""
     try:

@@ -1,9 +1,15 @@
-"""`--format json`: the contract other tools rely on (schema: reports/output_schema.json)."""
+"""`--format json`: the contract other tools rely on (schema: reports/output_schema.json).
+
+One finding per endpoint and exposure, written as it goes (a large plan's report is never held
+whole in memory). A path, shared by every member of an endpoint class, and an assumption, shared
+by many findings, are written once under `paths` and `assumptions` and referenced by id.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 import orjson
 
@@ -13,27 +19,70 @@ from ..check import PlanResult
 from ..findings import Finding
 from ..hcl.locations import Location
 from . import ReportOptions, failing
+from .groups import finding_groups
 
 
-def render_json(results: list[PlanResult], options: ReportOptions) -> str:
-    return orjson.dumps(report(results, options), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
-
-
-def report(results: list[PlanResult], options: ReportOptions) -> dict[str, Any]:
-    findings = [f for r in results for f in r.findings]
-    closed = [f for r in results for f in r.closed]
+def render_json(results: list[PlanResult], options: ReportOptions, out: TextIO) -> None:
+    table = _Shared()
+    out.write("{\n")
+    _field(out, "tool", {"name": "tfreach", "version": __version__})
+    _field(out, "inputs", [_input(r) for r in results])
+    _field(out, "summary", _summary(results, options))
+    _stream(out, "findings", (finding_json(f, r.location(f.resource), table) for r in results for f in r.findings))
+    _stream(out, "closed", (finding_json(f, r.location(f.resource), table) for r in results for f in r.closed))
+    _field(out, "paths", table.paths)
+    _field(out, "assumptions", table.assumptions)
     warnings = [(r.path, n) for r in results for n in r.warnings] + [("config", n) for n in options.notices]
-    return {
-        "tool": {"name": "tfreach", "version": __version__},
-        "inputs": [_input(r) for r in results],
-        "summary": _summary(results, findings, closed, options),
-        "findings": [finding_json(f, r.location(f.resource)) for r in results for f in r.findings],
-        "closed": [finding_json(f, r.location(f.resource)) for r in results for f in r.closed],
-        "warnings": [
+    _stream(
+        out,
+        "warnings",
+        (
             {"input": source, "resource": n.resource, "attribute": n.attribute, "message": n.message, "cause": n.cause}
             for source, n in warnings
-        ],
-    }
+        ),
+        last=True,
+    )
+    out.write("}\n")
+
+
+class _Shared:
+    """Paths and assumptions by id: P1, P2..., A1, A2..., in the order findings first use them."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, list[dict[str, Any]]] = {}
+        self.assumptions: dict[str, str] = {}
+        self._path_ids: dict[tuple[int, ...], str] = {}  # hop objects are shared: a path is their identities
+        self._assumption_ids: dict[str, str] = {}
+
+    def path(self, hops: list[dict[str, Any]]) -> str:
+        key = tuple(map(id, hops))
+        if key not in self._path_ids:
+            self._path_ids[key] = identity = f"P{len(self._path_ids) + 1}"
+            self.paths[identity] = hops
+        return self._path_ids[key]
+
+    def assumption(self, text: str) -> str:
+        if text not in self._assumption_ids:
+            self._assumption_ids[text] = identity = f"A{len(self._assumption_ids) + 1}"
+            self.assumptions[identity] = text
+        return self._assumption_ids[text]
+
+
+def _field(out: TextIO, name: str, value: Any) -> None:
+    out.write(f'  "{name}": ')
+    out.write(orjson.dumps(value).decode())
+    out.write(",\n")
+
+
+def _stream(out: TextIO, name: str, items: Iterable[dict[str, Any]], last: bool = False) -> None:
+    out.write(f'  "{name}": [')
+    separator = "\n    "
+    for item in items:
+        out.write(separator)
+        out.write(orjson.dumps(item).decode())
+        separator = ",\n    "
+    out.write("\n  ]" if separator != "\n    " else "]")
+    out.write("\n" if last else ",\n")
 
 
 def _input(result: PlanResult) -> dict[str, Any]:
@@ -52,30 +101,46 @@ def _input(result: PlanResult) -> dict[str, Any]:
     }
 
 
-def _summary(
-    results: list[PlanResult], findings: list[Finding], closed: list[Finding], options: ReportOptions
-) -> dict[str, Any]:
-    severities = Counter(f.severity.label for f in findings)
-    statuses = Counter(f.status for f in findings + closed)
+def _summary(results: list[PlanResult], options: ReportOptions) -> dict[str, Any]:
+    """Counted over the groups (one per exposure and resource block), in findings per endpoint."""
+    groups = [g for r in results for g in finding_groups(r)]
+    closed = [g for r in results for g in finding_groups(r, closed=True)]
+    severities: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    suppressed = possible = 0
+    for g in groups:
+        n = len(g.members)
+        severities[g.severity.label] += n
+        types[g.type] += n
+        statuses[g.status] += n
+        suppressed += n if g.suppressed is not None else 0
+        possible += 0 if g.certain else n
+    statuses["closed"] = sum(len(g.members) for g in closed)
     return {
-        "findings": len(findings),
+        "findings": sum(len(g.members) for g in groups),
+        "groups": len(groups),
         "by_severity": {s.label: severities.get(s.label, 0) for s in sorted(Severity, reverse=True)},
-        "by_type": dict(sorted(Counter(f.type for f in findings).items())),
+        "by_type": dict(sorted(types.items())),
         "by_status": {status: statuses.get(status, 0) for status in ("new", "existing", "closed")},
-        "suppressed": sum(1 for f in findings if f.suppressed is not None),
-        "exposed_resources": len({(f.input, f.resource) for f in findings}),
+        "suppressed": suppressed,
+        "possible": possible,
+        "exposed_resources": len({(g.input, m) for g in groups for m in g.members}),
         "warnings": sum(len(r.warnings) for r in results) + len(options.notices),
         "fail_on": options.fail_on.label if options.fail_on is not None else "never",
+        "fail_on_possible": options.fail_on_possible,
         "new_only": options.new_only,
         "failed": failing(results, options),
     }
 
 
-def finding_json(f: Finding, location: Location | None = None) -> dict[str, Any]:
+def finding_json(f: Finding, location: Location | None = None, shared: _Shared | None = None) -> dict[str, Any]:
+    shared = shared or _Shared()
     out: dict[str, Any] = {
         "id": f.id,
         "type": f.type,
         "severity": f.severity.label,
+        "certain": f.certain,
         "title": f.title,
         "resource": f.resource,
         "resource_type": f.resource_type,
@@ -86,8 +151,8 @@ def finding_json(f: Finding, location: Location | None = None) -> dict[str, Any]
         "via": f.via,
         "status": f.status,
         "suppressed": {"by": f.suppressed.by, "reason": f.suppressed.reason} if f.suppressed else None,
-        "path": f.path,
-        "assumptions": f.assumptions,
+        "path": shared.path(f.path),
+        "assumptions": [shared.assumption(a) for a in f.assumptions],
         "recommendation": f.recommendation,
         "input": f.input,
     }

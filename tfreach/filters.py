@@ -191,14 +191,24 @@ def _names_one_of(rule: SecurityGroupRule, groups: list[str]) -> bool:
     return bool(set(rule.peer_groups) & set(groups)) or (ANY_GROUP in rule.peer_groups and bool(groups))
 
 
-def admitted_from_members(groups: list[SecurityGroup], members: dict[str, IntervalSet]) -> list[Decision]:
-    """Inbound permissions naming a group admit the addresses where its members live."""
+def admitted_from_members(
+    groups: list[SecurityGroup],
+    members: dict[str, IntervalSet],
+    unions: dict[tuple[str, ...], IntervalSet] | None = None,
+) -> list[Decision]:
+    """Inbound permissions naming a group admit the addresses where its members live.
+
+    `unions`: where the members of each list of groups live, remembered (rules repeat them)."""
+    unions = {} if unions is None else unions
     out = []
     for group in groups:
         for rule in group.ingress():
             if not rule.peer_groups:
                 continue
-            where = union_of(members.get(peer) for peer in rule.peer_groups)
+            peers = tuple(rule.peer_groups)
+            where = unions.get(peers)
+            if where is None:
+                where = unions[peers] = union_of(members.get(peer) for peer in peers)
             if where:
                 out.append(
                     Decision(

@@ -36,6 +36,7 @@ from .model import (
     LoadBalancer,
     LoadBalancerTarget,
     Network,
+    NetworkAcl,
     NetworkInterface,
     Peering,
     Route,
@@ -74,6 +75,7 @@ from .why import (
 )
 
 Node = tuple[str, ...]
+Indexed = tuple[Decision, tuple[int, int], tuple[int, int, int, int]]  # a decision, its address and port bounds
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class Hop:
     own: bool = False  # the endpoint's own hop: shown as the finding's resource, whichever member
     passes: PacketSet = field(init=False, compare=False)
     certain: PacketSet = field(init=False, compare=False)
-    _indexed: list[tuple[Decision, tuple[int, int]]] | None = field(init=False, compare=False, repr=False, default=None)
+    _indexed: list[Indexed] | None = field(init=False, compare=False, repr=False, default=None)
     _admitting: dict[PacketSet, tuple[Decision, ...]] = field(
         init=False, compare=False, repr=False, default_factory=dict
     )
@@ -129,19 +131,27 @@ class Hop:
         found = self._admitting.get(packets)
         if found is None:
             low, high = address_bounds(packets)
+            plo, phi, portlo, porthi = packets.bounds()
             found = tuple(
                 d
-                for d, (lo, hi) in self._allowing()
-                if lo <= high and hi >= low and d.packets.intersects(packets)  # a cheap test first
+                for d, (lo, hi), (dplo, dphi, dportlo, dporthi) in self._allowing()
+                # cheap tests first: most rules are told apart by protocol, port or address bounds
+                if lo <= high
+                and hi >= low
+                and dplo <= phi
+                and dphi >= plo
+                and dportlo <= porthi
+                and dporthi >= portlo
+                and d.packets.intersects(packets)
             )
             self._admitting[packets] = found
         return found
 
-    def _allowing(self) -> list[tuple[Decision, tuple[int, int]]]:
-        """The allow decisions with the bounds of their addresses (a peering's senders are hundreds
-        of subnets: most are told apart from a finding's clients by two comparisons)."""
+    def _allowing(self) -> list[Indexed]:
+        """The allow decisions with the bounds of their addresses, protocols and ports (a hop
+        may hold hundreds: a peering's senders, every candidate group's rules)."""
         if self._indexed is None:
-            indexed = [(d, address_bounds(d.packets)) for d in self.decisions if d.allow]
+            indexed = [(d, address_bounds(d.packets), d.packets.bounds()) for d in self.decisions if d.allow]
             object.__setattr__(self, "_indexed", indexed)
             return indexed
         return self._indexed
@@ -238,11 +248,12 @@ class GraphBuilder:
         self._acl_hops: dict[tuple[str, ...], tuple[Hop, Hop]] = {}
         self._group_hops: dict[tuple[tuple[str, ...], tuple[str, ...]], Hop] = {}
         self._group_decisions: dict[tuple[str, tuple[str, ...]], tuple[Decision, ...]] = {}
+        self._member_unions: dict[tuple[str, ...], IntervalSet] = {}
         self._egress_hops: dict[tuple[str, tuple[str, ...], str], Hop] = {}
         self._through_cache: dict[tuple[tuple[int, int], ...], tuple[PacketSet, PacketSet, tuple[Hop, ...]]] = {}
         self._subnet_hops: dict[str, Hop] = {}
         self._backend_cache: dict[tuple[object, ...], tuple[tuple[Hop, ...], PacketSet, PacketSet]] = {}
-        self._toward_cache: dict[tuple[tuple[str, ...], IntervalSet], Hop] = {}
+        self._toward_cache: dict[tuple[tuple[str, ...], object], Hop] = {}
         self._interned: dict[PacketSet, PacketSet] = {}
 
     def build(self, sources: list[Source]) -> nx.DiGraph:
@@ -472,7 +483,8 @@ class GraphBuilder:
         key = (group.id, peers)
         if key not in self._group_decisions:
             decisions = admitted_by_security_groups([group]) + admitted_from_groups([group], list(peers))
-            self._group_decisions[key] = tuple(decisions + admitted_from_members([group], self._members))
+            members = admitted_from_members([group], self._members, self._member_unions)
+            self._group_decisions[key] = tuple(decisions + members)
         return self._group_decisions[key]
 
     # --- load balancers -----------------------------------------------------------------
@@ -655,7 +667,7 @@ class GraphBuilder:
 
     def _acl_toward_hop(self, subnet: Subnet, remote: IntervalSet) -> Hop:
         acls = nacls_for(self.network, subnet)
-        key = (tuple(acl.id for acl in acls), remote)
+        key = (tuple(acl.id for acl in acls), _as_rules_see(acls, remote))
         if key not in self._toward_cache:
             doubt = _several("network ACL", subnet, acls)
             each = [acl_toward(acl, remote, self.ephemeral) for acl in acls]
@@ -686,6 +698,23 @@ class Forward:
     hops: tuple[Hop, ...]
     passes: PacketSet  # what gets through every hop, in the target's coordinates
     certain: PacketSet  # what gets through them whatever the assumptions
+
+
+def _as_rules_see(acls: list[NetworkAcl], remote: IntervalSet) -> object:
+    """What the ACLs' rules can tell of a remote range: for each rule, whether it holds all of
+    it or none. Two ranges the rules see alike get the same answer (a VPC's subnets, under
+    rules for the VPC or 0.0.0.0/0); a range a rule splits is its own."""
+    seen = []
+    for acl in acls:
+        for rule in acl.rules:
+            addrs = rule.match.addresses()
+            if remote.issubset(addrs):
+                seen.append(True)
+            elif not addrs.intersects(remote):
+                seen.append(False)
+            else:
+                return remote
+    return tuple(seen)
 
 
 def _placement(interface: NetworkInterface) -> tuple[str, ...]:

@@ -57,9 +57,13 @@ def parse_default_security_group(r: ResourceInstance, ctx: ParseContext) -> None
 
 @parses("aws_security_group_rule", phase=1)
 def parse_security_group_rule(r: ResourceInstance, ctx: ParseContext) -> None:
-    for group in _groups_of_rule(r, ctx):
-        for egress in _directions(r, ctx):
-            _add(ctx, group, r.address, egress, _rule_permission(r, ctx, group))
+    groups = _groups_of_rule(r, ctx)
+    for egress in _directions(r, ctx):
+        if as_bool(r.get("self")):  # it names its own group: one rule per candidate group
+            for group in groups:
+                _add(ctx, group, r.address, egress, _rule_permission(r, ctx, group))
+        elif groups:  # the same rule for every candidate group: read once
+            _share(groups, _rule(ctx, r.address, egress, _rule_permission(r, ctx, None)))
 
 
 def _directions(r: ResourceInstance, ctx: ParseContext) -> list[bool]:
@@ -71,14 +75,14 @@ def _directions(r: ResourceInstance, ctx: ParseContext) -> list[bool]:
     return [False, True]
 
 
-def _rule_permission(r: ResourceInstance, ctx: ParseContext, group: SecurityGroup) -> _Permission:
+def _rule_permission(r: ResourceInstance, ctx: ParseContext, group: SecurityGroup | None) -> _Permission:
     permission = _Permission(r.get("protocol"), r.get("from_port"), r.get("to_port"))
     for attribute, whole in (("cidr_blocks", _IPV4_ANY), ("ipv6_cidr_blocks", _IPV6_ANY)):
         permission.cidrs += known_list(r.get(attribute))
         if _has_unknown(r.unknown.get(attribute)) and ctx.resolver.set_after_apply(r, (attribute,)):
             _unknown_cidr(r, ctx, (attribute,), whole, permission)
     permission.prefix_lists = _prefix_lists(r, ctx, ("prefix_list_ids",))
-    if as_bool(r.get("self")):
+    if as_bool(r.get("self")) and group is not None:
         permission.peer_groups.append(group.id)
     if ctx.is_set(r, "source_security_group_id"):
         permission.peer_groups += _peer_groups(r, ctx, ("source_security_group_id",))
@@ -87,8 +91,9 @@ def _rule_permission(r: ResourceInstance, ctx: ParseContext, group: SecurityGrou
 
 @parses("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", phase=1)
 def parse_vpc_security_group_rule(r: ResourceInstance, ctx: ParseContext) -> None:
-    for group in _groups_of_rule(r, ctx):
-        _add(ctx, group, r.address, r.type.endswith("egress_rule"), _vpc_rule_permission(r, ctx))
+    groups = _groups_of_rule(r, ctx)
+    if groups:
+        _share(groups, _rule(ctx, r.address, r.type.endswith("egress_rule"), _vpc_rule_permission(r, ctx)))
 
 
 def _vpc_rule_permission(r: ResourceInstance, ctx: ParseContext) -> _Permission:
@@ -219,6 +224,16 @@ def _protocol_key(protocol: Any) -> str:
 
 
 def _add(ctx: ParseContext, group: SecurityGroup, owner: str, egress: bool, permission: _Permission) -> None:
+    group.rules.append(_rule(ctx, owner, egress, permission))
+
+
+def _share(groups: list[SecurityGroup], rule: SecurityGroupRule) -> None:
+    """A separate rule whose group is one of several candidates: each may have it."""
+    for group in groups:
+        group.rules.append(rule)
+
+
+def _rule(ctx: ParseContext, owner: str, egress: bool, permission: _Permission) -> SecurityGroupRule:
     protocols, assumption = unknowns.protocol(ctx, owner, permission.protocol)
     permission.assume(assumption)
     ports, assumption = unknowns.ports(ctx, owner, protocols, permission.from_port, permission.to_port)
@@ -241,9 +256,9 @@ def _add(ctx: ParseContext, group: SecurityGroup, owner: str, egress: bool, perm
         permission.prefix_lists,
         "; ".join(permission.assumptions) or None,
     )
-    group.rules.append(rule)
     if rule.prefix_lists:
         ctx.prefix_list_rules.append((owner, rule))
+    return rule
 
 
 @finishes

@@ -23,6 +23,7 @@ and records a notice whose `cause` groups it with the same assumption elsewhere.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import Any
 
 from ..model import Notice, SecurityGroup, SecurityGroupRule, Subnet
@@ -136,12 +137,18 @@ def readable_cidrs(ctx: ParseContext, owner: str, cidrs: list[Any]) -> tuple[lis
     assumption = None
     for cidr in cidrs:
         try:
-            out.append(str(ipaddress.ip_network(str(cidr).strip(), strict=False)))
+            out.append(_normalized(str(cidr)))
         except ValueError:
             assumption = f"{str(cidr)[:60]!r} is not a CIDR; assumed {any_address(cidr)}"
             warn(ctx, owner, None, assumption, UNREADABLE_CIDR)
             out.append(any_address(cidr))
     return out, assumption
+
+
+@lru_cache(maxsize=1 << 14)
+def _normalized(cidr: str) -> str:
+    """A CIDR as Python writes it (rules repeat a few CIDRs thousands of times: read each once)."""
+    return str(ipaddress.ip_network(cidr.strip(), strict=False))
 
 
 def unknown_cidr(

@@ -80,11 +80,10 @@ class _Found:
 
     def add(self, other: _Found) -> None:
         self.open_ended = self.open_ended or other.open_ended
-        known = {i.address for i in self.instances}
-        for instance in other.instances:
-            if instance.address not in known:
-                known.add(instance.address)
-                self.instances.append(instance)
+        if not self.instances:
+            self.instances = list(other.instances)
+        elif other.instances:
+            self.instances = list({i.address: i for i in [*self.instances, *other.instances]}.values())
         self.problems.extend(p for p in other.problems if p not in self.problems)
         self.causes.extend(c for c in other.causes if c not in self.causes)
 

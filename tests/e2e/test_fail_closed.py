@@ -186,7 +186,8 @@ def test_an_endpoint_in_a_group_the_plan_does_not_manage_is_assumed_open(tmp_pat
         (everything,) = [f for f in port_findings(report, endpoint, "all") if f["protocol"] == "all"]
         assert everything["port_range"] == [0, 65535] and "0.0.0.0/0" in everything["source"]["cidrs"]
         assert any(
-            "not managed by this plan) are unknown; assumed to admit everything" in a for a in assumed(report, everything)
+            "not managed by this plan) are unknown; assumed to admit everything" in a
+            for a in assumed(report, everything)
         )
 
 

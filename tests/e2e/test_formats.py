@@ -86,7 +86,7 @@ def test_hostile_names_cannot_break_or_inject_into_the_markdown_comment():
     assert text.count("```") == 2 * text.count("```mermaid")  # only our own fences
     for line in text.splitlines():
         if line.startswith("| high |"):
-            assert line.count("|") == 8  # no pipe from a name splits a cell
+            assert line.count("|") == 9  # no pipe from a name splits a cell
     for label in re.findall(r'\["(.*?)"\]', text):
         assert '"' not in label and "`" not in label
 
@@ -99,16 +99,18 @@ def test_hostile_names_stay_escaped_in_every_format():
 
 
 def test_github_annotations_point_at_the_resource_line():
-    lines = output(BLOG, "github").splitlines()
-    assert all(re.match(r"^::(error|warning|notice) file=[^,]+,line=\d+,endLine=\d+,title=", line) for line in lines)
+    *lines, summary = output(BLOG, "github").splitlines()
+    assert all(re.match(r"^::(error|warning) file=[^,]+,line=\d+,endLine=\d+,title=", line) for line in lines)
+    assert summary.startswith("::notice title=tfreach::12 findings counted in 12 groups")
     assert any(
         line.startswith("::error file=sample_plans/inspector-blog/main.tf,line=") and "SSH" in line for line in lines
     )
 
 
 def test_annotations_escape_what_would_end_the_command():
-    lines = output(HOSTILE, "github").splitlines()
-    assert len(lines) == 5 and all("\n" not in line for line in lines)
+    lines = output(HOSTILE, "github").splitlines()  # five hostile instances alike: one group, and the summary
+    assert len(lines) == 2 and all("\n" not in line and "\r" not in line for line in lines)
+    assert lines[0].startswith("::error ") and lines[1].startswith("::notice title=tfreach::")
 
 
 def test_tf_root_gives_locations_to_a_plan_copied_elsewhere(tmp_path):

@@ -80,8 +80,11 @@ def _key(inner: str) -> Key:
         return Key(inner)
 
 
+@lru_cache(maxsize=1 << 17)
 def split_instance_address(address: str) -> tuple[ModulePath, str, str, int | str | None]:
-    """(module path, type, name, key) of a managed resource instance address; ValueError if it is not one."""
+    """(module path, type, name, key) of a managed resource instance address; ValueError if it is not one.
+
+    Remembered: a plan names each address in several sections, and reports ask again."""
     try:
         return _split_instance_address(address)
     except (IndexError, AssertionError, TypeError, AttributeError):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TextIO
+from typing import Protocol, TextIO
 
 from ..catalogue import Severity
 from ..check import PlanResult
-from ..findings import Finding
 from ..model import Notice
 
 
@@ -83,11 +82,6 @@ def failing(results: list[PlanResult], options: ReportOptions) -> bool:
         return False
     threshold = options.fail_on
     return any(counted(g, options) and g.severity >= threshold for r in results for g in finding_groups(r))
-
-
-def hop_address(hop: dict[str, Any], finding: Finding) -> str:
-    """What a path hop names: an endpoint's own hops (no address) are the finding's resource."""
-    return str(hop["address"] or finding.resource)
 
 
 def printable(text: str, lines: bool = False) -> str:

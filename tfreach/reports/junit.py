@@ -6,8 +6,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..check import PlanResult
-from ..findings import Finding
-from . import ReportOptions, counted, hop_address, printable
+from . import ReportOptions, counted, printable
+from .groups import FindingGroup, finding_groups
 
 
 def render_junit(results: list[PlanResult], options: ReportOptions) -> str:
@@ -25,47 +25,52 @@ def render_junit(results: list[PlanResult], options: ReportOptions) -> str:
 
 
 def _suite(result: PlanResult, options: ReportOptions) -> ET.Element:
+    """One test case per resource block's alike resources (or per endpoint that is reached
+    by nothing), a failure per counted group of findings at or above --fail-on."""
     suite = ET.Element("testsuite", name=printable(result.path))
-    endpoints = sorted(
-        {*result.network.load_balancers, *(i.id for i in result.network.interfaces.values() if i.attached)}
+    sections: dict[str, list[FindingGroup]] = {}
+    for group in finding_groups(result):
+        if group.type != "NetworkExposure":
+            sections.setdefault(group.label, []).append(group)
+    reached = {member for groups in sections.values() for g in groups for member in g.members}
+    quiet = sorted(
+        {*result.network.load_balancers, *(i.id for i in result.network.interfaces.values() if i.attached)} - reached
     )
-    by_endpoint: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        if finding.type != "NetworkExposure":
-            by_endpoint.setdefault(finding.resource, []).append(finding)
     failures = 0
-    for endpoint in endpoints:
-        case = ET.SubElement(suite, "testcase", classname=_classname(result.path), name=printable(endpoint))
-        findings = by_endpoint.get(endpoint, [])
-        for finding in findings:
-            if _fails(finding, options):
-                failure = ET.SubElement(case, "failure", message=printable(finding.title), type=finding.severity.label)
-                failure.text = printable(_details(finding), lines=True)
+    for label in [*sorted(sections), *quiet]:
+        case = ET.SubElement(suite, "testcase", classname=_classname(result.path), name=printable(label))
+        groups = sections.get(label, [])
+        for group in groups:
+            if _fails(group, options):
+                failure = ET.SubElement(case, "failure", message=printable(group.title), type=group.severity.label)
+                failure.text = printable(_details(group), lines=True)
                 failures += 1
-        quiet = [f for f in findings if not _fails(f, options)]
-        if quiet:
+        passing = [g for g in groups if not _fails(g, options)]
+        if passing:
             ET.SubElement(case, "system-out").text = printable(
-                "\n".join(f"{f.severity.label} ({f.status}): {f.title}" for f in quiet), lines=True
+                "\n".join(f"{g.severity.label} ({g.status}): {g.title}" for g in passing), lines=True
             )
-    suite.set("tests", str(len(endpoints)))
+    suite.set("tests", str(len(sections) + len(quiet)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     return suite
 
 
-def _fails(finding: Finding, options: ReportOptions) -> bool:
-    return options.fail_on is not None and counted(finding, options) and finding.severity >= options.fail_on
+def _fails(group: FindingGroup, options: ReportOptions) -> bool:
+    return options.fail_on is not None and counted(group, options) and group.severity >= options.fail_on
 
 
 def _classname(path: str) -> str:
     return "tfreach." + printable(path).replace("/", ".").removesuffix(".json")
 
 
-def _details(finding: Finding) -> str:
-    lines = [f"{finding.severity.label}, {finding.status}: {finding.title}", "path:"]
+def _details(group: FindingGroup) -> str:
+    certainty = "" if group.certain else ", possible"
+    lines = [f"{group.severity.label}, {group.status}{certainty}: {group.title}", "path:"]
     lines += [
-        f"  {hop['role']}: {hop_address(hop, finding)}" + (f" ({hop['rule']})" if hop["rule"] else "")
-        for hop in finding.path
+        f"  {hop['role']}: {hop['address'] or group.label}" + (f" ({hop['rule']})" if hop["rule"] else "")
+        for hop in group.path
     ]
-    lines.append(finding.recommendation)
+    lines += [f"assumed: {a}" for a in group.assumptions]
+    lines.append(group.recommendation)
     return "\n".join(lines)

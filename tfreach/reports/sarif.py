@@ -1,9 +1,10 @@
 """`--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
-One rule per finding type and port class, with help text and a `security-severity`; each
-result points at the resource block in the Terraform sources when they are known (else at
-the plan file) and names the resource as its logical location. Accepted findings carry a
-SARIF suppression; closed ones are not problems and are left out.
+One rule per finding type, port class and severity, with help text and a `security-severity`;
+one result per group of alike resources of one block, which points at the block in the
+Terraform sources when they are known (else at the plan file) and names the resources as its
+logical location. Accepted findings carry a SARIF suppression; closed ones are not problems and
+are left out. At most 5,000 results, the most severe first.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import orjson
 from .. import __version__
 from ..catalogue import Severity
 from ..check import PlanResult
-from ..findings import Finding
-from . import ReportOptions, hop_address, relative_path
+from . import ReportOptions, relative_path
+from .groups import FindingGroup, finding_groups
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tfreach/tfreach"
@@ -37,15 +38,21 @@ LEVEL = {
 }
 
 
+MAX_RESULTS = 5_000  # what GitHub code scanning shows of one upload (it rejects more than 25,000)
+
+
 def render_sarif(results: list[PlanResult], options: ReportOptions) -> str:
+    """One result per group of alike resources (closed ones are not problems), the most severe
+    first, at most MAX_RESULTS; what is left out is said in the run's notifications."""
     rules: dict[str, dict[str, Any]] = {}
+    groups = [(result, g) for result in results for g in finding_groups(result)]
+    groups.sort(key=lambda item: (-item[1].severity, not item[1].certain, item[1].type == "NetworkExposure"))
     sarif_results = []
-    for result in results:
-        for finding in result.findings:
-            rule = _rule(finding)
-            rules.setdefault(rule["id"], rule)
-            sarif_results.append(_result(result, finding, rule["id"]))
-    run = {
+    for result, group in groups[:MAX_RESULTS]:
+        rule = _rule(group)
+        rules.setdefault(rule["id"], rule)
+        sarif_results.append(_result(result, group, rule["id"]))
+    run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "tfreach",
@@ -57,27 +64,36 @@ def render_sarif(results: list[PlanResult], options: ReportOptions) -> str:
         "results": sarif_results,
         "columnKind": "utf16CodeUnits",
     }
+    if len(groups) > MAX_RESULTS:
+        left = len(groups) - MAX_RESULTS
+        note = f"{left} less severe results are left out (at most {MAX_RESULTS}); --format json has them all"
+        run["invocations"] = [
+            {"executionSuccessful": True, "toolExecutionNotifications": [{"level": "note", "message": {"text": note}}]}
+        ]
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
 
 
-def rule_id(finding: Finding) -> str:
+def rule_id(finding: FindingGroup) -> str:
+    """One rule per kind of finding and severity: GitHub takes a rule's severity for all its results."""
+    severity = finding.severity.label
     if finding.type == "NetworkExposure":
         return "tfreach/NetworkExposure"
     if finding.protocol == "all":
-        return "tfreach/AllTraffic"
+        return f"tfreach/AllTraffic/{severity}"
     if finding.service:
-        return f"tfreach/RecognizedPort/{finding.protocol}/{finding.service.replace(' ', '')}"
-    return f"tfreach/UnrecognizedPort/{finding.protocol}"
+        return f"tfreach/RecognizedPort/{finding.protocol}/{finding.service.replace(' ', '')}/{severity}"
+    return f"tfreach/UnrecognizedPort/{finding.protocol}/{severity}"
 
 
-def _rule(finding: Finding) -> dict[str, Any]:
+def _rule(finding: FindingGroup) -> dict[str, Any]:
     identity = rule_id(finding)
-    what = {
-        "tfreach/NetworkExposure": "An endpoint is reachable from outside its VPC",
-        "tfreach/AllTraffic": "All traffic is reachable from outside the VPC",
-    }.get(identity) or (
-        f"{finding.protocol.upper()} {finding.service} is reachable from outside the VPC"
+    what = (
+        "An endpoint is reachable from outside its VPC"
+        if finding.type == "NetworkExposure"
+        else "All traffic is reachable from outside the VPC"
+        if finding.protocol == "all"
+        else f"{finding.protocol.upper()} {finding.service} is reachable from outside the VPC"
         if finding.service
         else f"{finding.protocol.upper()} ports outside the catalogue are reachable from outside the VPC"
     )
@@ -99,8 +115,8 @@ def _rule(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _result(result: PlanResult, finding: Finding, rule: str) -> dict[str, Any]:
-    block = result.location(finding.resource)
+def _result(result: PlanResult, group: FindingGroup, rule: str) -> dict[str, Any]:
+    block = result.location(group.resource)
     if block is not None:
         physical = {
             "artifactLocation": {"uri": relative_path(block.file)},
@@ -110,32 +126,35 @@ def _result(result: PlanResult, finding: Finding, rule: str) -> dict[str, Any]:
         physical = {"artifactLocation": {"uri": relative_path(result.path)}, "region": {"startLine": 1}}
     out: dict[str, Any] = {
         "ruleId": rule,
-        "level": LEVEL[finding.severity],
-        "message": {"text": _message(finding)},
+        "level": LEVEL[group.severity],
+        "message": {"text": _message(group)},
         "locations": [
             {
                 "physicalLocation": physical,
-                "logicalLocations": [{"fullyQualifiedName": finding.resource, "kind": "resource"}],
+                "logicalLocations": [{"fullyQualifiedName": group.label, "kind": "resource"}],
             }
         ],
-        "partialFingerprints": {"tfreachFindingId/v1": finding.id},
+        "partialFingerprints": {"tfreachGroupId/v1": group.id},
         "properties": {
-            "security-severity": SECURITY_SEVERITY[finding.severity],
-            "status": finding.status,
-            "source": finding.source.kind,
-            "sourceCidrs": finding.source_cidrs,
-            "via": finding.via,
-            "portRange": list(finding.port_range) if finding.port_range else None,
+            "security-severity": SECURITY_SEVERITY[group.severity],
+            "status": group.status,
+            "certain": group.certain,
+            "source": group.source.kind,
+            "sourceCidrs": group.source_cidrs,
+            "via": group.via,
+            "portRange": list(group.port_range) if group.port_range else None,
+            "resources": len(group.members),
             "plan": result.path,
         },
     }
-    if finding.suppressed is not None:
+    if group.suppressed is not None:
         out["suppressions"] = [
-            {"kind": "external", "justification": f"{finding.suppressed.by}: {finding.suppressed.reason}"}
+            {"kind": "external", "justification": f"{group.suppressed.by}: {group.suppressed.reason}"}
         ]
     return out
 
 
-def _message(finding: Finding) -> str:
-    hops = " -> ".join(hop_address(hop, finding) for hop in finding.path)
-    return f"{finding.title} ({finding.status}). Path: {hops}. {finding.recommendation}"
+def _message(group: FindingGroup) -> str:
+    hops = " -> ".join(hop["address"] or group.label for hop in group.path)
+    certainty = "" if group.certain else " It rests on an assumption: " + "; ".join(group.assumptions[:2]) + "."
+    return f"{group.title} ({group.status}). Path: {hops}.{certainty} {group.recommendation}"

@@ -1,12 +1,14 @@
 """Time `tfreach check` on real plans of about 1k, 5k and 20k resources, beside `json.load` and checkov.
 
-    python benchmarks/run.py                       # the shared plans, 3 runs each
+    python benchmarks/run.py                       # the shared plans, 3 runs each, alone and beside
     python benchmarks/run.py --sizes 1000 --runs 5
-    python benchmarks/run.py --plan my-plan.json   # any plan
+    python benchmarks/run.py --plan my-plan.json   # any plan (read alone)
 
 Every figure is the median of the runs, measured in a fresh process: wall time, and peak
-resident memory from the kernel's accounting of that child (`wait4`). checkov is timed where
-it is installed (`checkov -f plan.json --framework terraform_plan`). Prints a Markdown table.
+resident memory from the kernel's accounting of that child (`wait4`). A shared plan is timed
+twice: read alone (a folder of its own), and beside the configuration that made it (the shared
+main.tf and modules copied next to it, so the links are exact). checkov is timed where it is
+installed (`checkov -f plan.json --framework terraform_plan`). Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import from_shared  # noqa: E402
+from generate import SHARED, from_shared  # noqa: E402
 
 LOAD = "import json, sys, time; t = time.perf_counter(); json.load(open(sys.argv[1])); print(time.perf_counter() - t)"
 
@@ -52,7 +54,7 @@ def json_load_seconds(plan: Path, runs: int) -> float:
     return statistics.median(float(measure([sys.executable, "-c", LOAD, str(plan)], 1)[2]) for _ in range(runs))
 
 
-def row(plan: Path, runs: int, tools: set[str]) -> dict[str, object]:
+def row(plan: Path, runs: int, tools: set[str], beside: Path | None = None) -> dict[str, object]:
     document = json.loads(plan.read_text())
     out: dict[str, object] = {
         "plan": plan.name,
@@ -61,13 +63,17 @@ def row(plan: Path, runs: int, tools: set[str]) -> dict[str, object]:
         "json_load_s": round(json_load_seconds(plan, runs), 3),
         "tfreach_s": None,
         "tfreach_MB": None,
+        "beside_s": None,
+        "beside_MB": None,
         "checkov_s": None,
         "checkov_MB": None,
     }
     if "tfreach" in tools:
-        command = [sys.executable, "-m", "tfreach", "check", str(plan), "-o", os.devnull, "--fail-on", "never"]
-        wall, peak, _ = measure(command, runs)
+        wall, peak = tfreach(plan, runs)
         out.update(tfreach_s=round(wall, 2), tfreach_MB=round(peak))
+        if beside is not None:
+            wall, peak = tfreach(beside, runs)
+            out.update(beside_s=round(wall, 2), beside_MB=round(peak))
     if "checkov" in tools and shutil.which("checkov"):
         checkov = ["checkov", "-f", str(plan), "--framework", "terraform_plan", "--quiet", "--compact"]
         seconds, megabytes, _ = measure(checkov, runs)
@@ -75,17 +81,33 @@ def row(plan: Path, runs: int, tools: set[str]) -> dict[str, object]:
     return out
 
 
+def tfreach(plan: Path, runs: int) -> tuple[float, float]:
+    command = [sys.executable, "-m", "tfreach", "check", str(plan), "-o", os.devnull, "--fail-on", "never"]
+    wall, peak, _ = measure(command, runs)
+    return wall, peak
+
+
+def beside_its_sources(plan: Path, folder: Path) -> Path:
+    """The plan in a copy of the configuration that made it (the shared bench main.tf and modules)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SHARED / "bench" / "main.tf", folder / "main.tf")
+    shutil.copytree(SHARED / "bench" / "modules", folder / "modules", dirs_exist_ok=True)
+    shutil.copy(plan, folder / "plan.json")
+    return folder / "plan.json"
+
+
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| plan | resources | JSON MB | json.load s | tfreach s | tfreach peak MB | tfreach / json.load | checkov s |",
-        "|" + "---|" * 8,
+        "| plan | resources | JSON MB | json.load s | alone s | alone peak MB | alone / json.load "
+        "| beside s | beside peak MB | checkov s |",
+        "|" + "---|" * 10,
     ]
     for r in rows:
         ratio = f"{float(r['tfreach_s']) / float(r['json_load_s']):.0f}x" if r["tfreach_s"] else "-"  # type: ignore[arg-type]
         checkov = "not run" if r["checkov_s"] is None else f"{r['checkov_s']} ({r['checkov_MB']} MB)"
         lines.append(
             f"| {r['plan']} | {r['resources']:,} | {r['MB']} | {r['json_load_s']} | {r['tfreach_s'] or '-'} | "
-            f"{r['tfreach_MB'] or '-'} | {ratio} | {checkov} |"
+            f"{r['tfreach_MB'] or '-'} | {ratio} | {r['beside_s'] or '-'} | {r['beside_MB'] or '-'} | {checkov} |"
         )
     return "\n".join(lines)
 
@@ -100,13 +122,14 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="tfreach-bench-") as work:
-        plans = list(args.plan)
+        plans: list[tuple[Path, Path | None]] = [(plan, None) for plan in args.plan]
         if not plans:
             for size in args.sizes:
-                plans.append(Path(work, f"plan-{size}.json"))
-                from_shared(size, plans[-1])
-        for plan in plans:
-            rows.append(row(plan, args.runs, set(args.tools.split(","))))
+                alone = Path(work, f"plan-{size}.json")
+                from_shared(size, alone)
+                plans.append((alone, beside_its_sources(alone, Path(work, f"beside-{size}"))))
+        for plan, beside in plans:
+            rows.append(row(plan, args.runs, set(args.tools.split(",")), beside))
             print(f"{plan.name}: {rows[-1]}", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from . import progress
 from .catalogue import DEFAULT_CATALOGUE, Catalogue
 from .classes import Classes, endpoint_classes
 from .errors import InputError
@@ -113,6 +114,7 @@ class PlanResult:
 def check_plan(path: str, settings: Settings | None = None) -> PlanResult:
     """Analyse one plan or state file ("-" is stdin); InputError when it cannot be read as one."""
     settings = settings or Settings()
+    progress.stage("read")
     document = load_plan(path)
     root = settings.tf_root or (Path(path).parent if path != "-" else None)
     if root is None or not has_sources(root):
@@ -189,6 +191,7 @@ def check_sources(folder: Path, settings: Settings | None = None, variables: Var
     InputError when a file is not valid HCL or a variables file cannot be read.
     """
     settings = settings or Settings()
+    progress.stage("read")
     document, warnings = sources_document(folder, variables)
     result = check_document(document, str(folder), settings)
     result.mode = "sources"
@@ -210,6 +213,7 @@ def sources_document(folder: Path, variables: Variables | None = None) -> tuple[
 def check_document(
     document: dict[str, Any], path: str, settings: Settings, source_values: SourceValues | None = None
 ) -> PlanResult:
+    progress.stage("model")
     after = planned_network(document, source_values)
     before = prior_network(document)
     result = PlanResult(path, document["format_version"], document.get("terraform_version"), after)
@@ -220,9 +224,11 @@ def check_document(
         after.notice(path, None, f"no AWS network resources to analyse ({others} resources of other types)")
     classes_after = endpoint_classes(after)
     classes_before = endpoint_classes(before) if before is not None else None
+    progress.stage("graph")
     reached_after = _reached(after, settings, classes_after)
     reached_before = _reached(before, settings, classes_before) if before and classes_before else {}
     is_state = "planned_values" not in document and "resource_changes" not in document
+    progress.stage("findings")
     evidence = Evidence()
     for (kind, endpoint, via), paths in reached_after.items():
         # Members of one class reached alike may have been reached differently before the plan.

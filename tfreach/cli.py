@@ -21,7 +21,7 @@ from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, progress
 from .catalogue import DEFAULT_CATALOGUE, Severity
 from .check import PlanResult, Settings, Variables, check_plan, check_sources
 from .config import CONFIG_NAME, Config, find_config, load_config
@@ -181,6 +181,13 @@ class _Analysis:
     "--new-only/--all-findings", "new_only", default=None, help="Only findings this plan opens count for the exit code."
 )
 @click.option(
+    "--fail-on-possible/--certain-only",
+    "fail_on_possible",
+    default=None,
+    help="Findings that rest on an assumption count for the exit code (the gate fails closed), "
+    "or only certain ones do. [default: --fail-on-possible]",
+)
+@click.option(
     "--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Accept the findings listed in this file."
 )
 @click.option(
@@ -210,6 +217,7 @@ def check(
     fail_on: str | None,
     sources: list[str] | None,
     new_only: bool | None,
+    fail_on_possible: bool | None,
     baseline_path: str | None,
     write_baseline_path: str | None,
     strict: bool,
@@ -231,7 +239,10 @@ def check(
     notices = apply_suppressions(results, config, baseline)
     level = fail_on or config.fail_on or DEFAULT_FAIL_ON
     options = ReportOptions(
-        None if level == "never" else Severity[level.upper()], bool(_first(new_only, config.new_only)), tuple(notices)
+        None if level == "never" else Severity[level.upper()],
+        bool(_first(new_only, config.new_only)),
+        tuple(notices),
+        _first(fail_on_possible, config.fail_on_possible, True) is not False,
     )
     if write_baseline_path:
         _guarded(lambda: write_baseline(write_baseline_path, results))
@@ -323,9 +334,10 @@ def _in_parallel(work: list[partial[PlanResult]], jobs: int) -> list[PlanResult]
 
 
 def _check_one(path: str, settings: Settings, variables: Variables) -> PlanResult:
-    if Path(path).is_dir():
-        return check_sources(Path(path), settings, variables)
-    return check_plan(path, settings)
+    with progress.showing(path):
+        if Path(path).is_dir():
+            return check_sources(Path(path), settings, variables)
+        return check_plan(path, settings)
 
 
 def _config(path: str | None) -> Config:

@@ -58,6 +58,7 @@ class Config:
     fail_on: str | None = None
     sources: tuple[str, ...] | None = None
     new_only: bool | None = None
+    fail_on_possible: bool | None = None
     ephemeral_ports: Span | None = None
     recognized_ports: tuple[Service, ...] = ()
     allow: tuple[AllowEntry, ...] = ()
@@ -102,6 +103,7 @@ def _config(name: str, document: dict[str, Any]) -> Config:
         fail_on=document.get("fail_on"),
         sources=tuple(document["sources"]) if "sources" in document else None,
         new_only=document.get("new_only"),
+        fail_on_possible=document.get("fail_on_possible"),
         ephemeral_ports=(ephemeral[0], ephemeral[1]) if ephemeral else None,
         recognized_ports=tuple(
             s for i, entry in enumerate(document.get("recognized_ports", [])) for s in _services(name, i, entry)

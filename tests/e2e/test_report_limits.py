@@ -1,0 +1,77 @@
+"""Every format fits where it is read, on a real plan of 5,000 resources read alone (64,830
+findings per endpoint): GitHub shows 10 annotations per level, a comment holds 65,536
+characters, code scanning shows 5,000 results of an upload and refuses more than 10 MB gzipped."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SHARED
+from e2e.helpers import validate_output
+
+from tfreach.catalogue import Severity
+from tfreach.check import PlanResult, check_plan
+from tfreach.reports import ReportOptions, formatters
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import from_shared
+
+
+@cache
+def bench_result(size: int = 5000) -> PlanResult:
+    if not (SHARED / "bench" / f"plan-{size}.json.gz").exists():
+        pytest.skip(f"the shared benchmark plans are not at {SHARED / 'bench'}")
+    plan = Path(tempfile.mkdtemp()) / f"plan-{size}.json"
+    from_shared(size, plan)
+    return check_plan(str(plan))
+
+
+def rendered(name: str) -> str:
+    out = io.StringIO()
+    formatters()[name]([bench_result()], ReportOptions(Severity.HIGH), out)
+    return out.getvalue()
+
+
+def test_github_shows_at_most_ten_errors_ten_warnings_and_a_summary():
+    lines = rendered("github").splitlines()
+    assert sum(line.startswith("::error ") for line in lines) == 10
+    assert sum(line.startswith("::warning ") for line in lines) == 10
+    assert lines[-1].startswith("::notice title=tfreach::64830 findings counted")
+    assert len(lines) == 21
+
+
+def test_markdown_fits_a_comment_and_says_it_was_cut():
+    text = rendered("markdown")
+    assert len(text) <= 65_536
+    assert "cut to fit" in text and text.count("```") % 2 == 0
+
+
+def test_sarif_keeps_under_five_thousand_results_and_ten_megabytes_gzipped():
+    text = rendered("sarif")
+    run = json.loads(text)["runs"][0]
+    assert 0 < len(run["results"]) <= 5_000
+    assert len(gzip.compress(text.encode())) < 10 * 1024 * 1024
+    severities = [r["properties"]["security-severity"] for r in run["results"]]
+    assert severities == sorted(severities, key=float, reverse=True)  # the most severe first
+
+
+def test_json_has_every_finding_and_each_path_once():
+    report = json.loads(rendered("json"))
+    validate_output(report)
+    summaries = report["summary"]["by_type"]["NetworkExposure"]
+    assert len(report["findings"]) == report["summary"]["findings"] == 64_830 + summaries
+    assert {f["path"] for f in report["findings"]} == set(report["paths"])
+    assert len(report["paths"]) < 2_000  # shared by the alike endpoints, not one per finding
+
+
+def test_the_table_reads_groups_not_findings():
+    lines = rendered("table").splitlines()
+    assert lines[-1].startswith("64830 findings in 750 groups")
+    assert len(lines) < 2_000

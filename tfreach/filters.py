@@ -75,15 +75,33 @@ def acl_decisions(acl: NetworkAcl, egress: bool) -> list[Decision]:
     """Rules in number order; each decides what no lower-numbered rule matched."""
     remaining = PacketSet.box(PROTOCOLS, PORTS, ALL_ADDRESSES)
     out: list[Decision] = []
+    doubts: list[AclRule] = []  # earlier deny rules that cannot be read
     for rule in acl.ordered(egress):
+        if rule.doubtful:
+            doubts.append(rule)
+            continue
         decided = remaining & rule.match
         if decided:
-            out.append(Decision(decided, rule.label, rule.allow, acl.id, acl.resource_type, rule.assumption))
+            out += _decisions_of(acl, rule, decided, doubts if rule.allow else [])
             remaining = remaining - rule.match
     if remaining:
         out.append(
             Decision(remaining, f"{acl.id} {'egress ' if egress else ''}#* DENY all", False, acl.id, acl.resource_type)
         )
+    return out
+
+
+def _decisions_of(acl: NetworkAcl, rule: AclRule, decided: PacketSet, doubts: list[AclRule]) -> list[Decision]:
+    """What a rule decides; what an earlier unreadable deny rule might have denied rests on its assumption."""
+    out = []
+    for doubt in doubts:
+        doubted = decided & doubt.match
+        if doubted:
+            assumption = rule.assumption or doubt.assumption or doubt.label
+            out.append(Decision(doubted, rule.label, rule.allow, acl.id, acl.resource_type, assumption))
+            decided = decided - doubt.match
+    if decided:
+        out.append(Decision(decided, rule.label, rule.allow, acl.id, acl.resource_type, rule.assumption))
     return out
 
 

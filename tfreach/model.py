@@ -102,6 +102,9 @@ class AclRule:
     match: PacketSet
     label: str
     assumption: str | None = None
+    # A deny rule that cannot be read is assumed to deny nothing (the gate fails closed), but what
+    # it might deny passes only possibly: `match` is all it could cover.
+    doubtful: bool = False
 
 
 @dataclass

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 STAGES = ("read", "model", "graph", "findings")
 _DELAY = 2.0  # seconds: a quick run shows nothing
+_REFRESH = 0.1  # seconds between redraws
 
 _bar: ContextVar[tqdm[NoReturn] | None] = ContextVar("progress bar", default=None)
 
@@ -34,7 +35,9 @@ def showing(label: str) -> Iterator[None]:
     if not sys.stderr.isatty():
         yield
         return
-    bar = tqdm(total=len(STAGES), desc=label, delay=_DELAY, leave=False, file=sys.stderr, unit="stage")
+    bar = tqdm(
+        total=len(STAGES), desc=label, delay=_DELAY, mininterval=_REFRESH, leave=False, file=sys.stderr, unit="stage"
+    )
     token = _bar.set(bar)
     try:
         yield

@@ -24,6 +24,7 @@ CASES = [
     "sources-unevaluable",
     "unmodelled-types",
     "unknown-groups",
+    "unknown-rule-ports",
 ]
 
 
@@ -86,6 +87,27 @@ def test_a_deny_rule_with_a_cidr_known_only_after_apply_denies_nothing(tmp_path)
     assert any(
         "deny rule #90 has a CIDR known only after apply; assumed to deny nothing" in m for m in messages(report)
     )
+
+
+# --- a port known only after apply ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["alone", "beside"])
+def test_a_deny_rule_whose_ports_are_known_only_after_apply_denies_nothing_but_doubts(where, tmp_path):
+    """`from_port = length(aws_eip.marker.public_ip)`: the deny may cover 443 or not; HTTPS is possible."""
+    report = alone("unknown-rule-ports", tmp_path) if where == "alone" else beside("unknown-rule-ports")
+    (https,) = [f for f in port_findings(report, "aws_instance.web", "tcp", 443) if f["source"]["kind"] == "internet"]
+    assert "0.0.0.0/0" in https["source"]["cidrs"] and https["certain"] is False
+    assert any("this deny rule is assumed to deny nothing" in a for a in assumed(report, https))
+    assert any("port is known only after apply; this deny rule" in m for m in messages(report))
+
+
+@pytest.mark.parametrize("where", ["alone", "beside"])
+def test_a_group_rule_whose_port_is_known_only_after_apply_admits_every_port_from_its_range(where, tmp_path):
+    report = alone("unknown-rule-ports", tmp_path) if where == "alone" else beside("unknown-rule-ports")
+    found = port_findings(report, "aws_instance.web", "tcp", 22)
+    assert found and all(sources_within(f, ["198.51.100.0/24"]) and f["certain"] is False for f in found)
+    assert any("port is known only after apply; assumed every port" in m for m in messages(report))
 
 
 # --- index arithmetic (count.index + 1) -----------------------------------------------------------

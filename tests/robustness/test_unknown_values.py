@@ -15,7 +15,7 @@ from typing import Any
 
 from conftest import REPO
 from e2e.helpers import uncovered
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tfreach.check import Settings, check_document
@@ -110,6 +110,12 @@ def test_an_unknown_value_in_a_security_group_rule_never_removes_a_finding(group
 
 
 @given(group_rules, acl_rules, st.integers(0, 3), acl_fields)
+@example(  # a deny rule's from_port known only after apply once read as "every port"
+    [("tcp", (0, 0), "0.0.0.0/0")],
+    [(1, False, "6", (1, 1), "0.0.0.0/0"), (2, True, "6", (0, 0), "0.0.0.0/0")],
+    0,
+    "from_port",
+)
 @settings(max_examples=60, deadline=None)
 def test_an_unknown_value_in_a_network_acl_rule_never_removes_a_finding(group, acl, index, field):
     known = plan_with(group, acl)

@@ -19,6 +19,7 @@ def test_a_terminal_sees_the_stages_of_a_long_run(monkeypatch):
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     monkeypatch.setattr(progress, "_DELAY", 0.0)  # every run is long enough here
+    monkeypatch.setattr(progress, "_REFRESH", 0.0)  # and every stage is drawn
     with progress.showing("plan.json"):
         check_plan(str(sample_plan("inspector-blog")))
     shown = terminal.getvalue()

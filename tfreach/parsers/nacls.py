@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..model import AclRule, NetworkAcl
@@ -43,21 +44,25 @@ def _associate_listed_subnets(r: ResourceInstance, ctx: ParseContext) -> None:
             ctx.associate("network ACL", r, [subnet], [r.address])
 
 
+_PORT_FIELDS = ("protocol", "from_port", "to_port", "icmp_type", "icmp_code")
+_INLINE_FIELDS = (*_PORT_FIELDS, "rule_no", "action")
+_SEPARATE_FIELDS = (*_PORT_FIELDS, "rule_number", "rule_action")
+
+
 @parses("aws_network_acl_rule", phase=1)
 def parse_network_acl_rule(r: ResourceInstance, ctx: ParseContext) -> None:
     """A rule whose ACL is ambiguous: an allow rule may open each candidate, a deny rule closes none."""
     acls = [ctx.network.nacls[a] for a in ctx.candidates(r, "network_acl_id", NETWORK_ACL) if a in ctx.network.nacls]
     unknown_cidr = any(ctx.configured(r, f) for f in ("cidr_block", "ipv6_cidr_block"))
     directions = [True, False] if ctx.configured(r, "egress") else [as_bool(r.get("egress"))]
+    values = unknowns.marked(r.values, r.unknown, _SEPARATE_FIELDS)
     for egress in directions:
-        rule = _rule(ctx, r.address, r.values, egress, r.get("rule_number"), r.get("rule_action"), unknown_cidr)
-        if rule is None:
-            continue
-        if not rule.allow and (len(acls) > 1 or len(directions) > 1):
+        rule = _rule(ctx, r.address, values, egress, values.get("rule_number"), values.get("rule_action"), unknown_cidr)
+        if not rule.allow and not rule.doubtful and (len(acls) > 1 or len(directions) > 1):
             reason = "its ACL" if len(acls) > 1 else "its direction"
             message = f"deny rule #{rule.number}: {reason} is not known; assumed to deny nothing"
             unknowns.warn(ctx, r.address, None, message, unknowns.DENY_IGNORED)
-            continue
+            rule = replace(rule, assumption=message, doubtful=True)
         for acl in acls:
             acl.rules.append(rule)
 
@@ -81,9 +86,8 @@ def _inline_rules(r: ResourceInstance, ctx: ParseContext) -> list[AclRule]:
             unknown_cidr = isinstance(flags, dict) and any(
                 flags.get(f) is True for f in ("cidr_block", "ipv6_cidr_block")
             )
-            rule = _rule(ctx, r.address, entry, egress, entry.get("rule_no"), entry.get("action"), unknown_cidr)
-            if rule is not None:
-                rules.append(rule)
+            entry = unknowns.marked(entry, flags, _INLINE_FIELDS)
+            rules.append(_rule(ctx, r.address, entry, egress, entry.get("rule_no"), entry.get("action"), unknown_cidr))
     return rules
 
 
@@ -95,9 +99,10 @@ def _unknown_rules(r: ResourceInstance, ctx: ParseContext, direction: str) -> Ac
 
 def _rule(
     ctx: ParseContext, owner: str, values: dict[str, Any], egress: bool, number: Any, action: Any, unknown_cidr: bool
-) -> AclRule | None:
+) -> AclRule:
     """One entry, first match wins. What cannot be read widens an allow rule (it comes first,
-    matches every protocol, port or address) and makes a deny rule deny nothing."""
+    matches every protocol, port or address) and makes a deny rule doubtful: it denies nothing,
+    and what it might deny passes only possibly."""
     allow, assumed = unknowns.rule_action(ctx, owner, action)
     assumptions = [assumed]
     rule_number, assumed = unknowns.rule_number(ctx, owner, number, allow)
@@ -110,11 +115,7 @@ def _rule(
     if unknown_cidr:
         assumptions.append(_unknown_cidr(ctx, owner, rule_number, allow))
         cidrs = [unknowns.ANY_IPV4, unknowns.ANY_IPV6]
-    if not allow and any(assumptions):
-        return None
     read, assumed = unknowns.readable_cidrs(ctx, owner, cidrs) if allow else _deny_cidrs(ctx, owner, cidrs)
-    if read is None:
-        return None
     assumptions.append(assumed)
     if not any(assumptions):
         _check_aws_limits(ctx, owner, rule_number, protocols, values)
@@ -122,7 +123,8 @@ def _rule(
     direction = "egress " if egress else ""
     label = f"{owner} {direction}#{rule_number} {verdict} {describe(protocols, ports)} {' '.join(read)}"
     assumption = "; ".join(a for a in assumptions if a) or None
-    return AclRule(rule_number, egress, allow, PacketSet.box(protocols, ports, addresses(*read)), label, assumption)
+    match = PacketSet.box(protocols, ports, addresses(*read))
+    return AclRule(rule_number, egress, allow, match, label, assumption, doubtful=not allow and bool(assumption))
 
 
 def _unknown_cidr(ctx: ParseContext, owner: str, number: int, allow: bool) -> str:
@@ -135,14 +137,14 @@ def _unknown_cidr(ctx: ParseContext, owner: str, number: int, allow: bool) -> st
     return assumption
 
 
-def _deny_cidrs(ctx: ParseContext, owner: str, cidrs: list[Any]) -> tuple[list[str] | None, None]:
-    """A deny rule's CIDRs; a rule with one that cannot be read denies nothing."""
+def _deny_cidrs(ctx: ParseContext, owner: str, cidrs: list[Any]) -> tuple[list[str], str | None]:
+    """A deny rule's CIDRs; a rule with one that cannot be read denies nothing (it might deny any)."""
     try:
         return checked_cidrs(*cidrs), None
     except ValueError as error:
         message = f"deny rule: {error}; assumed to deny nothing"
         unknowns.warn(ctx, owner, None, message, unknowns.DENY_IGNORED)
-        return None, None
+        return [unknowns.ANY_IPV4, unknowns.ANY_IPV6], message
 
 
 def _check_aws_limits(ctx: ParseContext, owner: str, number: int, protocols: tuple[int, int], values: Any) -> None:

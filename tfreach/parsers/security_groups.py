@@ -76,7 +76,8 @@ def _directions(r: ResourceInstance, ctx: ParseContext) -> list[bool]:
 
 
 def _rule_permission(r: ResourceInstance, ctx: ParseContext, group: SecurityGroup | None) -> _Permission:
-    permission = _Permission(r.get("protocol"), r.get("from_port"), r.get("to_port"))
+    values = unknowns.marked(r.values, r.unknown, ("protocol", "from_port", "to_port"))
+    permission = _Permission(values.get("protocol"), values.get("from_port"), values.get("to_port"))
     for attribute, whole in (("cidr_blocks", _IPV4_ANY), ("ipv6_cidr_blocks", _IPV6_ANY)):
         permission.cidrs += known_list(r.get(attribute))
         if _has_unknown(r.unknown.get(attribute)) and ctx.resolver.set_after_apply(r, (attribute,)):
@@ -97,7 +98,8 @@ def parse_vpc_security_group_rule(r: ResourceInstance, ctx: ParseContext) -> Non
 
 
 def _vpc_rule_permission(r: ResourceInstance, ctx: ParseContext) -> _Permission:
-    permission = _Permission(r.get("ip_protocol"), r.get("from_port"), r.get("to_port"))
+    values = unknowns.marked(r.values, r.unknown, ("ip_protocol", "from_port", "to_port"))
+    permission = _Permission(values.get("ip_protocol"), values.get("from_port"), values.get("to_port"))
     for attribute, whole in (("cidr_ipv4", _IPV4_ANY), ("cidr_ipv6", _IPV6_ANY)):
         if r.get(attribute):
             permission.cidrs.append(r.get(attribute))
@@ -134,8 +136,9 @@ def _add_inline_rules(r: ResourceInstance, ctx: ParseContext, group: SecurityGro
 def _inline_permission(
     r: ResourceInstance, ctx: ParseContext, group: SecurityGroup, direction: str, index: int, entry: dict[str, Any]
 ) -> _Permission:
-    permission = _Permission(entry.get("protocol"), entry.get("from_port"), entry.get("to_port"))
     flags = r.unknown_node((direction, index))
+    values = unknowns.marked(entry, flags, ("protocol", "from_port", "to_port"))
+    permission = _Permission(values.get("protocol"), values.get("from_port"), values.get("to_port"))
     for attribute, whole in (("cidr_blocks", _IPV4_ANY), ("ipv6_cidr_blocks", _IPV6_ANY)):
         permission.cidrs += known_list(entry.get(attribute))
         if isinstance(flags, dict) and _has_unknown(flags.get(attribute)):

@@ -7,7 +7,7 @@ parser reads that kind of value through it (docs/unknown-values.md is the table 
 | kind of value        | assumed when unknown or unreadable                                  |
 |----------------------|---------------------------------------------------------------------|
 | CIDR (allow rule)    | 0.0.0.0/0 or ::/0, unless it is the VPC's or a subnet's own block    |
-| CIDR (deny rule)     | the rule denies nothing                                              |
+| CIDR (deny rule)     | the rule denies nothing (what it might deny is only possible)        |
 | protocol             | every protocol (a deny rule denies nothing)                          |
 | port, ICMP type      | every port or type of the protocol (a deny rule denies nothing)      |
 | rule number, action  | an allow rule that comes first                                       |
@@ -46,8 +46,24 @@ UNKNOWN_GROUPS = "security groups not managed by this plan or not resolved; assu
 UNKNOWN_RULES = "rules known only after apply; assumed to allow everything"
 
 
+# What a rule's scalar field reads as when terraform marks it known only after apply, so that the
+# function reading that kind of value assumes and warns instead of taking null for "not set".
+AFTER_APPLY = "(known after apply)"
+
+
 def warn(ctx: ParseContext, owner: str, attribute: str | None, message: str, cause: str) -> None:
     ctx.network.add(Notice(owner, attribute, message, cause))
+
+
+def marked(values: dict[str, Any], unknown: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """`values` with each of `fields` that `unknown` (after_unknown) flags replaced by AFTER_APPLY."""
+    flagged = [f for f in fields if isinstance(unknown, dict) and unknown.get(f) is True]
+    return {**values, **dict.fromkeys(flagged, AFTER_APPLY)} if flagged else values
+
+
+def _check_known(what: str, *values: Any) -> None:
+    if AFTER_APPLY in values:
+        raise ValueError(f"{what} is known only after apply")
 
 
 # --- protocol, ports -------------------------------------------------------------------------
@@ -56,6 +72,7 @@ def warn(ctx: ParseContext, owner: str, attribute: str | None, message: str, cau
 def protocol(ctx: ParseContext, owner: str, value: Any, allow: bool = True) -> tuple[Span, str | None]:
     """A rule's protocol; every protocol when it cannot be read (None, "tcpp", 300, NaN)."""
     try:
+        _check_known("protocol", value)
         if value is None or (isinstance(value, bool | float) and not float(value).is_integer()):
             raise ValueError(f"protocol {value!r} is not a protocol")
         return protocol_span(value), None
@@ -68,6 +85,7 @@ def ports(
 ) -> tuple[Span, str | None]:
     """A security group style port range (ICMP: type in `low`); all of them when unreadable."""
     try:
+        _check_known("port", low, high)
         _check_number(low)
         _check_number(high)
         return port_span(protocols, low, high), None
@@ -78,6 +96,7 @@ def ports(
 
 def icmp_type(ctx: ParseContext, owner: str, value: Any, allow: bool = True) -> tuple[Span, str | None]:
     try:
+        _check_known("ICMP type", value)
         _check_number(value)
         return icmp_type_span(value), None
     except (ValueError, OverflowError) as error:
@@ -87,6 +106,7 @@ def icmp_type(ctx: ParseContext, owner: str, value: Any, allow: bool = True) -> 
 def rule_number(ctx: ParseContext, owner: str, value: Any, allow: bool) -> tuple[int, str | None]:
     """A network ACL rule number; an allow rule whose number cannot be read comes first."""
     try:
+        _check_known("value", value)
         _check_number(value)
         if value is None or value == "":
             raise ValueError("no rule number")
@@ -100,7 +120,8 @@ def rule_action(ctx: ParseContext, owner: str, value: Any) -> tuple[bool, str | 
     text = str(value).strip().lower()
     if text in ("allow", "deny"):
         return text == "allow", None
-    assumption = f"action {str(value)[:40]!r} is not allow or deny; assumed allow"
+    problem = "is known only after apply" if value == AFTER_APPLY else f"{str(value)[:40]!r} is not allow or deny"
+    assumption = f"action {problem}; assumed allow"
     warn(ctx, owner, None, assumption, UNREADABLE_NUMBER)
     return True, assumption
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import progress
 from .catalogue import DEFAULT_CATALOGUE, Catalogue
@@ -19,11 +19,7 @@ from .errors import InputError
 from .filters import EPHEMERAL_PORTS
 from .findings import Evidence, Exposure, Finding, closed_findings, endpoint_findings
 from .graph import build_graph
-from .hcl.evaluate import Project, ResourceValue
 from .hcl.locations import Location, has_sources, location_of, resource_locations
-from .hcl.source import module_source
-from .hcl.to_plan import plan_document, split_unknown
-from .hcl.variables import root_values, typed_values
 from .model import Network, Notice
 from .packets import EMPTY, PacketSet, Span, union_all
 from .parsers import planned_network, prior_network
@@ -32,6 +28,9 @@ from .plan.load import load_plan
 from .plan.resolve import SourceValues
 from .reach import PathReach, reachable_endpoints
 from .sources import SOURCES
+
+if TYPE_CHECKING:
+    from .hcl.evaluate import ResourceValue
 
 Reached = dict[tuple[str, str, str | None], list[PathReach]]  # (source kind, endpoint, via) -> paths
 
@@ -138,6 +137,8 @@ def check_plan(path: str, settings: Settings | None = None) -> PlanResult:
 
 def _not_the_plans_sources(root: Path, plan: dict[str, Any]) -> str | None:
     """Why the .tf files of `root` are not the root module the plan was made from; None if they are."""
+    from .hcl.source import module_source  # the HCL reader (python-hcl2, lark): only beside sources
+
     configured = ((plan.get("configuration") or {}).get("root_module")) or {}
     try:
         source = module_source(root)
@@ -159,6 +160,9 @@ def _evaluated_sources(root: Path, plan: dict[str, Any], problems: list[str]) ->
     Only what the resolver asks for is evaluated (a link of one resource instance), when it first
     asks; a problem is recorded, not raised.
     """
+    from .hcl.evaluate import Project
+    from .hcl.to_plan import split_unknown
+    from .hcl.variables import typed_values
 
     @cache
     def by_address() -> dict[str, ResourceValue]:
@@ -202,6 +206,10 @@ def check_sources(folder: Path, settings: Settings | None = None, variables: Var
 
 def sources_document(folder: Path, variables: Variables | None = None) -> tuple[dict[str, Any], list[Notice]]:
     """The plan JSON that `terraform plan` would print for these sources, and what they cannot tell."""
+    from .hcl.evaluate import Project
+    from .hcl.to_plan import plan_document
+    from .hcl.variables import root_values
+
     variables = variables or Variables()
     if not has_sources(folder):
         raise InputError(str(folder), "holds no .tf files")

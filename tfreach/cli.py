@@ -13,7 +13,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -29,7 +28,6 @@ from .errors import InputError
 from .explain import explain, render
 from .filters import EPHEMERAL_PORTS
 from .graph import build_graph
-from .hcl.source import calling_root
 from .model import Network
 from .packets import PORTS
 from .protocols import protocol_span
@@ -299,7 +297,7 @@ def graph_command(
 ) -> None:
     """The network as a diagram, with the exposed paths highlighted."""
     network, settings = analysis.network(path, sources)
-    graph = build_graph(network, [SOURCES[kind] for kind in settings.sources], settings.ephemeral_ports)
+    graph = build_graph(network, [SOURCES[kind] for kind in settings.sources], settings.ephemeral_ports).to_networkx()
     picture = diagram(network, graph)
     _emit(mermaid(picture) if output_format == "mermaid" else dot(picture), output)
 
@@ -313,6 +311,8 @@ def inputs(paths: tuple[str, ...]) -> list[str]:
     out: dict[str, str] = {}  # resolved path -> as shown
     for path in paths:
         if path.endswith(".tf") and Path(path).is_file():
+            from .hcl.source import calling_root  # the HCL reader: only for .tf inputs
+
             folder = calling_root(Path(path).parent, Path.cwd())
             path = os.path.relpath(folder) if not Path(path).is_absolute() else str(folder)
         key = str(Path(path).resolve()) if path != "-" else path
@@ -323,6 +323,8 @@ def inputs(paths: tuple[str, ...]) -> list[str]:
 def _in_parallel(work: list[partial[PlanResult]], jobs: int) -> list[PlanResult]:
     """Each input in a process of its own; results in the order given, the first error ends the run."""
     workers = min(jobs or os.cpu_count() or 1, len(work))
+    from concurrent.futures import ProcessPoolExecutor  # only --jobs needs processes
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(w) for w in work]
         try:

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from .catalogue import Service, Severity
 from .errors import InputError
 from .packets import IntervalSet, Span, addresses
 from .protocols import protocol_span
+
+if TYPE_CHECKING:
+    import jsonschema
 
 CONFIG_NAME = ".tfreach.yml"
 
@@ -88,6 +90,8 @@ def load_config(path: Path) -> Config:
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise InputError(name, f"is not valid YAML: {getattr(error, 'problem', None) or error}{where}") from None
     document = {} if document is None else document
+    import jsonschema  # imported only when a settings file is read
+
     problem = jsonschema.exceptions.best_match(_validator().iter_errors(document))
     if problem is not None:
         raise InputError(name, f"{_key(list(problem.absolute_path))}: {problem.message}")
@@ -171,5 +175,7 @@ def _key(path: list[Any]) -> str:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = json.loads(resources.files("tfreach").joinpath("config_schema.json").read_text())
     return jsonschema.Draft202012Validator(schema)

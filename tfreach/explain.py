@@ -10,8 +10,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    from networkx import DiGraph
 
 from .classes import endpoint_classes
 from .filters import EPHEMERAL_PORTS
@@ -54,7 +56,9 @@ def explain(
 ) -> list[Trace]:
     """Every path from each kind of source to the endpoint `address`, evaluated for the probe."""
     sources = [SOURCES[kind] for kind in kinds]
-    graph = build_graph(network, sources, ephemeral, endpoint_classes(network, alone=frozenset({address})))
+    graph = build_graph(
+        network, sources, ephemeral, endpoint_classes(network, alone=frozenset({address}))
+    ).to_networkx()
     traces: list[Trace] = []
     for source in sources:
         probe = PacketSet.box(protocols, ports, source.addresses)
@@ -81,10 +85,12 @@ def _distinct(traces: list[Trace]) -> list[Trace]:
     return out
 
 
-def _paths(graph: nx.DiGraph, start: Node, target: Node) -> Iterator[tuple[Hop, ...]]:
+def _paths(graph: DiGraph, start: Node, target: Node) -> Iterator[tuple[Hop, ...]]:
     """Structural paths (blocked edges included), as the hops of their edges."""
     if start not in graph or target not in graph:
         return
+    import networkx as nx  # imported by explain only: a check never pays for it
+
     count = 0
     for nodes in nx.all_simple_paths(graph, start, target, cutoff=4):
         edges = [graph.edges[a, b] for a, b in itertools.pairwise(nodes)]
@@ -113,7 +119,7 @@ def _walk(trace: Trace, hops: tuple[Hop, ...], packets: PacketSet) -> Trace:
     return trace
 
 
-def _through_balancers(graph: nx.DiGraph, source: Source, address: str, protocols: Span, ports: Span) -> list[Trace]:
+def _through_balancers(graph: DiGraph, source: Source, address: str, protocols: Span, ports: Span) -> list[Trace]:
     traces = []
     target = endpoint_node(address)
     for balancer_node in [n for n in graph.predecessors(target) if n[0] == "load_balancer"] if target in graph else []:

@@ -47,8 +47,17 @@ def allowed(decisions: list[Decision]) -> PacketSet:
 def nacls_for(network: Network, subnet: Subnet) -> list[NetworkAcl]:
     """The associated ACL, else the VPC's default ACL, else AWS's untouched default (allow all).
 
-    Several only when the plan cannot tell which of them an association names.
+    Several only when the plan cannot tell which of them an association names. Computed once
+    per subnet (an association may name hundreds of candidates read alone).
     """
+    cache: dict[str, list[NetworkAcl]] = network.derived.setdefault("nacls for", {})
+    found = cache.get(subnet.id)
+    if found is None:
+        found = cache[subnet.id] = _nacls_of(network, subnet)
+    return found
+
+
+def _nacls_of(network: Network, subnet: Subnet) -> list[NetworkAcl]:
     associated = network.subnet_nacls.get(subnet.id, [])
     explicit = [network.nacls[a] for a in associated if a in network.nacls]
     if explicit and VPC_DEFAULT not in associated:

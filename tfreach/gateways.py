@@ -124,7 +124,7 @@ def _first_route_toward(
 ) -> str | None:
     for table in tables:
         index = won_by_target(network, table)
-        for gateway in sorted(gateways):
+        for gateway in sorted(gateways.intersection(index)):
             for mine, route in index.get(gateway, []):
                 if mine.intersects(destination):
                     return route.label

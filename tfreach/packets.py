@@ -268,12 +268,13 @@ class PacketSet:
     span the whole port range.
     """
 
-    __slots__ = ("_bounds", "_hash", "pieces")
+    __slots__ = ("_addresses", "_bounds", "_hash", "pieces")
 
     def __init__(self, pieces: tuple[tuple[int, int, PortMap], ...] = ()) -> None:
         self.pieces = pieces
         self._bounds: tuple[int, int, int, int] | None = None
         self._hash: int | None = None
+        self._addresses: IntervalSet | None = None
 
     def bounds(self) -> tuple[int, int, int, int]:
         """(lowest protocol, highest protocol, lowest port, highest port): a cheap first test."""
@@ -358,10 +359,13 @@ class PacketSet:
                 yield (plo, phi), (lo, hi), addrs
 
     def addresses(self) -> IntervalSet:
-        out = IntervalSet()
-        for _, _, addrs in self.boxes():
-            out = out | addrs
-        return out
+        """Every remote address of the set (computed once: rules are asked again and again)."""
+        if self._addresses is None:
+            out = IntervalSet()
+            for _, _, addrs in self.boxes():
+                out = out | addrs
+            self._addresses = out
+        return self._addresses
 
     def restrict(self, protocols: Span, ports: Span = PORTS) -> PacketSet:
         return self & PacketSet.box(protocols, ports, ALL_ADDRESSES)

@@ -10,9 +10,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 STAGES = ("read", "model", "graph", "findings")
 _DELAY = 2.0  # seconds: a quick run shows nothing
@@ -35,6 +36,8 @@ def showing(label: str) -> Iterator[None]:
     if not sys.stderr.isatty():
         yield
         return
+    from tqdm import tqdm  # only a terminal needs it
+
     bar = tqdm(
         total=len(STAGES), desc=label, delay=_DELAY, mininterval=_REFRESH, leave=False, file=sys.stderr, unit="stage"
     )

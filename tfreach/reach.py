@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
-
-from .graph import Forward, Hop, Node, source_node
+from .graph import Forward, Graph, Hop, Node, source_node
 from .model import LoadBalancer, NetworkInterface
 from .packets import EMPTY, PORTS, PROTOCOLS, IntervalSet, PacketSet
 from .sources import Source
@@ -59,7 +57,7 @@ class PathReach:
         return self.probes[index] if self.probes else SAME
 
 
-def reachable_endpoints(graph: nx.DiGraph, source: Source) -> dict[tuple[str, str | None], list[PathReach]]:
+def reachable_endpoints(graph: Graph, source: Source) -> dict[tuple[str, str | None], list[PathReach]]:
     """Every (endpoint, load balancer in front or None) some packet of `source` reaches, with its paths."""
     found: dict[tuple[str, str | None], list[PathReach]] = {}
     balancers: list[PathReach] = []
@@ -75,7 +73,7 @@ def reachable_endpoints(graph: nx.DiGraph, source: Source) -> dict[tuple[str, st
     return found
 
 
-def _direct(graph: nx.DiGraph, source: Source) -> list[PathReach]:
+def _direct(graph: Graph, source: Source) -> list[PathReach]:
     """Endpoints and load balancers reached from the source over filtering edges."""
     start = source_node(source)
     if start not in graph:
@@ -102,7 +100,7 @@ def _direct(graph: nx.DiGraph, source: Source) -> list[PathReach]:
     return out
 
 
-def _through(graph: nx.DiGraph, front: PathReach) -> list[PathReach]:
+def _through(graph: Graph, front: PathReach) -> list[PathReach]:
     """What a reached load balancer delivers to each of its targets.
 
     The load balancer node in the subnet the client came through opens the connection.

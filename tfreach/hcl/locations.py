@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..plan.references import split_instance_address
-from .source import Allowance, module_source, name_of
+
+if TYPE_CHECKING:
+    from .source import Allowance
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ def has_sources(folder: Path) -> bool:
 
 def _module(folder: Path, prefix: str, within: tuple[Path, ...]) -> dict[str, Location]:
     """`within`: the folders of the calling modules, so that a module calling itself ends."""
+    from .source import module_source, name_of  # python-hcl2 and lark: only when sources exist
+
     if folder in within or not has_sources(folder):
         return {}
     source = module_source(folder)

@@ -8,13 +8,15 @@ import sys
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 
 from ..errors import InputError
 from .references import split_instance_address
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SUPPORTED_MAJORS = {"0", "1"}  # 0.x (Terraform 0.12-0.15) has the same shape as 1.x
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -140,6 +142,8 @@ def _check_envelope(path: str, document: Any) -> None:
         pass  # invalid: jsonschema below names the most relevant problem
     else:
         return
+    import jsonschema  # only to word a plan that fails the schema
+
     error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "top level"
@@ -158,4 +162,6 @@ def _compiled_schema() -> Callable[[Any], Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(_schema())

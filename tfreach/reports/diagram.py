@@ -8,8 +8,10 @@ everything on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    from networkx import DiGraph
 
 from ..graph import Forward, Node
 from ..model import Network
@@ -24,7 +26,7 @@ class Diagram:
     edges: dict[tuple[str, str], bool] = field(default_factory=dict)  # (from, to) -> exposed
 
 
-def diagram(network: Network, graph: nx.DiGraph) -> Diagram:
+def diagram(network: Network, graph: DiGraph) -> Diagram:
     out = Diagram()
     names: dict[Node, str] = {}
     for node in graph.nodes:
@@ -38,7 +40,7 @@ def diagram(network: Network, graph: nx.DiGraph) -> Diagram:
     return out
 
 
-def _describe(network: Network, graph: nx.DiGraph, node: Node) -> tuple[str, str, str, str | None]:
+def _describe(network: Network, graph: DiGraph, node: Node) -> tuple[str, str, str, str | None]:
     kind = node[0]
     if kind == "source":
         return f"source:{node[1]}", graph.nodes[node]["source"].label, "source", None
@@ -53,7 +55,7 @@ def _describe(network: Network, graph: nx.DiGraph, node: Node) -> tuple[str, str
     return f"{kind}:{node[1]}", label, kind, None
 
 
-def _exposed_edges(graph: nx.DiGraph) -> set[tuple[Node, Node]]:
+def _exposed_edges(graph: DiGraph) -> set[tuple[Node, Node]]:
     """Edges some packet of some source crosses (load balancer forwards included)."""
     exposed: set[tuple[Node, Node]] = set()
     for start in [n for n in graph.nodes if n[0] == "source"]:
@@ -82,7 +84,9 @@ def _listened(packets: PacketSet, forward: Forward) -> bool:
     return bool(packets.restrict((forward.protocol, forward.protocol), (port, port)))
 
 
-def _ordered_from(graph: nx.DiGraph, start: Node) -> list[Node]:
+def _ordered_from(graph: DiGraph, start: Node) -> list[Node]:
+    import networkx as nx  # imported by the diagram only: a check never pays for it
+
     below = nx.descendants(graph, start) | {start}
     return [n for n in nx.topological_sort(graph.subgraph(below))]
 

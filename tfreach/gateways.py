@@ -74,6 +74,34 @@ def _names(subnets: list[Subnet], shown: int = 3) -> str:
     return ", ".join(names[:shown]) + (f" and {len(names) - shown} more subnets" if len(names) > shown else "")
 
 
+def transit_vpn_senders(
+    network: Network, vpn: TransitAttachment, attachment: TransitAttachment, into: str
+) -> list[Decision]:
+    """On-premises networks behind a VPN on the transit gateway that reach this VPC's attachment
+    and get replies: the VPN attachment's route table sends the VPC here, and this attachment's
+    route table sends the on-premises prefix back to the VPN (longest prefix; a blackhole drops)."""
+    target = vpc_addresses(network, into)
+    forward = [
+        route
+        for table in vpn.route_tables
+        for mine, route in transit_routes_to(network, table, attachment.id)
+        if mine.intersects(target)
+    ]
+    back = [found for table in attachment.route_tables for found in transit_routes_to(network, table, vpn.id)]
+    if not forward or not back:
+        return []
+    returned = IntervalSet()
+    for mine, _ in back:
+        returned = returned | mine
+    out = []
+    for cidr, origin, assumption in on_premises_prefixes(network, vpn.id):
+        senders = (addresses(cidr) & returned) - target
+        if senders:
+            label = f"{vpn.id} from {origin}; {forward[0].label}; replies {back[0][1].label}"
+            out.append(_from(senders, label, vpn.gateway or vpn.id, "aws_ec2_transit_gateway", assumption))
+    return out
+
+
 def transit_senders(network: Network, attachment: TransitAttachment, into: str) -> list[Decision]:
     """Subnets of other VPCs on the same transit gateway that reach this attachment and get replies.
 

@@ -35,7 +35,7 @@ from .filters import (
     public_addresses,
     replies_allowed,
 )
-from .gateways import peering_senders, transit_senders, vpn_senders
+from .gateways import peering_senders, transit_senders, transit_vpn_senders, vpn_senders
 from .model import (
     Gateway,
     Listener,
@@ -77,6 +77,7 @@ from .why import (
     no_listener,
     no_public_address,
     no_senders,
+    no_transit_path,
     replies_blocked,
 )
 
@@ -356,7 +357,7 @@ class GraphBuilder:
                     False,
                 )
                 for g in vpn
-            ]
+            ] + self._transit_vpn_entries()
         if source.kind == "peering":
             return [entry for p in network.peerings.values() if p.active for entry in self._peering_entries(p)]
         if source.kind == "transit_gateway":
@@ -377,6 +378,30 @@ class GraphBuilder:
                 for vpc in a.vpcs
             ]
         return []
+
+    def _transit_vpn_entries(self) -> list[_Entry]:
+        """On-premises networks through a VPN on a transit gateway, into each VPC attached to it."""
+        attachments = self.network.transit_attachments.values()
+        return [
+            _Entry(
+                ("gateway", vpn.id, vpc),
+                Hop(
+                    vpn.id,
+                    vpn.resource_type,
+                    "on-premises networks via transit gateway",
+                    tuple(transit_vpn_senders(self.network, vpn, attachment, vpc)),
+                    blocked=no_transit_path(vpn.id, attachment.id, attachment.route_tables),
+                ),
+                frozenset({vpn.gateway or ""}),
+                vpc,
+                False,
+            )
+            for vpn in attachments
+            if vpn.vpn
+            for attachment in attachments
+            if not attachment.vpn and attachment.gateway == vpn.gateway
+            for vpc in attachment.vpcs
+        ]
 
     def _internet_entry(self, gateway: Gateway) -> _Entry:
         attached = (

@@ -171,6 +171,7 @@ class NetworkInterface:
     attached: bool = True
     attached_to: str | None = None  # the instance of a secondary ENI
     service_port: int | None = None  # a managed service (RDS) accepts TCP on this port only
+    private_ips: list[str] = field(default_factory=list)  # known private addresses (IP targets name them)
     assumptions: list[str] = field(default_factory=list)
     placement: str | None = None  # why `subnets` are alternatives (the plan cannot tell which), if they are
     tags: dict[str, str] = field(default_factory=dict)  # may carry intent: tfreach:allow, tfreach:reason
@@ -282,9 +283,10 @@ class TransitAttachment:
     id: str
     resource_type: str
     gateway: str | None
-    vpcs: list[str]  # one, or the candidates when the plan cannot tell
+    vpcs: list[str]  # one, or the candidates when the plan cannot tell (none for a VPN)
     subnets: list[str] = field(default_factory=list)
     route_tables: list[str] = field(default_factory=list)  # the associated table; several when ambiguous
+    vpn: bool = False  # a site-to-site VPN: on-premises networks (remote_networks[id]) behind it
 
 
 @dataclass

@@ -129,12 +129,25 @@ def transit_routes(network: Network, table_id: str | None) -> list[TransitRoute]
         return []
     routes = list(table.routes)
     for attachment_id in table.propagations:
-        attachment = network.transit_attachments.get(attachment_id)
-        vpcs = [network.vpcs[v] for v in attachment.vpcs if v in network.vpcs] if attachment else []
-        for cidr in [c for vpc in vpcs for c in vpc.cidrs]:
-            label = f"{table.id} {cidr} -> {attachment_id} (propagated)"
+        for cidr, origin in _propagated_by(network, attachment_id):
+            label = f"{table.id} {cidr} -> {attachment_id} (propagated{origin})"
             routes.append(TransitRoute(addresses(cidr), label, _length(cidr), attachment_id))
     return routes
+
+
+def _propagated_by(network: Network, attachment_id: str) -> list[tuple[str, str]]:
+    """(CIDR, origin) an attachment propagates: its VPCs' blocks; a VPN's prefixes learned over
+    BGP (a static VPN propagates nothing: the gateway's static routes name its prefixes)."""
+    attachment = network.transit_attachments.get(attachment_id)
+    if attachment is None:
+        return []
+    if attachment.vpn:
+        remote = network.remote_networks.get(attachment_id)
+        if remote is None or not remote.dynamic:
+            return []
+        return [(cidr, f": {origin}") for cidr, origin, _ in on_premises_prefixes(network, attachment_id)]
+    vpcs = [network.vpcs[v] for v in attachment.vpcs if v in network.vpcs]
+    return [(cidr, "") for vpc in vpcs for cidr in vpc.cidrs]
 
 
 def transit_routes_to(

@@ -84,3 +84,13 @@ def no_egress(groups: list[SecurityGroup], target: str) -> Explainer:
 
 def no_senders(gateway: str, kind: str) -> Explainer:
     return lambda packets: f"no {kind} sends this traffic to {gateway}"
+
+
+def no_transit_path(vpn: str, attachment: str, tables: list[str]) -> Explainer:
+    """A VPN on a transit gateway reaches a VPC only where the route tables carry both ways."""
+    if not tables:
+        return lambda packets: f"{attachment} is associated with no transit gateway route table: it gets no replies"
+    return lambda packets: (
+        f"the transit gateway route tables do not carry this traffic from {vpn} to {attachment} and the replies "
+        f"back ({', '.join(tables)}: no route, or a blackhole)"
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from conftest import SAMPLES, load_json
-from e2e.helpers import check_json, hops, port_findings, sources_overlap, sources_within
+from e2e.helpers import check_json, hops, port_findings, sources_overlap, sources_within, uncovered
 
 FOLDERS = sorted(p.parent.name for p in SAMPLES.glob("*/expected.json"))
 
@@ -107,3 +109,10 @@ def test_each_finding_names_the_rule_that_admitted_it_at_every_hop():
     assert "0.0.0.0/0 -> aws_internet_gateway" in roles["route back"]["rule"]
     assert roles["security groups"]["rule"].startswith("aws_security_group.open ingress tcp 3389")
     assert roles["public address"]["rule"] == "associate_public_ip_address = true"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_a_sample_plan_read_alone_covers_what_it_says_beside_its_sources(folder, tmp_path):
+    """Without the .tf beside it, a plan may say more (possible findings), never less."""
+    shutil.copy(SAMPLES / folder / "plan.json", tmp_path / "plan.json")
+    assert not uncovered(check_json(tmp_path / "plan.json"), check_json(SAMPLES / folder / "plan.json"))

@@ -24,8 +24,15 @@ def parse_network_interface(r: ResourceInstance, ctx: ParseContext) -> None:
     if ctx.configured(r, "attachment"):
         interface.attached = True
     _known_public_address(r, interface, "public_ip")
+    interface.private_ips = _known_private_ips(r, "private_ip", "private_ips", "private_ip_list")
     interface.tags = tags_of(r)
     ctx.network.interfaces[r.address] = interface
+
+
+def _known_private_ips(r: ResourceInstance, *attributes: str) -> list[str]:
+    values = [r.get(a) for a in attributes]
+    found = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    return list(dict.fromkeys(v for v in found if isinstance(v, str) and v))
 
 
 @parses("aws_instance", phase=1)
@@ -39,6 +46,7 @@ def parse_instance(r: ResourceInstance, ctx: ParseContext) -> None:
         interface.auto_public_ipv4 = _auto_public_ipv4(r, ctx, interface)
         interface.auto_ipv6 = _auto_ipv6(r, ctx, ("ipv6_address_count", "ipv6_addresses"))
     _known_public_address(r, interface, "public_ip")
+    interface.private_ips += _known_private_ips(r, "private_ip", "secondary_private_ips")
     interface.tags = {**interface.tags, **tags_of(r)}
     ctx.network.interfaces[r.address] = interface
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from ..model import Listener, LoadBalancer, LoadBalancerTarget, TargetGroup
@@ -132,8 +133,16 @@ def parse_target_group_attachment(r: ResourceInstance, ctx: ParseContext) -> Non
 
 def _attach(r: ResourceInstance, ctx: ParseContext, group: TargetGroup) -> None:
     """An attachment whose group is ambiguous may register its target in each candidate."""
-    if group.target_type in ("ip", "lambda", "alb"):
-        ctx.network.notice(r.address, "target_id", f"{group.target_type} targets are not modelled")
+    if group.target_type == "lambda":
+        message = "a Lambda function target is invoked by the load balancer: it has no port of its own to reach"
+        ctx.network.notice(r.address, "target_id", message)
+        return
+    if group.target_type == "alb":
+        ctx.network.notice(r.address, "target_id", "an ALB as the target of an NLB is not modelled; not analysed")
+        return
+    if group.target_type == "ip":
+        for endpoint in _ip_targets(r, ctx):
+            group.add_target(LoadBalancerTarget(endpoint, _port(r.get("port"))))
         return
     link = ctx.resolver.link(r, ("target_id",), _TARGETS)
     if link.problem:
@@ -146,6 +155,28 @@ def _attach(r: ResourceInstance, ctx: ParseContext, group: TargetGroup) -> None:
             return  # the same candidates as the attachment before: registered already
     for target in found:
         group.add_target(LoadBalancerTarget(target, port))
+
+
+def _ip_targets(r: ResourceInstance, ctx: ParseContext) -> list[str]:
+    """The interfaces an IP target names: by reference (`aws_instance.x.private_ip`), else by the
+    address itself among the plan's known private addresses. One it cannot match is warned."""
+    found = list(ctx.resolver.link(r, ("target_id",), INSTANCE | NETWORK_INTERFACE).addresses)
+    if found:
+        return [ctx.aliases.get(a, a) for a in found]
+    address = r.get("target_id")
+    try:
+        ip = ipaddress.ip_address(str(address))
+    except ValueError:
+        message = f"IP target {str(address)[:60]!r} is not known before apply and names no interface; not analysed"
+        ctx.network.notice(r.address, "target_id", message, unknowns.UNREADABLE_TARGET)
+        return []
+    matched = [i.id for i in ctx.network.interfaces.values() if str(ip) in i.private_ips]
+    if not matched:
+        vpcs = [v.id for v in ctx.network.vpcs.values() if any(ip in ipaddress.ip_network(c) for c in v.cidrs)]
+        where = f"is in {vpcs[0]} but no interface of the plan has it" if vpcs else "is outside every VPC of the plan"
+        message = f"IP target {ip} {where} (a container task, an on-premises server...); not analysed"
+        ctx.network.notice(r.address, "target_id", message, unknowns.UNREADABLE_TARGET)
+    return matched
 
 
 @finishes

@@ -64,13 +64,25 @@ def parse_route_propagation(r: ResourceInstance, ctx: ParseContext) -> None:
 def parse_vpn_connection(r: ResourceInstance, ctx: ParseContext) -> None:
     """Static-routes-only connections name their prefixes; BGP ones learn them at run time."""
     if ctx.is_set(r, "transit_gateway_id") and not ctx.is_set(r, "vpn_gateway_id"):
-        ctx.network.notice(r.address, "transit_gateway_id", "VPN connections to a transit gateway are not modelled")
+        _vpn_attachment(r, ctx)
         return
     gateways = ctx.candidates(r, "vpn_gateway_id", VPN_GATEWAY)
     for gateway in gateways:
         remote = ctx.network.remote_networks.setdefault(gateway, RemoteNetwork(gateway))
         remote.dynamic = remote.dynamic or not as_bool(r.get("static_routes_only"))
     ctx.vpn_connections[r.address] = gateways
+
+
+def _vpn_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
+    """A VPN on a transit gateway is an attachment of it: on-premises networks enter the gateway
+    there and are routed by its route tables. Its prefixes are the gateway's static routes to it
+    (static_routes_only), else learned over BGP."""
+    gateway_id = ctx.one(r, "transit_gateway_id", TRANSIT_GATEWAY)
+    attachment = TransitAttachment(r.address, r.type, gateway_id, [], vpn=True)
+    _default_tables(ctx, attachment, associate=True, propagate=True)
+    ctx.network.transit_attachments[r.address] = attachment
+    remote = ctx.network.remote_networks.setdefault(r.address, RemoteNetwork(r.address))
+    remote.dynamic = not as_bool(r.get("static_routes_only"))
 
 
 @parses("aws_vpn_connection_route", phase=2)
@@ -177,13 +189,38 @@ def parse_transit_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
     attachment = TransitAttachment(r.address, r.type, gateway_id, [])
     attachment.subnets = ctx.many(r, "subnet_ids", SUBNET)
     attachment.vpcs = _attached_vpcs(r, ctx, attachment.subnets)
-    gateway = ctx.network.transit_gateways.get(gateway_id or "")
-    if gateway is not None and gateway.default_route_table:
-        if gateway.default_association and r.get("transit_gateway_default_route_table_association") is not False:
-            attachment.route_tables = [gateway.default_route_table]
-        if gateway.default_propagation and r.get("transit_gateway_default_route_table_propagation") is not False:
-            ctx.network.transit_route_tables[gateway.default_route_table].propagations.append(r.address)
+    associate = r.get("transit_gateway_default_route_table_association") is not False
+    propagate = r.get("transit_gateway_default_route_table_propagation") is not False
+    _default_tables(ctx, attachment, associate, propagate)
     ctx.network.transit_attachments[r.address] = attachment
+
+
+def _default_tables(ctx: ParseContext, attachment: TransitAttachment, associate: bool, propagate: bool) -> None:
+    """An attachment is associated with, and propagates to, the gateway's default route table
+    when the gateway enables it and the attachment does not opt out."""
+    gateway = ctx.network.transit_gateways.get(attachment.gateway or "")
+    if gateway is None or not gateway.default_route_table:
+        return
+    if gateway.default_association and associate:
+        attachment.route_tables = [gateway.default_route_table]
+    if gateway.default_propagation and propagate:
+        ctx.network.transit_route_tables[gateway.default_route_table].propagations.append(attachment.id)
+
+
+def transit_tables_named(ctx: ParseContext, r: ResourceInstance, path: str) -> list[str]:
+    """The transit route tables an attribute names; a gateway's association_default_route_table_id
+    or propagation_default_route_table_id names its default table."""
+    found = []
+    for identity in ctx.candidates(r, path, TRANSIT_ROUTE_TABLE | TRANSIT_GATEWAY):
+        gateway = ctx.network.transit_gateways.get(identity)
+        if gateway is None:
+            found.append(identity)
+        elif gateway.default_route_table:
+            found.append(gateway.default_route_table)
+        else:
+            message = f"names the default route table of {identity}, which has none (both defaults disabled)"
+            ctx.network.notice(r.address, path, message)
+    return list(dict.fromkeys(found))
 
 
 def _attached_vpcs(r: ResourceInstance, ctx: ParseContext, subnets: list[str]) -> list[str]:
@@ -199,7 +236,7 @@ def _attached_vpcs(r: ResourceInstance, ctx: ParseContext, subnets: list[str]) -
 @parses("aws_ec2_transit_gateway_route_table_association", phase=2)
 def parse_transit_association(r: ResourceInstance, ctx: ParseContext) -> None:
     """Ambiguous: each candidate attachment may be associated with each candidate table."""
-    tables = ctx.candidates(r, "transit_gateway_route_table_id", TRANSIT_ROUTE_TABLE)
+    tables = transit_tables_named(ctx, r, "transit_gateway_route_table_id")
     attachments = ctx.candidates(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT)
     for attachment in [ctx.network.transit_attachments[a] for a in attachments if a in ctx.network.transit_attachments]:
         # Only a certain association replaces the default table; an ambiguous one may name another attachment.
@@ -214,7 +251,7 @@ def _defaults(ctx: ParseContext) -> set[str]:
 @parses("aws_ec2_transit_gateway_route_table_propagation", phase=2)
 def parse_transit_propagation(r: ResourceInstance, ctx: ParseContext) -> None:
     attachments = ctx.candidates(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT)
-    for table_id in ctx.candidates(r, "transit_gateway_route_table_id", TRANSIT_ROUTE_TABLE):
+    for table_id in transit_tables_named(ctx, r, "transit_gateway_route_table_id"):
         table = ctx.network.transit_route_tables.get(table_id)
         if table is not None:
             table.propagations += [a for a in attachments if a not in table.propagations]
@@ -228,7 +265,7 @@ def parse_transit_route(r: ResourceInstance, ctx: ParseContext) -> None:
         return
     blackhole = as_bool(r.get("blackhole"))
     attachments = [None] if blackhole else ctx.candidates(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT)
-    for table_id in ctx.candidates(r, "transit_gateway_route_table_id", TRANSIT_ROUTE_TABLE):
+    for table_id in transit_tables_named(ctx, r, "transit_gateway_route_table_id"):
         table = ctx.network.transit_route_tables.get(table_id)
         if table is None:
             continue
@@ -236,3 +273,14 @@ def parse_transit_route(r: ResourceInstance, ctx: ParseContext) -> None:
             label = f"{r.address} {destination[0]} -> {attachment or 'blackhole'}"
             length = int(destination[0].split("/")[1])
             table.routes.append(TransitRoute(addresses(destination[0]), label, length, attachment))
+    for attachment in attachments:
+        _on_premises_route(ctx, attachment, destination[0], r.address)
+
+
+def _on_premises_route(ctx: ParseContext, attachment: str | None, cidr: str, address: str) -> None:
+    """A static route to a VPN attachment says where on-premises networks are."""
+    remote = ctx.network.remote_networks.get(attachment or "")
+    found = ctx.network.transit_attachments.get(attachment or "")
+    if remote is not None and found is not None and found.vpn and cidr not in remote.cidrs:
+        remote.cidrs.append(cidr)
+        remote.labels.append(f"{address} {cidr}")

@@ -44,6 +44,7 @@ DENY_IGNORED = "a deny rule cannot be read; assumed to deny nothing"
 UNKNOWN_PREFIX_LIST = "a prefix list's entries are unknown; assumed any address"
 UNKNOWN_GROUPS = "security groups not managed by this plan or not resolved; assumed to admit everything"
 UNKNOWN_RULES = "rules known only after apply; assumed to allow everything"
+UNREADABLE_TARGET = "a load balancer IP target matches no interface of the plan; its exposure is not analysed"
 
 
 # What a rule's scalar field reads as when terraform marks it known only after apply, so that the

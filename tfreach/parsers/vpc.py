@@ -219,11 +219,31 @@ def _destination_of(values: dict[str, Any], fields: tuple[str, ...]) -> str | No
     return next((str(values[f]) for f in fields if values.get(f)), None)
 
 
+def route_tables_named(ctx: ParseContext, r: ResourceInstance, path: str) -> list[str]:
+    """The route tables an attribute names; `aws_vpc.x.main_route_table_id` (or its
+    default_route_table_id) names the VPC's main table, which the plan may not declare."""
+    found = []
+    for identity in ctx.candidates(r, path, ROUTE_TABLE | VPC):
+        found += main_route_table_of(ctx, identity) if identity in ctx.network.vpcs else [identity]
+    return list(dict.fromkeys(found))
+
+
+def main_route_table_of(ctx: ParseContext, vpc: str) -> list[str]:
+    """The VPC's main table: its aws_default_route_table, else AWS's own, made a table here
+    so that routes added to it count (subnets without an association use it)."""
+    tables = ctx.network.main_route_tables.get(vpc)
+    if not tables:
+        identity = f"{vpc} main route table"
+        ctx.network.route_tables[identity] = RouteTable(identity, "main route table (AWS default)", vpc)
+        tables = ctx.network.main_route_tables[vpc] = [identity]
+    return tables
+
+
 @parses("aws_route", phase=1)
 def parse_route(r: ResourceInstance, ctx: ParseContext) -> None:
     tables = [
         ctx.network.route_tables[t]
-        for t in ctx.candidates(r, "route_table_id", ROUTE_TABLE)
+        for t in route_tables_named(ctx, r, "route_table_id")
         if t in ctx.network.route_tables
     ]
     fields = [f for f in TARGET_FIELDS if r.get(f) or ctx.configured(r, f)]
@@ -327,7 +347,7 @@ def parse_route_table_association(r: ResourceInstance, ctx: ParseContext) -> Non
     if ctx.is_set(r, "gateway_id"):
         ctx.network.notice(r.address, "gateway_id", "gateway (edge) route table associations are not modelled")
         return
-    tables = ctx.candidates(r, "route_table_id", ROUTE_TABLE)
+    tables = route_tables_named(ctx, r, "route_table_id")
     ctx.associate("route table", r, ctx.candidates(r, "subnet_id", SUBNET), tables)
 
 

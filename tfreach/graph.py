@@ -65,8 +65,8 @@ from .packets import (
     Span,
     address_bounds,
     addresses,
+    union_all,
 )
-from .protocols import TCP
 from .routing import route_tables_for, routes_to, won_routes
 from .sources import Source
 from .why import (
@@ -189,17 +189,35 @@ class Hop:
 
 
 def _service(interface: NetworkInterface) -> list[Hop]:
-    """A managed service (an RDS database) accepts only its port, whatever its groups allow."""
-    if interface.service_port is None:
+    """A managed service (a database, a cache, a cluster API) accepts only its ports, whatever its groups allow."""
+    service = interface.service
+    if service is None:
         return []
-    port = interface.service_port
-    accepts = f"accepts only tcp/{port}"
-    decision = Decision(
-        PacketSet.box((TCP, TCP), (port, port), ALL_ADDRESSES), accepts, True, interface.id, interface.resource_type
+    accepts = union_all(PacketSet.box((p, p), (lo, hi), ALL_ADDRESSES) for p, lo, hi in service.spans)
+    decision = Decision(accepts, service.label, True, interface.id, interface.resource_type)
+    label = service.label
+    return [Hop(interface.id, interface.resource_type, "service port", (decision,), blocked=lambda _: label, own=True)]
+
+
+def _public_entry(interface: NetworkInterface) -> list[Hop]:
+    """A managed endpoint on AWS's public network: only its own allow-list stands before its ports."""
+    entry = interface.public_entry
+    if entry is None:
+        return []
+    allowed = PacketSet.box(PROTOCOLS, PORTS, addresses(*entry.cidrs))
+    decision = Decision(allowed, entry.label, True, interface.id, interface.resource_type, entry.assumption)
+    notes = (entry.remaining_control,) if entry.remaining_control else ()
+    why = f"{entry.label}: the client is not in it"
+    hop = Hop(
+        interface.id,
+        interface.resource_type,
+        "public endpoint",
+        (decision,),
+        blocked=lambda _: why,
+        notes=notes,
+        own=True,
     )
-    return [
-        Hop(interface.id, interface.resource_type, "service port", (decision,), blocked=lambda _: accepts, own=True)
-    ]
+    return [hop, *_service(interface)]
 
 
 _MAX_RULES_SHOWN = 3
@@ -523,6 +541,9 @@ class GraphBuilder:
         """From each subnet it may be in; from the internet only to its public addresses."""
         node = endpoint_node(interface.id)
         self.graph.add_node(node, kind="endpoint", interface=interface, members=self.classes.members_of(interface.id))
+        internet = ("source", "internet")
+        if interface.public_entry is not None and internet in self.graph:
+            self._add_edge(internet, node, _public_entry(interface))
         for subnet in self._known_subnets(interface.subnets):
             groups = self._groups_hop(interface, subnet)
             if self.graph.has_node(subnet_node(subnet.id, True)):

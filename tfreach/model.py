@@ -156,9 +156,34 @@ class PublicAddress:
     assumption: str | None = None
 
 
+@dataclass(frozen=True)
+class ServicePorts:
+    """What a managed service listens on: it accepts nothing else, whatever its groups allow."""
+
+    spans: tuple[tuple[int, int, int], ...]  # (protocol number, first port, last port)
+    label: str  # "accepts only tcp/5432", as evidence
+
+    @classmethod
+    def tcp(cls, *ports: int) -> ServicePorts:
+        shown = ", ".join(f"tcp/{p}" for p in ports)
+        return cls(tuple((6, p, p) for p in ports), f"accepts only {shown}")
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """A managed endpoint on AWS's public network (an EKS API, a public OpenSearch domain): reached
+    from the internet without a VPC, a route or a security group; `cidrs` is its own allow-list."""
+
+    label: str  # evidence: "endpoint_public_access = true, public_access_cidrs = 0.0.0.0/0"
+    cidrs: tuple[str, ...] = ("0.0.0.0/0",)
+    assumption: str | None = None
+    remaining_control: str | None = None  # what still stands in the way (an access policy)
+
+
 @dataclass
 class NetworkInterface:
-    """An endpoint that can receive traffic: an instance's primary interface or an ENI."""
+    """An endpoint that can receive traffic: an instance's primary interface, an ENI, or a managed
+    service's interfaces (a database, a cache, a file system, a cluster API) with their ports."""
 
     id: str  # identity of the reported resource (instance or ENI)
     resource_type: str
@@ -170,7 +195,8 @@ class NetworkInterface:
     public_addresses: list[PublicAddress] = field(default_factory=list)  # EIPs, known public IPs
     attached: bool = True
     attached_to: str | None = None  # the instance of a secondary ENI
-    service_port: int | None = None  # a managed service (RDS) accepts TCP on this port only
+    service: ServicePorts | None = None  # a managed service accepts these ports only
+    public_entry: PublicEntry | None = None  # also reached on AWS's public network, outside the VPC
     private_ips: list[str] = field(default_factory=list)  # known private addresses (IP targets name them)
     assumptions: list[str] = field(default_factory=list)
     placement: str | None = None  # why `subnets` are alternatives (the plan cannot tell which), if they are

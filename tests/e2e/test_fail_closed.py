@@ -224,8 +224,8 @@ def test_an_unknown_group_does_not_open_a_private_instance(tmp_path):
 def test_each_network_bearing_type_not_modelled_is_one_warning_with_its_count(tmp_path):
     report = alone("unmodelled-types", tmp_path)
     unmodelled = {w["resource"]: w["message"] for w in report["warnings"] if "not modelled" in w["message"]}
-    assert set(unmodelled) == {"aws_rds_cluster", "aws_rds_cluster_instance", "aws_eks_cluster"}
-    assert unmodelled["aws_rds_cluster_instance"].startswith("2 resources of this type")
+    assert set(unmodelled) == {"aws_docdb_cluster_instance", "aws_transfer_server"}
+    assert unmodelled["aws_docdb_cluster_instance"].startswith("2 resources of this type")
     assert report["inputs"][0]["skipped"]["aws_lambda_function"] == 1  # skipped, never reachable: no warning
 
 

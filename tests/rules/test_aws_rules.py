@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from model_builder import ALLOW, DENY, IGW, NetworkBuilder, match, reaches
 
-from tfreach.model import Target
+from tfreach.model import ServicePorts, Target
 
 ANYWHERE = "0.0.0.0/0"
 CLIENT = "198.51.100.7"  # a documentation address: AWS delivers it like any public address
@@ -173,7 +173,7 @@ def test_a_database_accepts_only_its_port_whatever_its_groups_allow():
     builder.public_route_table([subnet])
     group = builder.security_group("wide", [match("tcp", (0, 65535), ANYWHERE)])
     database = builder.instance("db", subnet, [group], public_ip=False, elastic_ip=True)
-    builder.network.interfaces[database].service_port = 5432
+    builder.network.interfaces[database].service = ServicePorts.tcp(5432)
     reachable = builder.reachable()
     assert reaches(reachable, database, "tcp", 5432, CLIENT)
     assert not reaches(reachable, database, "tcp", 22, CLIENT)

@@ -26,7 +26,7 @@ from .evaluate import (
     local_folder,
 )
 from .expressions import EvaluationError, Namespace, evaluate
-from .provider import computed_attributes
+from .provider import computed_attributes, defaults_of
 from .references import references_in
 from .source import Block, Body, Expression, ModuleSource, module_source, name_of
 from .values import Unknown, unknowns_in
@@ -84,6 +84,8 @@ def _resource_values(project: Project, resource: ResourceValue) -> tuple[dict[st
             unknown[name] = marker
     if "arn" not in after:
         after["arn"] = resource.id
+    for name, value in defaults_of(resource.type).items():
+        after.setdefault(name, value)
     for name in _computed_unset(resource, after):
         unknown[name] = True
     return after, unknown

@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Network
 from ..plan.instances import ResourceInstance, config_modules, planned_instances, prior_instances, removed_instances
 from ..plan.resolve import Resolver, SourceValues
-from .context import NAMED_TYPES, ParseContext
+from .context import NAME_ATTRIBUTE, NAMED_TYPES, ParseContext
 from .unmodelled import warn_unmodelled
 
 Parser = Callable[[ResourceInstance, ParseContext], None]
@@ -59,8 +59,9 @@ def build_network(
     resolver = Resolver(instances, config_modules(configuration), unset_variables, source_values)
     context = ParseContext(Network(), resolver, list(removed))
     for instance in instances:
-        if instance.type in NAMED_TYPES and isinstance(instance.get("name"), str):
-            context.names[(instance.type, instance.get("name"))] = instance.address
+        name = instance.get(NAME_ATTRIBUTE.get(instance.type, "name"))
+        if instance.type in NAMED_TYPES and isinstance(name, str):
+            context.names[(instance.type, name)] = instance.address
     for instance in instances:
         counts = context.network.modelled if instance.type in PARSERS else context.network.skipped
         counts[instance.type] += 1
@@ -112,14 +113,55 @@ def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) ->
 
 
 # Importing the families registers their parsers.
-from . import (  # noqa: E402,F401
+from . import (  # noqa: E402
     autoscaling,
+    caches,
     compute,
+    containers,
     databases,
+    file_systems,
     load_balancers,
+    managed,
+    messaging,
     nacls,
     prefix_lists,
     private_links,
+    search,
     security_groups,
     vpc,
 )
+
+_FAMILIES = (
+    vpc,
+    security_groups,
+    nacls,
+    prefix_lists,
+    compute,
+    autoscaling,
+    load_balancers,
+    private_links,
+    managed,
+    databases,
+    caches,
+    file_systems,
+    search,
+    containers,
+    messaging,
+)
+
+
+def modelled_table() -> str:
+    """The generated part of docs/modelled.md: every modelled type by family, with its AWS doc."""
+    out = []
+    for family in _FAMILIES:
+        summary = (family.__doc__ or "").strip().splitlines()[0].rstrip(".")
+        name = family.__name__.rsplit(".", 1)[-1]
+        out += [f"### {summary}", "", f"Parsed in `tfreach/parsers/{name}.py`.", ""]
+        out += ["| resource type | what AWS documents |", "|---|---|"]
+        out += [f"| `{t}` | [{_page(url)}]({url}) |" for t, url in family.AWS_DOCS.items()]
+        out.append("")
+    return "\n".join(out)
+
+
+def _page(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")

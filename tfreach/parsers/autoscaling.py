@@ -162,3 +162,13 @@ def _autoscaling_groups(r: ResourceInstance, ctx: ParseContext) -> list[str]:
     """The group an attachment names; when ambiguous, each candidate gets the attachment."""
     found = _by_value(ctx, r.get("autoscaling_group_name"), AUTOSCALING_GROUP)
     return found or ctx.candidates(r, "autoscaling_group_name", AUTOSCALING_GROUP)
+
+
+# Where AWS documents what each type does to the network (docs/modelled.md lists them all).
+AWS_DOCS = {
+    "aws_launch_template": "https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-templates.html",
+    "aws_launch_configuration": "https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-configurations.html",
+    "aws_autoscaling_group": "https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-groups.html",
+    "aws_autoscaling_attachment": "https://docs.aws.amazon.com/autoscaling/ec2/userguide/attach-load-balancer-asg.html",
+    "aws_autoscaling_traffic_source_attachment": "https://docs.aws.amazon.com/autoscaling/ec2/userguide/attach-load-balancer-asg.html",
+}

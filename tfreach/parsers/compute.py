@@ -167,3 +167,14 @@ def _associate(r: ResourceInstance, ctx: ParseContext, label: str, fields: tuple
         interface = ctx.network.interfaces.get(target)
         if interface is not None:
             interface.public_addresses.append(PublicAddress(4, label, assumption))
+
+
+# Where AWS documents what each type does to the network (docs/modelled.md lists them all).
+AWS_DOCS = {
+    "aws_instance": "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html",
+    "aws_network_interface": "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html",
+    "aws_network_interface_attachment": "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html",
+    "aws_network_interface_sg_attachment": "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html",
+    "aws_eip": "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html",
+    "aws_eip_association": "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html",
+}

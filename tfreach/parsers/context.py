@@ -41,18 +41,26 @@ TARGET_GROUP = frozenset({"aws_lb_target_group", "aws_alb_target_group"})
 AUTOSCALING_GROUP = frozenset({"aws_autoscaling_group"})
 LAUNCH_TEMPLATE = frozenset({"aws_launch_template"})
 LAUNCH_CONFIGURATION = frozenset({"aws_launch_configuration"})
-DB_SUBNET_GROUP = frozenset({"aws_db_subnet_group"})
+SUBNET_GROUP = frozenset(
+    {
+        "aws_db_subnet_group",
+        "aws_redshift_subnet_group",
+        "aws_elasticache_subnet_group",
+        "aws_memorydb_subnet_group",
+        "aws_dms_replication_subnet_group",
+    }
+)
+RDS_CLUSTER = frozenset({"aws_rds_cluster"})
+EKS_CLUSTER = frozenset({"aws_eks_cluster"})
+ECS_TASK_DEFINITION = frozenset({"aws_ecs_task_definition"})
 PREFIX_LIST = frozenset({"aws_ec2_managed_prefix_list"})
 
 # Resources other resources refer to by name (default-VPC groups, ELB, ASG, DB subnet group names).
 NAMED_TYPES = (
-    SECURITY_GROUP
-    | CLASSIC_LOAD_BALANCER
-    | AUTOSCALING_GROUP
-    | LAUNCH_TEMPLATE
-    | LAUNCH_CONFIGURATION
-    | DB_SUBNET_GROUP
+    SECURITY_GROUP | CLASSIC_LOAD_BALANCER | AUTOSCALING_GROUP | LAUNCH_TEMPLATE | LAUNCH_CONFIGURATION | SUBNET_GROUP
 )
+# The attribute other resources name them by, where it is not `name`.
+NAME_ATTRIBUTE = {"aws_dms_replication_subnet_group": "replication_subnet_group_id"}
 
 
 @dataclass
@@ -88,7 +96,7 @@ class ParseContext:
         self.names: dict[tuple[str, str], str] = {}  # (type, name attribute) -> address
         self.launch_specs: dict[str, Any] = {}  # launch template / configuration -> what instances get
         self.vpn_connections: dict[str, list[str]] = {}  # VPN connection -> its VPN gateway (candidates)
-        self.db_subnet_groups: dict[str, list[str]] = {}  # DB subnet group -> its subnets
+        self.subnet_groups: dict[str, list[str]] = {}  # DB, cache, ... subnet group -> its subnets
         self.prefix_lists: dict[str, PrefixList] = {}  # managed prefix list -> its entries
         self.prefix_list_rules: list[tuple[str, SecurityGroupRule]] = []  # (owner, rule) naming prefix lists
         self.accepted_peerings: set[str] = set()

@@ -252,3 +252,20 @@ def _port(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# Where AWS documents what each type does to the network (docs/modelled.md lists them all).
+AWS_DOCS = {
+    "aws_lb": "https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html",
+    "aws_alb": "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html",
+    "aws_lb_target_group": "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html",
+    "aws_alb_target_group": "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html",
+    "aws_lb_listener": "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html",
+    "aws_alb_listener": "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html",
+    "aws_lb_listener_rule": "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-update-rules.html",
+    "aws_alb_listener_rule": "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-update-rules.html",
+    "aws_lb_target_group_attachment": "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html",
+    "aws_alb_target_group_attachment": "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html",
+    "aws_elb": "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-groups.html",
+    "aws_elb_attachment": "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-deregister-register-instances.html",
+}

@@ -162,3 +162,12 @@ def _acl_ports(
     if protocols[0] == protocols[1] and is_icmp(protocols[0]):
         return unknowns.icmp_type(ctx, owner, values.get("icmp_type"), allow)
     return unknowns.ports(ctx, owner, protocols, values.get("from_port"), values.get("to_port"), allow)
+
+
+# Where AWS documents what each type does to the network (docs/modelled.md lists them all).
+AWS_DOCS = {
+    "aws_network_acl": "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
+    "aws_default_network_acl": "https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html",
+    "aws_network_acl_rule": "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html",
+    "aws_network_acl_association": "https://docs.aws.amazon.com/vpc/latest/userguide/network-acl-associations.html",
+}

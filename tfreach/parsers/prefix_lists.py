@@ -36,3 +36,10 @@ def parse_prefix_list_entry(r: ResourceInstance, ctx: ParseContext) -> None:
             prefix_list.cidrs += readable_cidrs(ctx, r.address, [r.get("cidr")])[0]
         elif r.is_unknown("cidr"):
             prefix_list.complete = False
+
+
+# Where AWS documents what each type does to the network (docs/modelled.md lists them all).
+AWS_DOCS = {
+    "aws_ec2_managed_prefix_list": "https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html",
+    "aws_ec2_managed_prefix_list_entry": "https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html",
+}

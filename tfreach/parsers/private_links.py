@@ -6,6 +6,7 @@ from ..model import (
     Gateway,
     Peering,
     RemoteNetwork,
+    ServicePorts,
     Target,
     TransitAttachment,
     TransitGateway,
@@ -29,6 +30,7 @@ from .context import (
     as_bool,
     checked_cidrs,
 )
+from .managed import in_subnets, managed_endpoint
 
 _CONNECTION = frozenset({"aws_vpc_peering_connection"})
 
@@ -110,6 +112,19 @@ def parse_direct_connect(r: ResourceInstance, ctx: ParseContext) -> None:
 @parses("aws_customer_gateway", "aws_dx_gateway")
 def parse_without_network_effect(r: ResourceInstance, ctx: ParseContext) -> None:
     """The far end of a VPN or a Direct Connect gateway: what matters is read from the connections."""
+
+
+# --- PrivateLink -----------------------------------------------------------------------------
+
+
+@parses("aws_vpc_endpoint", phase=1)
+def parse_vpc_endpoint(r: ResourceInstance, ctx: ParseContext) -> None:
+    """An interface endpoint is interfaces in its subnets that accept HTTPS (the AWS service's
+    API), never with a public address; gateway endpoints (S3, DynamoDB) are routes, not endpoints."""
+    if str(r.get("vpc_endpoint_type") or "Gateway") != "Interface":
+        return
+    subnets = in_subnets(ctx, r, "subnet_ids")
+    managed_endpoint(ctx, r, subnets, "security_group_ids", ServicePorts.tcp(443))
 
 
 # --- VPC peering ----------------------------------------------------------------------------
@@ -284,3 +299,26 @@ def _on_premises_route(ctx: ParseContext, attachment: str | None, cidr: str, add
     if remote is not None and found is not None and found.vpn and cidr not in remote.cidrs:
         remote.cidrs.append(cidr)
         remote.labels.append(f"{address} {cidr}")
+
+
+# Where AWS documents what each type does to the network (docs/modelled.md lists them all).
+AWS_DOCS = {
+    "aws_vpn_gateway": "https://docs.aws.amazon.com/vpn/latest/s2svpn/how_it_works.html",
+    "aws_vpn_gateway_attachment": "https://docs.aws.amazon.com/vpn/latest/s2svpn/how_it_works.html",
+    "aws_vpn_gateway_route_propagation": "https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html",
+    "aws_vpn_connection": "https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html",
+    "aws_vpn_connection_route": "https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html",
+    "aws_customer_gateway": "https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html",
+    "aws_dx_gateway": "https://docs.aws.amazon.com/directconnect/latest/UserGuide/direct-connect-gateways-intro.html",
+    "aws_dx_gateway_association": "https://docs.aws.amazon.com/directconnect/latest/UserGuide/direct-connect-gateways-intro.html",
+    "aws_dx_private_virtual_interface": "https://docs.aws.amazon.com/directconnect/latest/UserGuide/WorkingWithVirtualInterfaces.html",
+    "aws_vpc_endpoint": "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    "aws_vpc_peering_connection": "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html",
+    "aws_vpc_peering_connection_accepter": "https://docs.aws.amazon.com/vpc/latest/peering/accept-vpc-peering-connection.html",
+    "aws_ec2_transit_gateway": "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html",
+    "aws_ec2_transit_gateway_route_table": "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html",
+    "aws_ec2_transit_gateway_vpc_attachment": "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html",
+    "aws_ec2_transit_gateway_route_table_association": "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html",
+    "aws_ec2_transit_gateway_route_table_propagation": "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html",
+    "aws_ec2_transit_gateway_route": "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html",
+}

@@ -274,3 +274,13 @@ def settle_prefix_lists(ctx: ParseContext) -> None:
             rule.match = rule.match | rule.ports.only_from(addresses(*cidrs))
             if assumption:
                 rule.assumption = "; ".join(a for a in (rule.assumption, assumption) if a)
+
+
+# Where AWS documents what each type does to the network (docs/modelled.md lists them all).
+AWS_DOCS = {
+    "aws_security_group": "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
+    "aws_default_security_group": "https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html",
+    "aws_security_group_rule": "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+    "aws_vpc_security_group_ingress_rule": "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+    "aws_vpc_security_group_egress_rule": "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+}

@@ -1,7 +1,7 @@
 """Resource types that can be reached from outside but are not modelled yet: each is a warning.
 
-A plan full of types tfreach skips must not pass silently: a publicly accessible Aurora instance
-or an EKS API open to the internet is an exposure tfreach cannot see. Every type here can carry a
+A plan full of types tfreach skips must not pass silently: a publicly accessible DocumentDB instance
+or a public Transfer Family server is an exposure tfreach cannot see. Every type here can carry a
 network interface in a VPC, a public address or a public endpoint; when a parser learns one, it
 leaves this table (a test checks that no modelled type stays in it). Types that never accept a
 connection from outside (a Lambda function's interfaces, a NAT gateway) are not listed.
@@ -17,33 +17,12 @@ CAUSE = "resource types that can be reachable from outside are not modelled; the
 
 # type -> what it exposes (as the warning says it)
 NETWORK_BEARING: dict[str, str] = {
-    "aws_rds_cluster": "Aurora DB cluster (endpoints in its DB subnet group)",
-    "aws_rds_cluster_instance": "Aurora DB instance (publicly_accessible gives it a public address)",
     "aws_db_proxy": "RDS Proxy (interfaces in the VPC)",
     "aws_docdb_cluster_instance": "DocumentDB instance (interfaces in the VPC)",
     "aws_neptune_cluster_instance": "Neptune instance (interfaces in the VPC)",
-    "aws_redshift_cluster": "Redshift cluster (publicly_accessible, Elastic IP)",
-    "aws_redshiftserverless_workgroup": "Redshift Serverless workgroup (publicly_accessible)",
-    "aws_elasticache_cluster": "ElastiCache cluster (interfaces in the VPC)",
-    "aws_elasticache_replication_group": "ElastiCache replication group (interfaces in the VPC)",
-    "aws_elasticache_serverless_cache": "ElastiCache Serverless cache (endpoints in the VPC)",
-    "aws_memorydb_cluster": "MemoryDB cluster (interfaces in the VPC)",
     "aws_dax_cluster": "DAX cluster (interfaces in the VPC)",
-    "aws_opensearch_domain": "OpenSearch domain (public endpoint, or interfaces in the VPC)",
-    "aws_elasticsearch_domain": "Elasticsearch domain (public endpoint, or interfaces in the VPC)",
-    "aws_efs_mount_target": "EFS mount target (NFS 2049 in the VPC)",
-    "aws_fsx_lustre_file_system": "FSx for Lustre (interfaces in the VPC)",
-    "aws_fsx_windows_file_system": "FSx for Windows (interfaces in the VPC)",
-    "aws_fsx_ontap_file_system": "FSx for ONTAP (interfaces in the VPC)",
-    "aws_fsx_openzfs_file_system": "FSx for OpenZFS (interfaces in the VPC)",
-    "aws_eks_cluster": "EKS cluster (public API endpoint by default, 0.0.0.0/0)",
-    "aws_eks_node_group": "EKS node group (instances in its subnets)",
-    "aws_ecs_service": "ECS service (awsvpc tasks, assign_public_ip)",
-    "aws_mq_broker": "Amazon MQ broker (publicly_accessible)",
-    "aws_dms_replication_instance": "DMS replication instance (publicly_accessible)",
     "aws_msk_cluster": "MSK cluster (brokers in the VPC, optional public access)",
     "aws_msk_serverless_cluster": "MSK Serverless cluster (endpoints in the VPC)",
-    "aws_vpc_endpoint": "VPC interface endpoint (interfaces in the VPC)",
     "aws_vpc_endpoint_service": "PrivateLink endpoint service (its load balancers reachable from other VPCs)",
     "aws_spot_instance_request": "EC2 Spot instance (like aws_instance)",
     "aws_spot_fleet_request": "EC2 Spot fleet (instances)",

@@ -419,3 +419,21 @@ def subnets_of(ctx: ParseContext, r: ResourceInstance, path: str | tuple[str | i
     if not found or (not link.complete and link.configured):
         found.append(unknowns.unknown_subnet(ctx, r.address))  # some of it comes from outside the plan
     return found
+
+
+# Where AWS documents what each type does to the network (docs/modelled.md lists them all).
+AWS_DOCS = {
+    "aws_vpc": "https://docs.aws.amazon.com/vpc/latest/userguide/configure-your-vpc.html",
+    "aws_vpc_ipv4_cidr_block_association": "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
+    "aws_vpc_ipv6_cidr_block_association": "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
+    "aws_subnet": "https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",
+    "aws_internet_gateway": "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html",
+    "aws_internet_gateway_attachment": "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html",
+    "aws_egress_only_internet_gateway": "https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html",
+    "aws_nat_gateway": "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",
+    "aws_route_table": "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html",
+    "aws_default_route_table": "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html",
+    "aws_route": "https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html",
+    "aws_route_table_association": "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html",
+    "aws_main_route_table_association": "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html",
+}

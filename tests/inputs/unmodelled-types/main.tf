@@ -17,10 +17,10 @@ provider "aws" {
   skip_region_validation      = true
 }
 
-# Resource types that can be reached from outside and that tfreach does not model yet: a
-# publicly accessible Aurora instance and an EKS cluster with its default public API endpoint.
-# Each type is a warning (and --strict fails); a Lambda function in the VPC is not one (it
-# never accepts a connection from outside).
+# Resource types that can be reached from outside and that tfreach does not model yet: two
+# DocumentDB instances in public subnets and a Transfer Family server with its default public
+# endpoint. Each type is a warning (and --strict fails); a Lambda function in the VPC is not one
+# (it never accepts a connection from outside).
 
 resource "aws_vpc" "main" {
   cidr_block = "10.4.0.0/16"
@@ -51,35 +51,28 @@ resource "aws_route_table_association" "public" {
   route_table_id = aws_route_table.public.id
 }
 
-resource "aws_db_subnet_group" "aurora" {
-  name       = "aurora"
+resource "aws_docdb_subnet_group" "docs" {
+  name       = "docs"
   subnet_ids = aws_subnet.public[*].id
 }
 
-resource "aws_rds_cluster" "orders" {
-  cluster_identifier   = "orders"
-  engine               = "aurora-postgresql"
-  master_username      = "orders"
+resource "aws_docdb_cluster" "docs" {
+  cluster_identifier   = "docs"
+  master_username      = "docs"
   master_password      = "not-a-real-password"
-  db_subnet_group_name = aws_db_subnet_group.aurora.name
+  db_subnet_group_name = aws_docdb_subnet_group.docs.name
   skip_final_snapshot  = true
 }
 
-resource "aws_rds_cluster_instance" "orders" {
-  count               = 2
-  identifier          = "orders-${count.index}"
-  cluster_identifier  = aws_rds_cluster.orders.id
-  instance_class      = "db.r6g.large"
-  engine              = aws_rds_cluster.orders.engine
-  publicly_accessible = true
+resource "aws_docdb_cluster_instance" "docs" {
+  count              = 2
+  identifier         = "docs-${count.index}"
+  cluster_identifier = aws_docdb_cluster.docs.id
+  instance_class     = "db.r6g.large"
 }
 
-resource "aws_eks_cluster" "platform" {
-  name     = "platform"
-  role_arn = "arn:aws:iam::123456789012:role/eks-cluster"
-  vpc_config {
-    subnet_ids = aws_subnet.public[*].id
-  }
+resource "aws_transfer_server" "sftp" {
+  protocols = ["SFTP"]
 }
 
 resource "aws_lambda_function" "worker" {

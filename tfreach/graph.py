@@ -205,18 +205,10 @@ def _public_entry(interface: NetworkInterface) -> list[Hop]:
     if entry is None:
         return []
     allowed = PacketSet.box(PROTOCOLS, PORTS, addresses(*entry.cidrs))
-    decision = Decision(allowed, entry.label, True, interface.id, interface.resource_type, entry.assumption)
-    notes = (entry.remaining_control,) if entry.remaining_control else ()
+    label = f"{entry.label}; {entry.remaining_control}" if entry.remaining_control else entry.label
+    decision = Decision(allowed, label, True, interface.id, interface.resource_type, entry.assumption)
     why = f"{entry.label}: the client is not in it"
-    hop = Hop(
-        interface.id,
-        interface.resource_type,
-        "public endpoint",
-        (decision,),
-        blocked=lambda _: why,
-        notes=notes,
-        own=True,
-    )
+    hop = Hop(interface.id, interface.resource_type, "public endpoint", (decision,), blocked=lambda _: why, own=True)
     return [hop, *_service(interface)]
 
 

@@ -38,3 +38,25 @@ def test_on_premises_reaches_a_vpc_through_a_vpn_on_the_transit_gateway_except_t
     entry = hops(report, ssh)[1]  # after the source itself
     assert entry["address"] == "aws_ec2_transit_gateway.hub"
     assert entry["rule"].startswith("aws_vpn_connection.dc from aws_ec2_transit_gateway_route.onprem 192.168.0.0/16")
+
+
+def test_a_public_cluster_api_is_reached_on_awss_network_by_its_allow_list_alone():
+    report = check_json(SAMPLES / "containers-eks-ecs" / "plan.json")
+    (api,) = port_findings(report, "aws_eks_cluster.office", "tcp", 443)
+    roles = [h["role"] for h in hops(report, api)]
+    assert roles == ["source", "public endpoint", "service port"], "no subnet, route or security group"
+    assert api["source"]["cidrs"] == ["198.51.100.0/24"]
+
+
+def test_a_public_search_domain_names_its_access_policy_as_what_remains():
+    report = check_json(SAMPLES / "storage-search-brokers" / "plan.json")
+    (https,) = port_findings(report, "aws_opensearch_domain.public", "tcp", 443)
+    entry = next(h for h in hops(report, https) if h["role"] == "public endpoint")
+    assert "access policy" in entry["rule"] and https["certain"] is True
+
+
+def test_ssh_opened_by_eks_remote_access_names_the_setting():
+    report = check_json(SAMPLES / "containers-eks-ecs" / "plan.json")
+    (ssh,) = port_findings(report, "aws_eks_node_group.ssh", "tcp", 22)
+    groups = next(h for h in hops(report, ssh) if h["role"] == "security groups")
+    assert "ec2_ssh_key without source_security_group_ids" in groups["rule"]

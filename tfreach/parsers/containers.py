@@ -76,11 +76,20 @@ def parse_eks_node_group(r: ResourceInstance, ctx: ParseContext) -> None:
     if any(spec.security_groups for spec in specs):
         nodes.security_groups = [g for spec in specs for g in spec.security_groups]
     else:
-        clusters = ctx.candidates(r, "cluster_name", EKS_CLUSTER)
+        clusters = _clusters(ctx, r)
         nodes.security_groups = [cluster_group(ctx, c) for c in clusters] or [_unknown_cluster_group(ctx, r)]
         nodes.security_groups += _remote_access(ctx, r)
     nodes.tags = tags_of(r)
     ctx.network.interfaces[r.address] = nodes
+
+
+def _clusters(ctx: ParseContext, r: ResourceInstance) -> list[str]:
+    """The node group's cluster, by name (known in the plan) or by reference."""
+    name = r.get("cluster_name")
+    if isinstance(name, str) and name:
+        found = ctx.by_name(EKS_CLUSTER, name)
+        return [found] if found else []
+    return ctx.candidates(r, "cluster_name", EKS_CLUSTER)
 
 
 def _unknown_cluster_group(ctx: ParseContext, r: ResourceInstance) -> str:

@@ -55,9 +55,15 @@ EKS_CLUSTER = frozenset({"aws_eks_cluster"})
 ECS_TASK_DEFINITION = frozenset({"aws_ecs_task_definition"})
 PREFIX_LIST = frozenset({"aws_ec2_managed_prefix_list"})
 
-# Resources other resources refer to by name (default-VPC groups, ELB, ASG, DB subnet group names).
+# Resources other resources refer to by name (default-VPC groups, ELB, ASG, subnet group, EKS names).
 NAMED_TYPES = (
-    SECURITY_GROUP | CLASSIC_LOAD_BALANCER | AUTOSCALING_GROUP | LAUNCH_TEMPLATE | LAUNCH_CONFIGURATION | SUBNET_GROUP
+    SECURITY_GROUP
+    | CLASSIC_LOAD_BALANCER
+    | AUTOSCALING_GROUP
+    | LAUNCH_TEMPLATE
+    | LAUNCH_CONFIGURATION
+    | SUBNET_GROUP
+    | EKS_CLUSTER
 )
 # The attribute other resources name them by, where it is not `name`.
 NAME_ATTRIBUTE = {"aws_dms_replication_subnet_group": "replication_subnet_group_id"}

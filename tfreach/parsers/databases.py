@@ -118,7 +118,7 @@ def parse_dms_replication_instance(r: ResourceInstance, ctx: ParseContext) -> No
     what its groups admit is what reaches it (like any instance)."""
     subnets = in_subnet_group(ctx, r, "replication_subnet_group_id")
     instance = managed_endpoint(ctx, r, subnets, "vpc_security_group_ids", None)
-    publicly_accessible(ctx, r, instance)
+    publicly_accessible(ctx, r, instance, aws_default=True)  # DMS: "The default value is true"
 
 
 # Where AWS documents what each type does to the network (docs/modelled.md lists them all).

@@ -80,18 +80,24 @@ def in_subnets(ctx: ParseContext, r: ResourceInstance, path: Path) -> list[str]:
 
 
 def publicly_accessible(
-    ctx: ParseContext, r: ResourceInstance, endpoint: NetworkInterface, attribute: str = "publicly_accessible"
+    ctx: ParseContext,
+    r: ResourceInstance,
+    endpoint: NetworkInterface,
+    attribute: str = "publicly_accessible",
+    aws_default: bool = False,
 ) -> bool:
     """`publicly_accessible = true` gives the endpoint a public IPv4 address; one known only after
-    apply is assumed true."""
-    value = ctx.flag(r, attribute)
+    apply is assumed true; one left for AWS to decide (computed) is AWS's default."""
+    value, said = ctx.flag(r, attribute), f"{attribute} = true"
     if value is None and ctx.configured(r, attribute):
         assumption = f"{attribute} is known only after apply; assumed true"
         ctx.network.notice(r.address, attribute, "known only after apply; assumed true")
         endpoint.assumptions.append(assumption)
         value = True
+    elif value is None:
+        value, said = aws_default, f"{attribute} unset: AWS's default is true"
     if value:
-        endpoint.public_addresses.append(PublicAddress(4, f"{attribute} = true"))
+        endpoint.public_addresses.append(PublicAddress(4, said))
     return bool(value)
 
 

@@ -16,6 +16,10 @@ from .warnings import shorten, warning_lines
 _MAX_WARNINGS = 20
 
 
+# The hop whose rule admitted the traffic: the groups, or a public endpoint's allow-list.
+_ADMITTING = ("security groups", "public endpoint")
+
+
 def render_table(results: list[PlanResult], options: ReportOptions) -> str:
     lines: list[str] = []
     for result in results:
@@ -78,7 +82,7 @@ def _row(g: FindingGroup) -> list[str]:
     port = f"{g.protocol}/{span_text(g.port_range)}" if g.port_range and g.protocol != "all" else g.protocol
     name = f"{g.type} {g.service}" if g.service else g.type
     # The endpoint's own groups: the last ones on the path (a load balancer's come first).
-    admitted = next((hop["rule"] for hop in reversed(g.path) if hop["role"] == "security groups"), "") or ""
+    admitted = next((hop["rule"] for hop in reversed(g.path) if hop["role"] in _ADMITTING), "") or ""
     status = f"{g.status}, accepted ({g.suppressed.by}: {g.suppressed.reason})" if g.suppressed else g.status
     sources = ", ".join(g.source_cidrs[:2]) + (" ..." if len(g.source_cidrs) > 2 else "")
     return [g.severity.label, status, "certain" if g.certain else "possible", name, port, sources, admitted]

@@ -20,7 +20,7 @@ from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from . import __version__, progress
+from . import __version__, escape, progress
 from .catalogue import DEFAULT_CATALOGUE, Severity
 from .check import PlanResult, Settings, Variables, check_plan, check_sources
 from .config import CONFIG_NAME, Config, find_config, load_config
@@ -63,10 +63,10 @@ def run() -> NoReturn:
         if os.environ.get("TFREACH_DEBUG"):
             traceback.print_exc()
         else:
-            print(f"tfreach: error: {_internal(error)}", file=sys.stderr)
+            print(f"tfreach: error: {escape.line(_internal(error))}", file=sys.stderr)
         code = EXIT_INTERNAL
     if isinstance(code, str):
-        print(code, file=sys.stderr)
+        print(escape.line(code), file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a reader that went away (`| head`) wants no more
             stream.flush()
@@ -279,7 +279,7 @@ def explain_command(
         raise click.BadParameter(str(error), param_hint="--protocol") from None
     ports = (port, port) if port is not None else PORTS
     traces = _guarded(lambda: explain(network, address, protocols, ports, settings.sources, settings.ephemeral_ports))
-    click.echo(render(address, traces, protocols, ports), nl=False)
+    click.echo(escape.lines(render(address, traces, protocols, ports)), nl=False)
 
 
 @main.command(name="graph")
@@ -394,9 +394,9 @@ def _guarded(work: Callable[[], T]) -> T:
 
 
 def _internal(error: Exception) -> str:
-    return f"internal error ({type(error).__name__}: {error}); rerun with TFREACH_DEBUG=1 and report it"
+    return f"internal error ({type(error).__name__}: {str(error)[:300]}); rerun with TFREACH_DEBUG=1 and report it"
 
 
 def _exit(code: int, message: str) -> NoReturn:
-    click.echo(f"tfreach: error: {message}", err=True)
+    click.echo(f"tfreach: error: {escape.quoted(message) if len(message) > 2000 else escape.line(message)}", err=True)
     sys.exit(code)

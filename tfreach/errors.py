@@ -7,7 +7,8 @@ class InputError(Exception):
     """A file tfreach cannot read as a Terraform plan: names the file and the problem."""
 
     def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
+        # Both come from the input: never more than a few hundred characters of it in a CI log.
+        super().__init__(f"{path[:300]}: {problem[:600]}")
         self.path = path
         self.problem = problem
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import sys
 from collections.abc import Callable
 from functools import lru_cache
@@ -90,6 +91,7 @@ def _parse_json(path: str, data: bytes) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(path, f"is not UTF-8 text (byte {error.start}); is it a plan JSON file?") from None
+    _refuse_lone_surrogates(path, text)
     # The collector only slows down building millions of small objects; nothing here cycles.
     enabled = gc.isenabled()
     gc.disable()
@@ -106,6 +108,18 @@ def _parse_json(path: str, data: bytes) -> Any:
     finally:
         if enabled:
             gc.enable()
+
+
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<![dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F]"
+)
+
+
+def _refuse_lone_surrogates(path: str, text: str) -> None:
+    """`"\\ud800"` alone is valid JSON but no text: it could not be printed or written as UTF-8.
+    Terraform never writes one (the check costs a scan only when the text holds such an escape)."""
+    if ("\\ud" in text or "\\uD" in text) and _LONE_SURROGATE.search(text):
+        raise InputError(path, "holds an unpaired UTF-16 surrogate escape: it is not text terraform writes")
 
 
 class DuplicateKey(ValueError):
@@ -135,7 +149,9 @@ def _check_envelope(path: str, document: Any) -> None:
     if version is None:
         raise InputError(path, "is not a Terraform plan: it has no format_version")
     if not isinstance(version, str) or version.split(".")[0] not in SUPPORTED_MAJORS:
-        raise InputError(path, f"format_version {json.dumps(version)} is not supported (tfreach reads 0.x and 1.x)")
+        raise InputError(
+            path, f"format_version {json.dumps(version)[:40]} is not supported (tfreach reads 0.x and 1.x)"
+        )
     try:
         _compiled_schema()(document)
     except fastjsonschema.JsonSchemaException:
@@ -146,8 +162,23 @@ def _check_envelope(path: str, document: Any) -> None:
 
     error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
     if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "top level"
-        raise InputError(path, f"is not a Terraform plan or state: {where}: {error.message}")
+        where = "/".join(str(p) for p in error.absolute_path)[:_QUOTED] or "top level"
+        raise InputError(path, f"is not a Terraform plan or state: {where}: {_problem(error)}")
+
+
+_QUOTED = 200  # at most this much of the input is ever quoted in an error (a CI log is public)
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+
+
+def _problem(error: Any) -> str:
+    """What is wrong, without the offending value: a plan's values can hold secrets."""
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        found = _JSON_TYPES.get(type(error.instance), "a number")
+        return f"is {found}, where the format wants {' or '.join(map(str, expected))}"
+    if error.validator == "required":
+        return str(error.message)[:_QUOTED]  # names the missing property, which is the schema's
+    return f"does not match the format ({error.validator})"
 
 
 def _schema() -> dict[str, Any]:

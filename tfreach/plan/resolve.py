@@ -263,13 +263,20 @@ class Resolver:
         if self.source_values is None:
             return None
         value = self.source_values(instance.address, path)
-        addresses = []
+        addresses: list[str] = []
+        external: list[str] = []
         for item in value if isinstance(value, list) else [value]:
-            target = self.by_address.get(item[len(STAND_IN_PREFIX) :]) if isinstance(item, str) else None
-            if not str(item).startswith(STAND_IN_PREFIX) or target is None or target.type not in types:
+            if not isinstance(item, str) or not item:
+                return None  # not evaluated: the plan's references will have to do
+            if not item.startswith(STAND_IN_PREFIX):
+                # a literal id beside the references: a planned resource's known id, or outside the plan
+                (addresses if item in self.by_id else external).append(self.by_id.get(item, item))
+                continue
+            target = self.by_address.get(item[len(STAND_IN_PREFIX) :])
+            if target is None or target.type not in types:
                 return None
             addresses.append(target.address)
-        return Link(tuple(addresses)) if addresses else None
+        return Link(tuple(addresses), tuple(external)) if addresses or external else None
 
     def _scope_of(self, instance: ResourceInstance, expression: dict[str, Any]) -> _Scope:
         each = (instance.config or {}).get("for_each_expression")

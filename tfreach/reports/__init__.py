@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
+from .. import escape
 from ..catalogue import Severity
 from ..check import PlanResult
 from ..model import Notice
@@ -85,16 +86,11 @@ def failing(results: list[PlanResult], options: ReportOptions) -> bool:
 
 
 def printable(text: str, lines: bool = False) -> str:
-    """Escape control characters so nothing from a plan can drive the terminal.
+    """Nothing from a plan drives the terminal or the CI log (`escape.line`).
 
     `lines`: keep line breaks (multi-line text of our own, such as a JUnit failure body).
     """
-    if text.isprintable():
-        return text
-    return "".join(
-        c if c.isprintable() or (lines and c == "\n") else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
-        for c in text
-    )
+    return escape.lines(text) if lines else escape.line(text)
 
 
 def relative_path(path: str) -> str:

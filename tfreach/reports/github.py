@@ -7,6 +7,7 @@ notice that counts everything, including what is not shown.
 
 from __future__ import annotations
 
+from .. import escape
 from ..catalogue import Severity
 from ..check import PlanResult
 from . import ReportOptions, counted, relative_path
@@ -60,13 +61,16 @@ def _summary(results: list[PlanResult], counting: list[tuple[PlanResult, Finding
     )
     inputs = ", ".join(relative_path(r.path) for r in results[:3]) + (", ..." if len(results) > 3 else "")
     groups = f"{len(counting)} group" + ("" if len(counting) == 1 else "s")
-    text = f"{findings} findings counted in {groups} ({possible} possible) in {inputs}{rest}"
+    text = (
+        f"{findings} finding{'' if findings == 1 else 's'} counted in {groups} ({possible} possible) in {inputs}{rest}"
+    )
     return f"::notice title=tfreach::{_data(text)}"
 
 
 def _data(text: str) -> str:
     """Escapes of the message part of a workflow command (GitHub's own rules)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape.line(escaped)  # other control characters: visible, not a terminal sequence
 
 
 def _property(text: str) -> str:

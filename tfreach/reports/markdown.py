@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import groupby
 
+from .. import escape
 from ..catalogue import Severity
 from ..check import PlanResult
 from ..protocols import span_text
@@ -36,9 +37,9 @@ _MERMAID = {"&": "#amp;", "<": "#lt;", ">": "#gt;", '"': "#quot;", "|": "#124;",
 
 
 def md(text: object) -> str:
-    """Text safe in a Markdown table cell or paragraph."""
+    """Text safe in a Markdown table cell or paragraph: no markup, mention or autolink."""
     plain = " ".join(str(text).split())
-    return "".join(_MD.get(c, c) if c.isprintable() else " " for c in plain)
+    return escape.markdown_text("".join(_MD.get(c, c) if c.isprintable() else " " for c in plain))
 
 
 def mermaid_label(text: object) -> str:

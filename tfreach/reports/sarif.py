@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from .. import __version__
+from .. import __version__, escape
 from ..catalogue import Severity
 from ..check import PlanResult
 from . import ReportOptions, relative_path
@@ -119,11 +119,11 @@ def _result(result: PlanResult, group: FindingGroup, rule: str) -> dict[str, Any
     block = result.location(group.resource)
     if block is not None:
         physical = {
-            "artifactLocation": {"uri": relative_path(block.file)},
+            "artifactLocation": {"uri": escape.uri(relative_path(block.file))},
             "region": {"startLine": block.line, "endLine": block.end_line},
         }
     else:
-        physical = {"artifactLocation": {"uri": relative_path(result.path)}, "region": {"startLine": 1}}
+        physical = {"artifactLocation": {"uri": escape.uri(relative_path(result.path))}, "region": {"startLine": 1}}
     out: dict[str, Any] = {
         "ruleId": rule,
         "level": LEVEL[group.severity],

@@ -122,5 +122,5 @@ def _summary(results: list[PlanResult], options: ReportOptions) -> list[str]:
     scope += "" if options.fail_on_possible else " (certain findings only)"
     counted_text = f"; counted: {by_severity}" if by_severity else ""
     noun = "finding" if findings == 1 else "findings"
-    in_groups = f" in {len(groups)} groups" if len(groups) != findings else ""
+    in_groups = f" in {len(groups)} group{'' if len(groups) == 1 else 's'}" if len(groups) != findings else ""
     return [f"{findings} {noun}{in_groups} ({', '.join(parts)}){counted_text}; {verdict}{threshold}{scope}"]

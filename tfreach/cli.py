@@ -33,6 +33,7 @@ from .packets import PORTS
 from .protocols import protocol_span
 from .reports import ReportOptions, failing, formatters
 from .reports.diagram import diagram, dot, mermaid
+from .reports.table import TABLE_STYLES
 from .sources import SOURCES
 from .suppress import apply_suppressions, read_baseline, write_baseline
 
@@ -153,17 +154,45 @@ class _Analysis:
         return _guarded(lambda: _check_one(path, settings, self.variables)).network, settings
 
 
+def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """`--format NAME` or `--format NAME=FILE`, repeatable."""
+    out: list[tuple[str, str | None]] = []
+    for value in values or ("table",):
+        name, _, target = value.partition("=")
+        if name not in formatters():
+            raise click.BadParameter(f"{name!r} is not one of {', '.join(sorted(formatters()))}")
+        out.append((name, target or None))
+    return out
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PLAN.json|DIR|FILE.tf...")
 @click.option(
     "--format",
-    "output_format",
-    type=click.Choice(sorted(formatters())),
-    default="table",
-    show_default=True,
-    help="Output format.",
+    "output_formats",
+    multiple=True,
+    callback=_formats,
+    metavar="FORMAT[=FILE]",
+    help=f"Output format ({', '.join(sorted(formatters()))}); repeat it for several reports of one analysis, "
+    "each FORMAT=FILE written to its file. [default: table]",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="Nothing on stdout (reports to files are still written).")
+@click.option(
+    "--table-style",
+    type=click.Choice(TABLE_STYLES),
+    default="simple",
+    show_default=True,
+    help="Layout of --format table (tabulate's table formats).",
+)
+@click.option(
+    "--color",
+    "colour",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Severities in colour in the table: auto = on a terminal, unless NO_COLOR is set.",
+)
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES),
@@ -210,8 +239,11 @@ class _Analysis:
 )
 def check(
     paths: tuple[str, ...],
-    output_format: str,
+    output_formats: list[tuple[str, str | None]],
     output: str | None,
+    quiet: bool,
+    table_style: str,
+    colour: str,
     fail_on: str | None,
     sources: list[str] | None,
     new_only: bool | None,
@@ -228,11 +260,17 @@ def check(
     for what only a plan can tell.
     """
     config, settings = analysis.config, analysis.settings(sources)
+    given = inputs(paths)
+    reports = _report_targets(output_formats, output, quiet, given)
     # A short-lived process that builds millions of small acyclic objects: the cycle
     # collector only costs time here (14% at 1,000 resources), never memory.
     gc.disable()
-    work = [partial(_check_one, path, settings, analysis.variables) for path in inputs(paths)]
-    results = _in_parallel(work, jobs) if jobs != 1 and len(work) > 1 else [_guarded(w) for w in work]
+    work = [partial(_check_one, path, settings, analysis.variables) for path in given]
+    outcomes = _in_parallel(work, jobs) if jobs != 1 and len(work) > 1 else [_attempt(w) for w in work]
+    results = [o for o in outcomes if isinstance(o, PlanResult)]
+    unreadable = len(outcomes) - len(results)
+    if not results:
+        sys.exit(EXIT_INPUT)
     baseline = _guarded(lambda: read_baseline(baseline_path)) if baseline_path else None
     notices = apply_suppressions(results, config, baseline)
     level = fail_on or config.fail_on or DEFAULT_FAIL_ON
@@ -241,10 +279,15 @@ def check(
         bool(_first(new_only, config.new_only)),
         tuple(notices),
         _first(fail_on_possible, config.fail_on_possible, True) is not False,
+        _in_colour(colour, reports),
+        table_style,
     )
     if write_baseline_path:
         _guarded(lambda: write_baseline(write_baseline_path, results))
-    _guarded(lambda: _write(partial(formatters()[output_format], results, options), output))
+    for name, target in reports:
+        _guarded(partial(_write, partial(formatters()[name], results, options), target))
+    if unreadable:
+        _exit(EXIT_INPUT, f"{unreadable} of {len(outcomes)} inputs could not be read (said above): the gate fails")
     warnings = sum(len(r.warnings) for r in results) + len(notices)
     if strict and warnings:
         plural = "s" if warnings != 1 else ""
@@ -320,19 +363,53 @@ def inputs(paths: tuple[str, ...]) -> list[str]:
     return list(out.values())
 
 
-def _in_parallel(work: list[partial[PlanResult]], jobs: int) -> list[PlanResult]:
-    """Each input in a process of its own; results in the order given, the first error ends the run."""
+def _in_parallel(work: list[partial[PlanResult]], jobs: int) -> list[PlanResult | InputError]:
+    """Each input in a process of its own; results in the order given (an unreadable input is
+    reported and the others go on; a bug ends the run)."""
     workers = min(jobs or os.cpu_count() or 1, len(work))
     from concurrent.futures import ProcessPoolExecutor  # only --jobs needs processes
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(w) for w in work]
         try:
-            return [_guarded(future.result) for future in futures]
+            return [_attempt(future.result) for future in futures]
         except SystemExit:
             for future in futures:
                 future.cancel()  # the run is over: start nothing more (the pool still shuts down cleanly)
             raise
+
+
+def _attempt(work: Callable[[], PlanResult]) -> PlanResult | InputError:
+    """One input: its result, or its problem said on one line (the other inputs still count)."""
+    try:
+        return _guarded(work, reraise=True)
+    except InputError as error:
+        click.echo(f"tfreach: error: {escape.line(str(error))}", err=True)
+        return error
+
+
+def _in_colour(choice: str, reports: list[tuple[str, str | None]]) -> bool:
+    """Colour only where a person reads it: the table on a terminal (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    to_terminal = any(name == "table" and target is None for name, target in reports) and sys.stdout.isatty()
+    return to_terminal and not os.environ.get("NO_COLOR")
+
+
+def _report_targets(
+    formats: list[tuple[str, str | None]], output: str | None, quiet: bool, inputs: list[str]
+) -> list[tuple[str, str | None]]:
+    """Where each report goes: its own file, -o, or stdout (one at most, none with --quiet).
+    A report never overwrites an input."""
+    to_stream = [name for name, target in formats if target is None]
+    if len(to_stream) > 1:
+        raise click.UsageError(f"only one report can go to {output or 'stdout'}: give the others =FILE")
+    targets = [(name, target or output) for name, target in formats if target or output or not quiet]
+    read = {os.path.realpath(p) for p in inputs if p != "-"}
+    for _, target in targets:
+        if target and os.path.realpath(target) in read:
+            raise click.UsageError(f"{escape.line(target)} is an input: a report would overwrite it")
+    return targets
 
 
 def _check_one(path: str, settings: Settings, variables: Variables) -> PlanResult:
@@ -381,11 +458,14 @@ def _emit(text: str, output: str | None) -> None:
 T = TypeVar("T")
 
 
-def _guarded(work: Callable[[], T]) -> T:
-    """Input problems end the run with one line and exit 2; a bug with one line and exit 3."""
+def _guarded(work: Callable[[], T], reraise: bool = False) -> T:
+    """Input problems end the run with one line and exit 2 (`reraise`: the caller says it); a bug
+    with one line and exit 3."""
     try:
         return work()
     except InputError as error:
+        if reraise:
+            raise
         _exit(EXIT_INPUT, str(error))
     except Exception as error:  # a bug must not look like a traceback in a CI log
         if os.environ.get("TFREACH_DEBUG"):

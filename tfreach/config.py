@@ -27,10 +27,20 @@ if TYPE_CHECKING:
     import jsonschema
 
 CONFIG_NAME = ".tfreach.yml"
+_MAX_CONFIG_BYTES = 1 << 20
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML, with dates left as text: the schema and the error messages speak of text."""
+    """Safe YAML, with dates left as text: the schema and the error messages speak of text.
+
+    No aliases: a settings file has no use for them, and nested ones ("billion laughs") would
+    make a few hundred bytes expand past any memory."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -80,6 +90,8 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path) -> Config:
     name = str(path)
     try:
+        if path.stat().st_size > _MAX_CONFIG_BYTES:
+            raise InputError(name, f"is larger than {_MAX_CONFIG_BYTES} bytes: not a settings file")
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except OSError as error:
         raise InputError(name, f"cannot be read ({error.strerror})") from None

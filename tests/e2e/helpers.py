@@ -18,12 +18,14 @@ from tfreach.protocols import protocol_span
 from tfreach.sources import INTERNET
 
 
-def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, stdin: bytes | None = None, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """`tfreach ARGS`; `timeout`: a run that would hang fails the test instead."""
     return subprocess.run(
         [sys.executable, "-m", "tfreach", *args],
         input=stdin.decode() if stdin else None,
         capture_output=True,
         text=True,
+        timeout=timeout,
     )
 
 

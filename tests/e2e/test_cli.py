@@ -80,3 +80,61 @@ def test_source_selects_the_kinds_of_source_analysed():
     assert {f["source"]["kind"] for f in everything["findings"]} == {"vpn"}
     assert only_internet["findings"] == [] and only_internet["inputs"][0]["sources"] == ["internet"]
     assert run_cli("check", vpn, "--source", "internet,carrier-pigeon").returncode == 2
+
+
+def test_one_analysis_writes_several_reports(tmp_path):
+    """`--format json=FILE --format sarif=FILE --format table`: one run, each report where asked."""
+    result = run_cli(
+        "check",
+        str(sample_plan("inspector-blog")),
+        "--format",
+        f"json={tmp_path / 'r.json'}",
+        "--format",
+        f"sarif={tmp_path / 'r.sarif'}",
+        "--format",
+        "table",
+        "--fail-on",
+        "never",
+    )
+    assert result.returncode == 0 and "reachable from the internet" in result.stdout
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["findings"] == 16  # NetworkExposure too
+    assert json.loads((tmp_path / "r.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_two_reports_cannot_share_stdout():
+    result = run_cli("check", str(sample_plan("inspector-blog")), "--format", "json", "--format", "table")
+    assert result.returncode == 2 and "only one report can go to stdout" in result.stderr
+
+
+def test_a_report_never_overwrites_an_input(tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(sample_plan("inspector-blog").read_bytes())
+    for args in (("-o", str(plan)), ("--format", f"json={plan}")):
+        result = run_cli("check", str(plan), *args)
+        assert result.returncode == 2 and "is an input" in result.stderr
+    assert plan.read_bytes() == sample_plan("inspector-blog").read_bytes()
+
+
+def test_quiet_writes_nothing_to_stdout_but_files_and_the_exit_code(tmp_path):
+    result = run_cli("check", str(sample_plan("inspector-blog")), "-q", "--format", f"json={tmp_path / 'r.json'}")
+    assert result.returncode == 1 and result.stdout == "" and (tmp_path / "r.json").stat().st_size > 0
+
+
+def test_colour_only_when_asked_or_on_a_terminal(monkeypatch):
+    plan = str(sample_plan("inspector-blog"))
+    assert "\x1b[" not in run_cli("check", plan, "--fail-on", "never").stdout  # a pipe: plain
+    assert "\x1b[31mhigh\x1b[0m" in run_cli("check", plan, "--fail-on", "never", "--color", "always").stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run_cli("check", plan, "--fail-on", "never", "--color", "auto").stdout
+
+
+def test_the_table_layout_is_tabulates():
+    result = run_cli("check", str(sample_plan("inspector-blog")), "--fail-on", "never", "--table-style", "github")
+    assert "| severity   | status   |" in result.stdout and "|------------|" in result.stdout
+
+
+def test_one_finding_is_singular():
+    result = run_cli("check", str(sample_plan("bastion-private-app")), "--fail-on", "never")
+    assert result.stdout.splitlines()[-1].startswith("1 finding (1 new,")
+    github = run_cli("check", str(sample_plan("bastion-private-app")), "--format", "github").stdout
+    assert "1 finding counted in 1 group" in github

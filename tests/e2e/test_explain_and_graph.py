@@ -121,6 +121,25 @@ def test_the_pre_commit_manifest_is_valid():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_plan_hook_matches_plan_files_and_not_planets():
+    import yaml
+
+    pattern = re.compile(yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]["files"])
+    plans = ["plan.json", "tfplan.json", "envs/prod/prod.plan.json", "plan-staging.json", "my_plan.json"]
+    others = ["planets.json", "explanation.json", "docs/plan/notes.json", "plan.json.bak"]
+    assert [p for p in plans if not pattern.search(p)] == [] and [p for p in others if pattern.search(p)] == []
+
+
+def test_a_bad_file_among_staged_plans_is_reported_and_the_others_still_checked(tmp_path):
+    """One broken file must not hide an exposure in the next one: each is said, the gate fails."""
+    broken = tmp_path / "broken.plan.json"
+    broken.write_text("{not json")
+    files = [str(broken), str(sample_plan("update-open-ssh"))]
+    result = run_cli("check", *files, "--format", "json", "--fail-on", "never")
+    assert result.returncode == 2 and "broken.plan.json: is not valid JSON" in result.stderr
+    assert [i["path"] for i in json.loads(result.stdout)["inputs"]] == [files[1]]
+
+
 def test_the_hook_entry_runs_as_pre_commit_runs_it():
     """pre-commit appends the staged file names to the entry."""
     import yaml

@@ -42,12 +42,15 @@ def test_jobs_analyse_inputs_in_parallel_with_the_same_report_and_exit_code():
     assert json.loads(together.stdout) == json.loads(alone.stdout)
 
 
-def test_an_input_error_in_a_worker_is_one_line_and_exit_2(tmp_path):
+def test_an_input_error_in_a_worker_is_one_line_the_others_are_reported_and_exit_2(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"format_version": "1.2", "resource_changes": [')
     result = run_cli("check", str(sample_plan("inspector-blog")), str(broken), "--jobs", "2")
     assert result.returncode == 2
-    assert result.stderr.strip() == f"tfreach: error: {broken}: is truncated: the JSON ends early (line 1)"
+    said = result.stderr.strip().splitlines()
+    assert said[0] == f"tfreach: error: {broken}: is truncated: the JSON ends early (line 1)"
+    assert said[1] == "tfreach: error: 1 of 2 inputs could not be read (said above): the gate fails"
+    assert "aws_instance.inspector_agent is reachable" in result.stdout
 
 
 def test_the_profile_sums_the_time_by_pipeline_stage():

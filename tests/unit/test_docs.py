@@ -10,6 +10,9 @@ from tfreach.parsers import modelled_types
 from tfreach.reports import formatters
 
 README = (REPO / "README.md").read_text()
+DOCS = REPO / "docs"
+CLI = (DOCS / "cli.md").read_text()
+FINDINGS = (DOCS / "findings.md").read_text()
 
 
 MODELLED = (REPO / "docs" / "modelled.md").read_text()
@@ -25,16 +28,36 @@ def test_every_modelled_resource_type_is_in_the_generated_table_with_its_aws_doc
     assert "docs/modelled.md" in README
 
 
-def test_every_option_and_format_is_in_the_readme():
+def test_every_option_and_format_is_in_the_cli_reference():
     commands = (check, explain_command, graph_command)
     options = [opt for command in commands for param in command.params for opt in param.opts if opt.startswith("-")]
-    assert [name for name in formatters() if f"--format {name}" not in README and f"|{name}" not in README] == []
-    assert [o for o in options if o not in README] == []
-    assert all(level in README for level in FAIL_ON_CHOICES)
+    assert [name for name in formatters() if f"--format {name}" not in CLI] == []
+    assert [o for o in options if o not in CLI] == []
+    assert all(level in CLI for level in FAIL_ON_CHOICES)
 
 
 def test_every_catalogued_service_is_in_the_severity_table():
-    assert sorted({s.name for s in CATALOGUE if s.name not in README}) == []
+    assert sorted({s.name for s in CATALOGUE if s.name not in FINDINGS}) == []
+
+
+def test_the_readme_is_a_newcomers_page_and_every_doc_it_links_exists():
+    """Pitch, the two quick-start commands, one example, CI snippets, links: the reference is in docs/."""
+    import re
+
+    assert len(README) < 8_000
+    assert "python -m pip install . && tfreach check sample_plans/" in README
+    assert "python -m pip install -e '.[test]' && ruff check . && ruff format --check . && mypy && pytest" in README
+    linked = re.findall(r"\]\((docs/[^)#]+)\)", README)
+    assert len(linked) >= 10 and [p for p in linked if not (REPO / p).is_file()] == []
+    assert sorted(p.name for p in DOCS.glob("*.md") if f"docs/{p.name}" not in README) == []
+
+
+def test_links_between_docs_lead_somewhere():
+    import re
+
+    for doc in DOCS.glob("*.md"):
+        for target in re.findall(r"\]\(((?!https?:)[^)#]+)\)", doc.read_text()):
+            assert (doc.parent / target).exists(), f"{doc.name} links to {target}"
 
 
 UNKNOWN_VALUES = (REPO / "docs" / "unknown-values.md").read_text()

@@ -27,6 +27,14 @@ META_ATTRIBUTES = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 CALL_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _MAX_MODULE_DEPTH = 16
+MAX_INSTANCES = 10_000  # of one resource or module block: sources from a pull request may be hostile
+
+
+def _instances(address: str, meta: str, count: int) -> int:
+    """A `count` or `for_each` within reach: beyond it the run stops (exit 2), it never hangs."""
+    if count > MAX_INSTANCES:
+        raise InputError(address, f"{meta} makes {count} instances, more than tfreach reads ({MAX_INSTANCES})")
+    return count
 
 
 def stand_in_id(address: str) -> str:
@@ -246,8 +254,8 @@ class ModuleInstance:
                 self._warn_unknown(address, "count", count, value, "assumed to be 1")
                 return "count", [(0, None)]
             try:
-                return "count", [(i, None) for i in range(int(value))]
-            except (TypeError, ValueError):
+                return "count", [(i, None) for i in range(_instances(address, "count", int(value)))]
+            except (TypeError, ValueError, OverflowError):
                 self.project.warn(address, "count", f"{count.where}: count = {count.text} is not a number; assumed 1")
                 return "count", [(0, None)]
         if for_each is not None:
@@ -256,8 +264,10 @@ class ModuleInstance:
                 self._warn_unknown(address, "for_each", for_each, value, 'assumed to make one instance, ["unknown"]')
                 return "for_each", [("unknown", value)]
             if isinstance(value, dict):
+                _instances(address, "for_each", len(value))
                 return "for_each", sorted(value.items())
             if isinstance(value, list):
+                _instances(address, "for_each", len(value))
                 return "for_each", [(to_text(v), v) for v in sorted(set(map(to_text, value)))]
             self.project.warn(address, "for_each", f"{for_each.where}: for_each = {for_each.text} is not a map or set")
             return "for_each", []

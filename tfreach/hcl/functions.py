@@ -110,8 +110,16 @@ def _format(spec: str, *args: Any) -> str:
     return out
 
 
+MAX_RANGE = 1024  # Terraform's own limit: "more than 1024 values were generated"
+MAX_PRODUCT = 100_000  # setproduct: the elements of a real configuration, not a memory bomb
+
+
 def _range(*args: float) -> list[float]:
     start, stop, step = (0, args[0], 1) if len(args) == 1 else (args[0], args[1], args[2] if len(args) > 2 else 1)
+    if step == 0 or not all(math.isfinite(float(a)) for a in (start, stop, step)):
+        raise FunctionError("range: the step must be a finite number other than zero")
+    if (float(stop) - float(start)) / float(step) > MAX_RANGE:
+        raise FunctionError(f"range: more than {MAX_RANGE} values would be generated (Terraform's limit)")
     out = []
     value = start
     while (step > 0 and value < stop) or (step < 0 and value > stop):
@@ -177,7 +185,15 @@ def _coalesce(*args: Any) -> Any:
 
 
 def _setproduct(*sets: list[Any]) -> list[list[Any]]:
+    if math.prod(len(s) for s in sets) > MAX_PRODUCT:
+        raise FunctionError(f"setproduct: more than {MAX_PRODUCT} combinations")
     return [list(combination) for combination in itertools.product(*sets)]
+
+
+def _pow(base: float, exponent: float) -> float:
+    """Terraform numbers are floating point: pow(9, pow(9, 9)) overflows, it never runs for hours."""
+    result: float = float(base) ** float(exponent)
+    return result
 
 
 def _chunklist(items: list[Any], size: int) -> list[list[Any]]:
@@ -286,7 +302,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "endswith": _strict(lambda text, suffix: text.endswith(suffix)),
     "ceil": _strict(math.ceil),
     "floor": _strict(math.floor),
-    "pow": _strict(lambda base, exponent: base**exponent),
+    "pow": _strict(_pow),
     "signum": _strict(lambda n: (n > 0) - (n < 0)),
     "parseint": _strict(_parseint),
     "formatlist": _strict(lambda spec, *lists: [_format(spec, *row) for row in zip(*lists, strict=True)], deep=True),

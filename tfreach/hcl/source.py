@@ -6,7 +6,9 @@ cannot be evaluated is reported where it is written.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -104,9 +106,24 @@ def _module_source(folder: Path) -> ModuleSource:
     return module
 
 
+MAX_SOURCE_BYTES = 8 << 20  # a .tf file of 8 MiB is already generated code
+
+
 def _read(path: Path) -> str:
+    return read_regular_file(path, MAX_SOURCE_BYTES)
+
+
+def read_regular_file(path: Path, limit: int) -> str:
+    """A regular file's UTF-8 text; a FIFO, a device (a symlink to /dev/zero) or a huge file is an
+    input error, never a hang: sources may come from an untrusted pull request."""
     try:
-        return path.read_text(encoding="utf-8")
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(str(path), "is not a regular file (a FIFO, a device, a link to one?)")
+        if info.st_size > limit:
+            raise InputError(str(path), f"is larger than {limit} bytes")
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(str(path), f"cannot be read ({error})") from None
 

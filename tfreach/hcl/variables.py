@@ -15,7 +15,7 @@ from lark.exceptions import LarkError
 
 from ..errors import InputError
 from .expressions import EvaluationError, evaluate
-from .source import Block, module_source, name_of
+from .source import MAX_SOURCE_BYTES, Block, module_source, name_of, read_regular_file
 from .values import Unknown, contains_unknown, parse_number
 
 
@@ -48,10 +48,7 @@ def typed_values(folder: Path, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_tfvars(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(str(path), f"cannot be read ({error})") from None
+    text = read_regular_file(path, MAX_SOURCE_BYTES)
     if path.name.endswith(".json"):
         try:
             loaded = json.loads(text)

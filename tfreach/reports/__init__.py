@@ -19,6 +19,8 @@ class ReportOptions:
     new_only: bool = False  # only findings this plan opens count (and the table shows only them)
     notices: tuple[Notice, ...] = ()  # warnings that belong to no plan (the config file)
     fail_on_possible: bool = True  # possible findings (resting on an assumption) count too: fail closed
+    colour: bool = False  # severities in colour (a terminal, and NO_COLOR not set)
+    table_style: str = "simple"  # tabulate's tablefmt for --format table
 
 
 Formatter = Callable[[list[PlanResult], ReportOptions, TextIO], None]  # writes the report as it goes

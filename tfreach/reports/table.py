@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import groupby
+
+from tabulate import tabulate
 
 from ..catalogue import Severity
 from ..check import PlanResult
@@ -26,7 +29,17 @@ def render_table(results: list[PlanResult], options: ReportOptions) -> str:
         lines += _plan_section(result, options)
     lines += _warnings("configuration", list(options.notices))
     lines += _summary(results, options)
-    return "\n".join(printable(line) for line in lines) + "\n"
+    safe = [printable(line) for line in lines]
+    return "\n".join(_coloured(safe) if options.colour else safe) + "\n"
+
+
+# ANSI colours of the severities, added after escaping (nothing from a plan reaches them).
+_COLOURS = {"critical": "\x1b[1;31m", "high": "\x1b[31m", "medium": "\x1b[33m", "low": "\x1b[36m", "info": "\x1b[2m"}
+_ROW = re.compile(r"^(  [|+]?\s*)(critical|high|medium|low|info)(?=\s)")
+
+
+def _coloured(lines: list[str]) -> list[str]:
+    return [_ROW.sub(lambda m: f"{m[1]}{_COLOURS[m[2]]}{m[2]}\x1b[0m", line) for line in lines]
 
 
 def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
@@ -42,7 +55,7 @@ def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
         ports = sorted((g for g in alike if g.type != "NetworkExposure"), key=_order)
         count = f" ({len(summary.members)} resources alike)" if len(summary.members) > 1 else ""
         lines += ["", summary.title + count]
-        lines += ["  " + line for line in _columns(_HEADERS, [_row(g) for g in ports])]
+        lines += ["  " + line for line in _columns(_HEADERS, [_row(g) for g in ports], options.table_style)]
         lines += [shorten(f"  assumed: {a}") for a in sorted({a for g in alike for a in g.assumptions})]
     hidden = sum(1 for g in groups if g.status != "new" and options.new_only and g.type != "NetworkExposure")
     if hidden:
@@ -63,15 +76,12 @@ def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
 _HEADERS = ("severity", "status", "certainty", "finding", "port", "from", "admitted by")
 
 
-def _columns(headers: tuple[str, ...], rows: list[list[str]]) -> list[str]:
-    """Left-aligned columns under underlined headers, two spaces apart (tabulate's "simple"
-    layout; written here because tabulate's per-cell type sniffing took seconds on 60k rows)."""
-    widths = [max([len(h) + 2, *map(len, cells)]) for h, *cells in zip(headers, *rows, strict=True)]
+TABLE_STYLES = ("simple", "github", "grid", "plain", "rounded_outline")
 
-    def line(cells: tuple[str, ...] | list[str]) -> str:
-        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
-    return [line(headers), "  ".join("-" * width for width in widths), *(line(row) for row in rows)]
+def _columns(headers: tuple[str, ...], rows: list[list[str]], style: str) -> list[str]:
+    """The rows under their headers, laid out by tabulate (cells are text: never read as numbers)."""
+    return str(tabulate(rows, headers=list(headers), tablefmt=style, disable_numparse=True)).splitlines()
 
 
 def _order(g: FindingGroup) -> tuple[int, str, tuple[int, int]]:

@@ -94,3 +94,8 @@ def test_the_escape_rules():
     assert escape.markdown_text("@team see https://x.io") == "@\u200bteam see https\u200b://x.io"
     assert escape.uri("stacks/my app/main#1.tf") == "stacks/my%20app/main%231.tf"
     assert len(escape.quoted("x" * 10_000)) == escape.QUOTED
+
+
+def test_junit_keeps_no_line_break_of_plan_data():
+    report = run_cli("check", str(HOSTILE / "plan.json"), "--format", "junit", "--fail-on", "high").stdout
+    assert "sg-0\\x0a::error::X" in report and "sg-0\n::error" not in report

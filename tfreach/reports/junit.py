@@ -47,8 +47,8 @@ def _suite(result: PlanResult, options: ReportOptions) -> ET.Element:
                 failures += 1
         passing = [g for g in groups if not _fails(g, options)]
         if passing:
-            ET.SubElement(case, "system-out").text = printable(
-                "\n".join(f"{g.severity.label} ({g.status}): {g.title}" for g in passing), lines=True
+            ET.SubElement(case, "system-out").text = "\n".join(
+                f"{g.severity.label} ({g.status}): {printable(g.title)}" for g in passing
             )
     suite.set("tests", str(len(sections) + len(quiet)))
     suite.set("failures", str(failures))
@@ -65,12 +65,14 @@ def _classname(path: str) -> str:
 
 
 def _details(group: FindingGroup) -> str:
+    """Our lines, each piece of plan data escaped on its own: a line break in it stays visible."""
     certainty = "" if group.certain else ", possible"
-    lines = [f"{group.severity.label}, {group.status}{certainty}: {group.title}", "path:"]
+    lines = [f"{group.severity.label}, {group.status}{certainty}: {printable(group.title)}", "path:"]
     lines += [
-        f"  {hop['role']}: {hop['address'] or group.label}" + (f" ({hop['rule']})" if hop["rule"] else "")
+        f"  {hop['role']}: {printable(hop['address'] or group.label)}"
+        + (f" ({printable(hop['rule'])})" if hop["rule"] else "")
         for hop in group.path
     ]
-    lines += [f"assumed: {a}" for a in group.assumptions]
+    lines += [f"assumed: {printable(a)}" for a in group.assumptions]
     lines.append(group.recommendation)
     return "\n".join(lines)

@@ -10,6 +10,8 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_plans"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
+# Tests of the shared corpus run where ../shared exists (CI); a clone of the repository skips them.
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not available at {CORPUS}")
 
 
 def sample_plan(name: str) -> Path:

@@ -13,12 +13,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CORPUS, SHARED, load_json
+from conftest import CORPUS, SHARED, load_json, needs_corpus
 from e2e.helpers import check_json, port_findings, run_cli, sources_overlap, sources_within
 
 PLANS = sorted(CORPUS.glob("plans/*.json")) + sorted(CORPUS.glob("public/*.json"))
 KINDS = {"internet": "internet", "cidr": "internet", "vpn": "vpn", "peer": "peering"}
-needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not available at {CORPUS}")
 
 
 @needs_corpus

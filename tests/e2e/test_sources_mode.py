@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SAMPLES, load_json
+from conftest import CORPUS, SAMPLES, load_json, needs_corpus
 from e2e.helpers import check_json, run_cli, uncovered, validate_output
 
 FOLDERS = sorted(p.parent.name for p in SAMPLES.glob("*/plan.json"))
@@ -205,6 +205,7 @@ def test_corpus_sources_run_and_name_the_modules_they_cannot_read(source, tmp_pa
     assert all("main.tf:" in w["message"] for w in missing)
 
 
+@needs_corpus
 def test_corpus_sources_without_modules_match_the_prior_state(tmp_path):
     shutil.copy(CORPUS / "plans" / "update_close_exposure.before.tf", tmp_path / "main.tf")
     plan = load_json(CORPUS / "plans" / "update_close_exposure.json")
@@ -213,6 +214,7 @@ def test_corpus_sources_without_modules_match_the_prior_state(tmp_path):
     assert finding_keys(sources_json(tmp_path)) == finding_keys(check_json(state))
 
 
+@needs_corpus
 def test_what_only_the_state_knows_is_what_sources_mode_misses(tmp_path):
     """The db instance keeps the public IP it was launched with, though its subnet no longer maps one."""
     shutil.copy(CORPUS / "plans" / "update_close_exposure.tf", tmp_path / "main.tf")

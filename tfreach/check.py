@@ -7,6 +7,7 @@ and what the plan shuts is reported as `closed`. A state (no plan) is all `exist
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from .filters import EPHEMERAL_PORTS
 from .findings import Evidence, Exposure, Finding, closed_findings, endpoint_findings
 from .graph import build_graph
 from .hcl.locations import Location, has_sources, location_of, resource_locations
+from .intents import Intent, check_intents, violations_of
 from .model import Network, Notice
 from .packets import EMPTY, PacketSet, Span, union_all
 from .parsers import planned_network, prior_network
@@ -43,6 +45,7 @@ class Settings:
     ephemeral_ports: Span = EPHEMERAL_PORTS
     catalogue: Catalogue = DEFAULT_CATALOGUE
     tf_root: Path | None = None  # the Terraform sources; None: the plan's folder when it holds .tf files
+    intents: tuple[Intent, ...] = ()  # segmentation intent (.tfreach.yml)
 
 
 @dataclass(frozen=True)
@@ -233,8 +236,8 @@ def check_document(
     classes_after = endpoint_classes(after)
     classes_before = endpoint_classes(before) if before is not None else None
     progress.stage("graph")
-    reached_after = _reached(after, settings, classes_after)
-    reached_before = _reached(before, settings, classes_before) if before and classes_before else {}
+    reached_after = reached_from_outside(after, settings, classes_after)
+    reached_before = reached_from_outside(before, settings, classes_before) if before and classes_before else {}
     is_state = "planned_values" not in document and "resource_changes" not in document
     progress.stage("findings")
     evidence = Evidence()
@@ -252,8 +255,30 @@ def check_document(
             gone = _union(paths) - _union(reached_after.get((kind, later, via), []))
             for exposure in closed_findings(paths, gone, settings.catalogue, evidence) if gone else []:
                 result.closed_exposures.append((exposure, members))
+    if settings.intents:
+        broken_before = _intents_before(settings, before, classes_before, reached_before)
+        result.exposures += check_intents(
+            settings.intents, after, classes_after, reached_after, broken_before, settings.ephemeral_ports
+        )
     _list_assumptions(result)
     return result
+
+
+def _intents_before(
+    settings: Settings, before: Network | None, classes: Classes | None, reached: dict[Any, list[PathReach]]
+) -> Callable[[Intent, str, str], PacketSet]:
+    """What each intent's (source, target) pair broke in the deployed network: those are existing."""
+    found: dict[str, dict[tuple[str, str], PacketSet]] = {}
+
+    def broken(intent: Intent, source: str, target: str) -> PacketSet:
+        if before is None or classes is None:
+            return EMPTY
+        if intent.name not in found:
+            found[intent.name] = violations_of(intent, before, classes, reached, settings.ephemeral_ports)
+        pairs = found[intent.name]
+        return pairs.get((classes.of(source), classes.of(target))) or EMPTY
+
+    return broken
 
 
 FINDING_ASSUMPTION = "a finding rests on an assumption (listed with the finding)"
@@ -282,7 +307,7 @@ def _regrouped(members: tuple[str, ...], other: Classes | None) -> dict[str, tup
     return {key: tuple(value) for key, value in grouped.items()}
 
 
-def _reached(network: Network, settings: Settings, classes: Classes) -> Reached:
+def reached_from_outside(network: Network, settings: Settings, classes: Classes) -> Reached:
     """(source kind, endpoint class, load balancer in front) -> the paths that reach it."""
     sources = [SOURCES[kind] for kind in settings.sources]
     graph = build_graph(network, sources, settings.ephemeral_ports, classes)

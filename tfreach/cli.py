@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import json
 import os
 import sys
 import traceback
@@ -29,11 +30,13 @@ from .explain import explain, render
 from .filters import EPHEMERAL_PORTS
 from .graph import build_graph
 from .model import Network
-from .packets import PORTS
+from .packets import ALL_ADDRESSES, PORTS, PacketSet
 from .protocols import protocol_span
 from .reports import ReportOptions, failing, formatters
 from .reports.diagram import diagram, dot, mermaid
 from .reports.table import TABLE_STYLES
+from .selectors import parse as parse_selector
+from .selectors import parse_target
 from .sources import SOURCES
 from .suppress import apply_suppressions, read_baseline, write_baseline
 
@@ -145,6 +148,7 @@ class _Analysis:
             ephemeral_ports=self.config.ephemeral_ports or EPHEMERAL_PORTS,
             catalogue=DEFAULT_CATALOGUE.extended(self.config.recognized_ports),
             tf_root=Path(self.tf_root) if self.tf_root else None,
+            intents=self.config.intents,
         )
 
     def network(self, path: str, sources: list[str] | None) -> tuple[Network, Settings]:
@@ -323,6 +327,54 @@ def explain_command(
     ports = (port, port) if port is not None else PORTS
     traces = _guarded(lambda: explain(network, address, protocols, ports, settings.sources, settings.ephemeral_ports))
     click.echo(escape.lines(render(address, traces, protocols, ports)), nl=False)
+
+
+@main.command(name="query")
+@click.argument("path", metavar="PLAN.json|DIR")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    help="A selector: tag:K=V, module.x, an address or glob, internet, vpn, peering, transit_gateway, a CIDR.",
+)
+@click.option("--to", "target", required=True, help="A selector of the plan's endpoints.")
+@click.option("--port", type=click.IntRange(0, 65535), help="Only this port (ICMP: type).")
+@click.option("--protocol", help="tcp, udp, icmp, icmpv6, all or a number. [default: tcp with --port, else all]")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_analysis_options
+def query_command(
+    path: str,
+    source: str,
+    target: str,
+    port: int | None,
+    protocol: str | None,
+    output_format: str,
+    analysis: _Analysis,
+) -> None:
+    """What reaches what between any endpoints (inside a VPC, across peering and transit
+    gateways) or from an outside source, hop by hop; and where each blocked path stops."""
+    from .check import reached_from_outside
+    from .classes import endpoint_classes
+    from .query import query, render_json, render_text
+
+    for check_selector, text, option in ((parse_selector, source, "--from"), (parse_target, target, "--to")):
+        try:
+            check_selector(text)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint=option) from None
+    network, settings = analysis.network(path, None)
+    try:
+        protocols = protocol_span(protocol or ("tcp" if port is not None else "-1"))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--protocol") from None
+    probe = PacketSet.box(protocols, (port, port) if port is not None else PORTS, ALL_ADDRESSES)
+    classes = endpoint_classes(network)
+    reached = _guarded(lambda: reached_from_outside(network, settings, classes))
+    answers = _guarded(lambda: query(network, classes, reached, source, target, probe, settings.ephemeral_ports))
+    if output_format == "json":
+        click.echo(json.dumps(render_json(answers), indent=2))
+    else:
+        click.echo(escape.lines(render_text(answers)), nl=False)
 
 
 @main.command(name="graph")

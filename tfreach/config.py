@@ -20,8 +20,11 @@ import yaml
 
 from .catalogue import Service, Severity
 from .errors import InputError
+from .intents import Intent, allowed_packets
 from .packets import IntervalSet, Span, addresses
 from .protocols import protocol_span
+from .selectors import parse as parse_selector
+from .selectors import parse_target
 
 if TYPE_CHECKING:
     import jsonschema
@@ -74,6 +77,7 @@ class Config:
     ephemeral_ports: Span | None = None
     recognized_ports: tuple[Service, ...] = ()
     allow: tuple[AllowEntry, ...] = ()
+    intents: tuple[Intent, ...] = ()
 
 
 def find_config(start: Path) -> Path | None:
@@ -125,7 +129,25 @@ def _config(name: str, document: dict[str, Any]) -> Config:
             s for i, entry in enumerate(document.get("recognized_ports", [])) for s in _services(name, i, entry)
         ),
         allow=tuple(_allow(name, i, entry) for i, entry in enumerate(document.get("allow", []))),
+        intents=tuple(_intent(name, i, entry) for i, entry in enumerate(document.get("intents", []))),
     )
+
+
+def _intent(name: str, index: int, entry: dict[str, Any]) -> Intent:
+    key = f"intents[{index}]"
+    target = entry.get("to") or entry["must_not_reach"]  # the schema asks for exactly one
+    only = entry.get("only", [])
+    only = [only] if isinstance(only, str) else only
+    try:
+        parse_selector(entry["from"])
+        parse_target(target)
+        for text in only:
+            allowed_packets(text)
+    except ValueError as error:
+        raise InputError(name, f"{key}: {error}") from None
+    severity = Severity[entry.get("severity", "high").upper()]
+    default_name = f"{entry['from']} must not reach {target}" + (f" beyond {', '.join(only)}" if only else "")
+    return Intent(entry.get("name") or default_name, entry["from"], target, tuple(only), severity)
 
 
 def _services(name: str, index: int, entry: dict[str, Any]) -> list[Service]:

@@ -67,6 +67,7 @@ class Exposure:
     assumptions: list[str] = field(default_factory=list)
     status: str = "new"  # new | existing | closed
     certain: bool = True
+    intent: tuple[str, str] | None = None  # an IntentViolation: (the intent it breaks, whose traffic breaks it)
 
 
 class Finding:
@@ -145,6 +146,10 @@ class Finding:
         return self.exposure.certain
 
     @property
+    def intent(self) -> tuple[str, str] | None:
+        return self.exposure.intent
+
+    @property
     def title(self) -> str:
         return self.exposure.title_of(self.resource)
 
@@ -154,6 +159,7 @@ class Finding:
         if self._id is None:
             e = self.exposure
             key = [e.type, self.resource, e.protocol, e.port_range, e.source.kind, e.source_cidrs, e.via]
+            key += list(e.intent) if e.intent else []  # which intent, broken by whom
             self._id = "TFR-" + hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]
         return self._id
 
@@ -168,6 +174,7 @@ class Finding:
             self.resource,
             self.source.kind,
             self.via or "",
+            self.intent or ("", ""),
             self.type == "NetworkExposure",
             self.protocol,
             self.port_range or (0, 0),

@@ -68,7 +68,7 @@ from .packets import (
     union_all,
 )
 from .routing import route_tables_for, routes_to, won_routes
-from .sources import Source
+from .sources import PEERING, TRANSIT_GATEWAY, Source
 from .why import (
     Explainer,
     groups_blocked,
@@ -309,6 +309,9 @@ class _Edges:
         return ((a, b) for a, out in self.out.items() for b in out)
 
 
+SOURCES_BY_KIND = {"peering": PEERING, "transit_gateway": TRANSIT_GATEWAY}
+
+
 class GraphBuilder:
     def __init__(self, network: Network, ephemeral: Span = EPHEMERAL_PORTS, classes: Classes | None = None) -> None:
         self.ephemeral = ephemeral
@@ -317,8 +320,9 @@ class GraphBuilder:
         self.classes = classes or endpoint_classes(network)
         self.graph = Graph()
         self._acl_hops: dict[tuple[str, ...], tuple[Hop, Hop]] = {}
-        self._group_hops: dict[tuple[tuple[str, ...], tuple[str, ...]], Hop] = {}
-        self._group_decisions: dict[tuple[str, tuple[str, ...]], tuple[Decision, ...]] = {}
+        self._group_hops: dict[tuple[object, ...], Hop] = {}
+        self._group_decisions: dict[tuple[object, ...], tuple[Decision, ...]] = {}
+        self._peers_named: dict[str, set[str]] = {}
         self._member_unions: dict[tuple[str, ...], IntervalSet] = {}
         self._egress_hops: dict[tuple[str, tuple[str, ...], str], Hop] = {}
         self._through_cache: dict[tuple[tuple[int, int], ...], tuple[PacketSet, PacketSet, tuple[Hop, ...]]] = {}
@@ -326,9 +330,15 @@ class GraphBuilder:
         self._backend_cache: dict[tuple[object, ...], tuple[tuple[Hop, ...], PacketSet, PacketSet]] = {}
         self._toward_cache: dict[tuple[tuple[str, ...], object], Hop] = {}
         self._interned: dict[PacketSet, PacketSet] = {}
+        self._entries_by_kind: dict[str, list[_Entry]] = {}
+        self._address_hops: dict[str, tuple[Hop, ...]] = {}
+
+    def prepare(self) -> None:
+        """Where each group's members live (rules naming a group admit them): once per builder."""
+        self._members = _group_members(self.network, self.classes)
 
     def build(self, sources: list[Source]) -> Graph:
-        self._members = _group_members(self.network, self.classes)
+        self.prepare()
         for source in sources:
             self.graph.add_node(source_node(source), kind="source", source=source)
             for entry in self._entries(source):
@@ -346,8 +356,39 @@ class GraphBuilder:
         return self.graph
 
     def _add_edge(self, start: Node, end: Node, hops: list[Hop]) -> None:
-        passes, certain = _through_all(hops)
+        passes, certain = through_all(hops)
         self.graph.add_edge(start, end, hops=tuple(hops), passes=passes, certain=certain)
+
+    # --- for paths between endpoints (internal.py): the same hops, asked one by one ---------
+
+    def through_gateway(self, kind: str, vpc: str | None, subnet: Subnet) -> list[list[Hop]]:
+        """For each gateway of `kind` into `vpc`: the gateway hop and the subnet's route back to it."""
+        if kind not in self._entries_by_kind:  # asked for every pair of subnets: computed once
+            self._entries_by_kind[kind] = self._entries(SOURCES_BY_KIND[kind])
+        entries = [e for e in self._entries_by_kind[kind] if e.vpc == vpc]
+        return [[entry.hop, *self._gateway_to_subnet(entry, subnet)] for entry in entries]
+
+    def into_subnet(self, subnet: Subnet) -> list[Hop]:
+        """The subnet and its network ACL, inbound and for the replies."""
+        inbound, reply = self._acl_hops_for(subnet)
+        return [self._subnet_hop(subnet), inbound, reply]
+
+    def onto_endpoint(self, interface: NetworkInterface, subnet: Subnet, peers: tuple[str, ...]) -> list[Hop]:
+        """Its security groups (rules naming one of `peers` admit those groups' members), its
+        private address and its service ports."""
+        if interface.id not in self._address_hops:  # one per endpoint, so paths through it are alike
+            reached = Decision(EVERYTHING, "private address", True, interface.id, interface.resource_type)
+            address = Hop(
+                interface.id,
+                interface.resource_type,
+                "private address",
+                (reached,),
+                tuple(interface.assumptions),
+                notes=_placement(interface),
+                own=True,
+            )
+            self._address_hops[interface.id] = (address, *_service(interface))
+        return [self._groups_hop(interface, subnet, peers), *self._address_hops[interface.id]]
 
     # --- source -> gateway -> subnet --------------------------------------------------
 
@@ -568,7 +609,7 @@ class GraphBuilder:
     def _groups_hop(self, interface: NetworkInterface, subnet: Subnet, peers: tuple[str, ...] = ()) -> Hop:
         """What the interface's groups admit: address rules, and rules naming one of `peers`."""
         groups = groups_of(self.network, interface.security_groups, interface.default_group, subnet.vpc)
-        key = (tuple(g.id for g in groups), peers)
+        key = (tuple(g.id for g in groups), self._named_peers(groups, peers))
         if key not in self._group_hops:
             decisions = tuple(d for group in groups for d in self._admitted_by(group, peers))
             why = groups_blocked(groups)
@@ -578,12 +619,23 @@ class GraphBuilder:
     def _admitted_by(self, group: SecurityGroup, peers: tuple[str, ...]) -> tuple[Decision, ...]:
         """What one group admits (addresses, the peers' groups, its members): once per group, as
         endpoints combine a few groups in many ways."""
-        key = (group.id, peers)
+        key = (group.id, self._named_peers([group], peers))
         if key not in self._group_decisions:
             decisions = admitted_by_security_groups([group]) + admitted_from_groups([group], list(peers))
             members = admitted_from_members([group], self._members, self._member_unions)
             self._group_decisions[key] = tuple(decisions + members)
         return self._group_decisions[key]
+
+    def _named_peers(self, groups: list[SecurityGroup], peers: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+        """What of `peers` the groups' rules can tell apart: the peers they name, and whether there
+        are any (a rule naming a group the plan cannot name admits any). Sources with different
+        groups thus share one hop wherever the target's rules do not name them."""
+        if not peers:
+            return (), False
+        for group in groups:
+            if group.id not in self._peers_named:
+                self._peers_named[group.id] = {p for rule in group.ingress() for p in rule.peer_groups}
+        return tuple(p for p in peers if any(p in self._peers_named[group.id] for group in groups)), True
 
     # --- load balancers -----------------------------------------------------------------
 
@@ -714,17 +766,17 @@ class GraphBuilder:
         key = (balancer.id, balancer_subnet.id, groups, interface.default_group, target_subnet.id)
         if key not in self._backend_cache:
             hops = self._backend_hops(balancer, balancer_subnet, interface, target_subnet)
-            passes, certain = self._through(hops)
+            passes, certain = self.through(hops)
             # Equal results share one object, so forwards can be told alike by identity.
             self._backend_cache[key] = (hops, self._interned.setdefault(passes, passes), certain)
         return self._backend_cache[key]
 
-    def _through(self, hops: tuple[Hop, ...]) -> tuple[PacketSet, PacketSet]:
-        """`_through_all`, once per sequence of filters: many backends cross the same filters
+    def through(self, hops: tuple[Hop, ...]) -> tuple[PacketSet, PacketSet]:
+        """`through_all`, once per sequence of filters: many backends cross the same filters
         in another subnet of the same ACLs (the hops are kept, so their ids stay theirs)."""
         key = tuple((id(hop.passes), id(hop.certain)) for hop in hops)
         if key not in self._through_cache:
-            self._through_cache[key] = (*_through_all(hops), hops)
+            self._through_cache[key] = (*through_all(hops), hops)
         passes, certain, _ = self._through_cache[key]
         return passes, certain
 
@@ -819,7 +871,7 @@ def _placement(interface: NetworkInterface) -> tuple[str, ...]:
     return (interface.placement,) if interface.placement else ()
 
 
-def _through_all(hops: list[Hop] | tuple[Hop, ...]) -> tuple[PacketSet, PacketSet]:
+def through_all(hops: list[Hop] | tuple[Hop, ...]) -> tuple[PacketSet, PacketSet]:
     """What passes every hop, and what passes them whatever the assumptions."""
     passes, certain = EVERYTHING, EVERYTHING
     for hop in hops:

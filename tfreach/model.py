@@ -32,6 +32,9 @@ class Target(str, Enum):
     UNKNOWN = "unknown"
 
 
+UNKNOWN_TAGS = "tfreach:tags-unknown"  # a resource's tags (some of them) are known only after apply
+
+
 @dataclass
 class Vpc:
     id: str
@@ -65,6 +68,8 @@ class Gateway:
     resource_type: str
     kind: Target
     vpc: str | None
+    subnet: str | None = None  # a NAT gateway's own subnet (its route to the internet)
+    public: bool = True  # a private NAT gateway never reaches the internet
 
 
 @dataclass
@@ -293,6 +298,7 @@ class TransitRoute:
     label: str
     prefix_length: int
     attachment: str | None  # None: a blackhole route
+    alternatives: tuple[str, ...] = ()  # other attachments it may lead to (VPCs the plan cannot tell apart)
 
 
 @dataclass

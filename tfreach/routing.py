@@ -128,11 +128,29 @@ def transit_routes(network: Network, table_id: str | None) -> list[TransitRoute]
     if table is None:
         return []
     routes = list(table.routes)
+    propagated: dict[str, list[tuple[str, str]]] = {}
     for attachment_id in table.propagations:
         for cidr, origin in _propagated_by(network, attachment_id):
-            label = f"{table.id} {cidr} -> {attachment_id} (propagated{origin})"
-            routes.append(TransitRoute(addresses(cidr), label, _length(cidr), attachment_id))
+            propagated.setdefault(cidr, []).append((attachment_id, origin))
+    for cidr, senders in propagated.items():
+        routes.append(_propagated_route(network, table.id, cidr, senders))
     return routes
+
+
+def _propagated_route(network: Network, table: str, cidr: str, senders: list[tuple[str, str]]) -> TransitRoute:
+    """The route a CIDR propagated by one attachment makes. Several propagate it only when the plan
+    cannot tell their VPCs apart: the route may lead to any of them, each is considered."""
+    (attachment, origin), others = senders[0], [a for a, _ in senders[1:]]
+    if not others:
+        return TransitRoute(
+            addresses(cidr), f"{table} {cidr} -> {attachment} (propagated{origin})", _length(cidr), attachment
+        )
+    ambiguous = [a for a, _ in senders if len(network.transit_attachments[a].vpcs) > 1]
+    label = f"{table} {cidr} -> {' or '.join(a for a, _ in senders)} (propagated; the plan alone cannot tell which)"
+    if not ambiguous:  # AWS propagates a CIDR from one VPC attachment only
+        label = f"{table} {cidr} -> {attachment} (propagated{origin})"
+        return TransitRoute(addresses(cidr), label, _length(cidr), attachment)
+    return TransitRoute(addresses(cidr), label, _length(cidr), attachment, tuple(others))
 
 
 def _propagated_by(network: Network, attachment_id: str) -> list[tuple[str, str]]:
@@ -157,5 +175,5 @@ def transit_routes_to(
     return [
         (mine, route)
         for mine, route in destinations_won(transit_routes(network, table_id))
-        if route.attachment == attachment
+        if route.attachment == attachment or attachment in route.alternatives
     ]

@@ -63,3 +63,11 @@ def test_the_profile_sums_the_time_by_pipeline_stage():
     stages = [line.split("  ")[0] for line in result.stdout.splitlines()[1:]]
     for stage in ("read and check the JSON", "graph: routes, ACLs, groups, forwards", "findings and their evidence"):
         assert stage in stages
+
+
+def test_the_benchmark_intents_are_twenty_valid_intents():
+    """docs/performance.md times `--config benchmarks/intents.yml`: it must stay loadable."""
+    from tfreach.config import load_config
+
+    config = load_config(REPO / "benchmarks" / "intents.yml")
+    assert len(config.intents) == 20

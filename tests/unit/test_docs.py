@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import REPO
 
 from tfreach.catalogue import CATALOGUE
-from tfreach.cli import FAIL_ON_CHOICES, check, explain_command, graph_command
+from tfreach.cli import FAIL_ON_CHOICES, check, explain_command, graph_command, query_command
 from tfreach.parsers import modelled_types
 from tfreach.reports import formatters
 
@@ -29,7 +29,7 @@ def test_every_modelled_resource_type_is_in_the_generated_table_with_its_aws_doc
 
 
 def test_every_option_and_format_is_in_the_cli_reference():
-    commands = (check, explain_command, graph_command)
+    commands = (check, explain_command, graph_command, query_command)
     options = [opt for command in commands for param in command.params for opt in param.opts if opt.startswith("-")]
     assert [name for name in formatters() if f"--format {name}" not in CLI] == []
     assert [o for o in options if o not in CLI] == []

@@ -11,7 +11,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Network, SecurityGroupRule, Subnet
+from ..model import UNKNOWN_TAGS, Network, SecurityGroupRule, Subnet
 from ..plan.instances import ResourceInstance
 from ..plan.resolve import Resolver
 
@@ -237,8 +237,12 @@ def as_bool(value: Any) -> bool:
 
 
 def tags_of(r: ResourceInstance) -> dict[str, str]:
-    """Known tags: `tags` (a map) or auto scaling `tag` blocks (key / value)."""
+    """Known tags: `tags` (a map) or auto scaling `tag` blocks (key / value); a tag selector
+    must not silently miss a resource whose tags are known only after apply (UNKNOWN_TAGS)."""
     tags = {str(k): str(v) for k, v in (r.get("tags") or {}).items()} if isinstance(r.get("tags"), dict) else {}
+    node = r.unknown_node(("tags",))
+    if node is True or (isinstance(node, dict) and any(u is True for u in node.values())):
+        tags[UNKNOWN_TAGS] = "true"
     for block in r.get("tag") or []:
         if isinstance(block, dict) and block.get("key") is not None:
             tags[str(block["key"])] = str(block.get("value"))

@@ -142,7 +142,10 @@ def parse_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
 
 @parses("aws_nat_gateway")
 def parse_nat_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
-    ctx.network.gateways[r.address] = Gateway(r.address, r.type, Target.NAT_GATEWAY, None)
+    """Outbound only: what matters is its subnet (whose route reaches the internet) and its kind."""
+    subnet = ctx.one(r, "subnet_id", SUBNET)
+    public = str(r.get("connectivity_type") or "public") != "private"
+    ctx.network.gateways[r.address] = Gateway(r.address, r.type, Target.NAT_GATEWAY, None, subnet, public)
 
 
 @parses("aws_internet_gateway_attachment", phase=1)

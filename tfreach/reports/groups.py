@@ -48,6 +48,7 @@ class FindingGroup:
         """Stable across runs: what is exposed to whom, for the block (members may come and go)."""
         e = self.exposure
         key = [e.type, self.block, e.protocol, e.port_range, e.source.kind, e.source_cidrs, e.via, e.status]
+        key += list(e.intent) if e.intent else []
         return "TFRG-" + hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]
 
     @property
@@ -85,6 +86,10 @@ class FindingGroup:
         return self.exposure.via
 
     @property
+    def intent(self) -> tuple[str, str] | None:
+        return self.exposure.intent
+
+    @property
     def path(self) -> list[dict[str, Any]]:
         return self.exposure.path
 
@@ -120,6 +125,7 @@ class FindingGroup:
             self.members[0],
             self.source.kind,
             self.via or "",
+            self.intent or ("", ""),
             self.type == "NetworkExposure",
             self.protocol,
             self.port_range or (0, 0),

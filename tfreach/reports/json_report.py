@@ -158,6 +158,8 @@ def finding_json(f: Finding, location: Location | None = None, shared: _Shared |
     }
     if f.ranges is not None:
         out["ranges"] = f.ranges
+    if f.intent is not None:
+        out["intent"] = {"name": f.intent[0], "source": f.intent[1]}
     if location is not None:
         out["location"] = {"file": location.file, "line": location.line, "end_line": location.end_line}
     return out

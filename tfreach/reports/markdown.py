@@ -145,8 +145,8 @@ def _table(groups: list[FindingGroup]) -> list[str]:
 
 def _diagrams(groups: list[FindingGroup]) -> list[str]:
     lines = ["", "### Paths", ""]
-    keyed = sorted(groups, key=lambda g: (g.label, g.source.kind, g.via or ""))
-    for (label, _, via), alike in groupby(keyed, key=lambda g: (g.label, g.source.kind, g.via)):
+    keyed = sorted(groups, key=lambda g: (g.label, g.source.kind, g.via or "", g.intent or ("", "")))
+    for (label, _, via, _), alike in groupby(keyed, key=lambda g: (g.label, g.source.kind, g.via, g.intent)):
         worst = max(alike, key=lambda g: g.severity)
         through = f" through {md(via)}" if via else ""
         lines += [f"**{md(label)}** from {md(worst.source.label)}{through}", "", "```mermaid", "flowchart LR"]

@@ -79,6 +79,8 @@ def rule_id(finding: FindingGroup) -> str:
     severity = finding.severity.label
     if finding.type == "NetworkExposure":
         return "tfreach/NetworkExposure"
+    if finding.type == "IntentViolation":
+        return f"tfreach/IntentViolation/{severity}"
     if finding.protocol == "all":
         return f"tfreach/AllTraffic/{severity}"
     if finding.service:
@@ -89,7 +91,9 @@ def rule_id(finding: FindingGroup) -> str:
 def _rule(finding: FindingGroup) -> dict[str, Any]:
     identity = rule_id(finding)
     what = (
-        "An endpoint is reachable from outside its VPC"
+        "A segmentation intent of .tfreach.yml is broken"
+        if finding.type == "IntentViolation"
+        else "An endpoint is reachable from outside its VPC"
         if finding.type == "NetworkExposure"
         else "All traffic is reachable from outside the VPC"
         if finding.protocol == "all"

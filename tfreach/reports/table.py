@@ -49,12 +49,14 @@ def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
     shown = [g for g in groups if g.status == "new" or not options.new_only]
     if not groups:
         lines.append("  nothing is reachable from outside")
-    for _, section in groupby(shown, key=lambda g: (g.block, tuple(g.members), g.source.kind, g.via)):
+    for _, section in groupby(shown, key=lambda g: (g.block, tuple(g.members), g.source.kind, g.via, g.intent)):
         alike = list(section)
         summary = next((g for g in alike if g.type == "NetworkExposure"), alike[0])
         ports = sorted((g for g in alike if g.type != "NetworkExposure"), key=_order)
         count = f" ({len(summary.members)} resources alike)" if len(summary.members) > 1 else ""
-        lines += ["", summary.title + count]
+        # an intent's rows each say what passes: its heading names the broken pair alone
+        title = summary.title.rsplit(": ", 1)[0] if summary.intent and len(ports) > 1 else summary.title
+        lines += ["", title + count]
         lines += ["  " + line for line in _columns(_HEADERS, [_row(g) for g in ports], options.table_style)]
         lines += [shorten(f"  assumed: {a}") for a in sorted({a for g in alike for a in g.assumptions})]
     hidden = sum(1 for g in groups if g.status != "new" and options.new_only and g.type != "NetworkExposure")

@@ -1,0 +1,355 @@
+"""Paths between endpoints of the plan, and from an endpoint out to the internet.
+
+Inspector asks what reaches an endpoint from outside; a segmentation intent asks what one tier
+reaches of another. A connection from endpoint S (in subnet s) to endpoint D (in subnet d):
+
+- leaves S through its security groups' egress rules (to D's addresses, or naming D's groups);
+- leaves s through s's network ACL, and its replies come back in (stateless: both ways), unless
+  s and d are the same subnet (ACLs filter what crosses a subnet's edge, never inside it);
+- is routed to d: the VPC's local route inside a VPC; across VPCs, a peering connection or a
+  transit gateway whose routes carry it there and back (the senders check computes);
+- enters d through d's ACL (and the replies leave), and is admitted by D's groups: by address,
+  or because S is a member of a group their rules name; and D must listen on the port (a
+  managed service's own ports).
+
+Out to the internet: S's egress rules and s's ACL let it out, and s's route table sends the
+destination to an internet gateway (S needs a public address: IPv4, or IPv6 for IPv6), to a NAT
+gateway whose own subnet routes to an internet gateway (TCP, UDP and ICMP only), or, for IPv6, to
+an egress-only gateway.
+
+The hops are the ones `check` builds (graph.GraphBuilder), so their evidence reads the same.
+Packets are in the target's coordinates: the remote address is the source's, except out to the
+internet, where it is the destination's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
+
+from .classes import Classes
+from .filters import (
+    EPHEMERAL_PORTS,
+    Decision,
+    acl_decisions,
+    acl_toward,
+    egress_toward,
+    groups_of,
+    nacls_for,
+    public_addresses,
+)
+from .graph import GraphBuilder, Hop, box
+from .model import Gateway, Network, NetworkInterface, Subnet, Target
+from .packets import ALL_ADDRESSES, EMPTY, PORTS, IntervalSet, PacketSet, Span, addresses, union_all
+from .protocols import ICMP, TCP, UDP
+from .routing import route_tables_for, won_routes
+from .sources import INTERNET_ADDRESSES
+
+_IPV6 = addresses("::/0")
+
+
+@dataclass(frozen=True)
+class InternalPath:
+    """One way from a source endpoint to a target (or out to the internet), hop by hop."""
+
+    source: str
+    target: str
+    hops: tuple[Hop, ...]
+    packets: PacketSet  # what gets through every hop
+    certain: PacketSet  # what gets through whatever the assumptions
+    remote: IntervalSet  # the source's addresses (out to the internet: the destinations)
+
+    def blocked_at(self, packets: PacketSet) -> tuple[Hop, str] | None:
+        """The first hop that stops `packets`, and why (None when some of them get through)."""
+        for hop in self.hops:
+            if not packets & hop.passes:
+                return hop, hop.why_blocked(packets)
+            packets = packets & hop.passes
+        return None
+
+
+@dataclass(frozen=True)
+class Reaching:
+    """The paths from a source to a target, and what gets through them whatever the assumptions."""
+
+    paths: list[InternalPath]
+    certain: PacketSet
+
+
+class InternalPaths:
+    """Paths between the plan's endpoints, computed with check's own hops (and caches)."""
+
+    def __init__(self, network: Network, classes: Classes | None = None, ephemeral: Span = EPHEMERAL_PORTS) -> None:
+        self.network = network
+        self.builder = GraphBuilder(network, ephemeral, classes)
+        self.builder.prepare()
+        self.ephemeral = ephemeral
+        # intents ask about many pairs of endpoints over the same few subnets and groups
+        self._route_ways: dict[str, list[tuple[Hop, ...]]] = {}
+        self._acl_out_hops: dict[tuple[tuple[str, ...], Hashable], Hop] = {}
+        self._egress_hops: dict[tuple[object, ...], Hop] = {}
+        self._hops: dict[tuple[object, ...], Hop] = {}
+        self._acl_regions: dict[tuple[str, ...], tuple[IntervalSet, ...]] = {}
+        self._egress_regions: dict[tuple[str, ...], tuple[IntervalSet, ...]] = {}
+        self._target_sets_cache: dict[Hashable, list[tuple[Subnet, ...]]] = {}
+
+    def between(self, source: NetworkInterface, target: NetworkInterface) -> Reaching:
+        """Every distinct path from `source` to `target`, and what gets through whatever the assumptions.
+
+        Subnets a path cannot tell apart are taken together (their addresses joined): sources in
+        one VPC behind the same ACLs, targets that also share route tables and whose addresses the
+        source's egress rules and ACL treat alike. A hop names the first of them.
+        """
+        target_groups = tuple(g.id for g in groups_of(self.network, target.security_groups, target.default_group, None))
+        paths: list[InternalPath] = []
+        alternatives: dict[Hashable, list[InternalPath]] = {}
+        for i, sources in enumerate(self._source_sets(source)):
+            for j, targets in enumerate(self._target_sets(source, sources, target, target_groups)):
+                for same, ways, remote in self._pairings(source, sources, targets, target_groups, target):
+                    found = [self._path(source.id, target.id, way, remote) for way in ways]
+                    key = _alternative(source, i, target, j, same)
+                    alternatives.setdefault(key, []).extend(found)
+                    paths += found
+        return Reaching(paths, _certain(paths, alternatives))
+
+    def to_internet(self, source: NetworkInterface) -> Reaching:
+        """Every way out of `source` to the internet (destination addresses in the packets)."""
+        paths: list[InternalPath] = []
+        alternatives: dict[Hashable, list[InternalPath]] = {}
+        for i, s in enumerate(self._subnets(source)):
+            key = _alternative(source, i, None, 0, False)
+            alternatives.setdefault(key, [])
+            for route_hop, gateway_hops, destinations in self._ways_out(source, s):
+                leaving = (self._egress(source, s, destinations, ()), self._acl_out(s, destinations))
+                hops = (*leaving, route_hop, *gateway_hops)
+                path = self._path(source.id, "internet", hops, destinations)
+                alternatives[key].append(path)
+                paths.append(path)
+        return Reaching(paths, _certain(paths, alternatives))
+
+    # --- subnets a path cannot tell apart ----------------------------------------------------
+
+    def _source_sets(self, source: NetworkInterface) -> list[tuple[Subnet, ...]]:
+        """The source's subnets by (VPC, ACLs, unknown): the only things of s a path reads
+        (across VPCs, the gateway hop's senders already say which of s's addresses are routed)."""
+        sets: dict[Hashable, list[Subnet]] = {}
+        for s in self._subnets(source):
+            key = (s.vpc, tuple(acl.id for acl in nacls_for(self.network, s)), s.unknown)
+            sets.setdefault(key, []).append(s)
+        return [tuple(found) for found in sets.values()]
+
+    def _target_sets(
+        self,
+        source: NetworkInterface,
+        sources: tuple[Subnet, ...],
+        target: NetworkInterface,
+        target_groups: tuple[str, ...],
+    ) -> list[tuple[Subnet, ...]]:
+        """The target's subnets by what a path from `sources` reads of them: VPC, ACLs, route
+        tables, and how the source's egress rules and ACL treat their addresses."""
+        s = sources[0]
+        key = (self._peers(source, s), target_groups, tuple(acl.id for acl in nacls_for(self.network, s)), s.vpc)
+        cache_key = (key, tuple(target.subnets))
+        if cache_key not in self._target_sets_cache:
+            sets: dict[Hashable, list[Subnet]] = {}
+            for d in self._subnets(target):
+                toward = _addresses_of(d)
+                leaving = (self._egress(source, s, toward, target_groups), self._acl_out(s, toward))
+                tables = tuple(t.id for t in route_tables_for(self.network, d))
+                acls = tuple(acl.id for acl in nacls_for(self.network, d))
+                sets.setdefault((d.vpc, acls, tables, d.unknown, *map(id, leaving)), []).append(d)
+            self._target_sets_cache[cache_key] = [tuple(found) for found in sets.values()]
+        return self._target_sets_cache[cache_key]
+
+    def _pairings(
+        self,
+        source: NetworkInterface,
+        sources: tuple[Subnet, ...],
+        targets: tuple[Subnet, ...],
+        target_groups: tuple[str, ...],
+        target: NetworkInterface,
+    ) -> list[tuple[bool, list[tuple[Hop, ...]], IntervalSet]]:
+        """(same subnet?, ways, source addresses): a source and a target in the same subnet
+        cross no ACL; in different subnets, each subnet's ACL and the routing between them."""
+        out = []
+        s, d = sources[0], targets[0]
+        endpoint = tuple(self.builder.onto_endpoint(target, d, self._peers(source, s)))
+        egress = self._egress(source, s, _addresses_of(d), target_groups)
+        if s.unknown or d.unknown:  # where either is, nobody knows: the groups decide, what passes is possible
+            way = (egress, self.builder.into_subnet(s)[0], self.builder.into_subnet(d)[0], *endpoint)
+            return [(False, [way], _joined(sources))]
+        shared = [x for x in sources if any(x.id == y.id for y in targets)]
+        if shared:  # ACLs filter what crosses a subnet's edge, never inside it
+            way = (egress, self.builder.into_subnet(shared[0])[0], *endpoint)
+            out.append((True, [way], _joined(shared)))
+        crossing = [x for x in sources if any(x.id != y.id for y in targets)]
+        if crossing:
+            d = next(y for y in targets if y.id != crossing[0].id)
+            leaving = (egress, self._acl_out(crossing[0], _addresses_of(d)))
+            ways = [(*leaving, *route, *endpoint) for route in self._routes(crossing[0], d)]
+            out.append((False, ways, _joined(crossing)))
+        return out
+
+    # --- the source side ----------------------------------------------------------------
+
+    def _egress(self, source: NetworkInterface, s: Subnet, remote: IntervalSet, target_groups: tuple[str, ...]) -> Hop:
+        """The source's groups' egress rules toward the remote addresses or naming the target's groups."""
+        groups = groups_of(self.network, source.security_groups, source.default_group, s.vpc)
+        names = tuple(g.id for g in groups)
+        if names not in self._egress_regions:
+            rules = (r.match.addresses() for g in groups for r in g.rules if r.egress)
+            self._egress_regions[names] = tuple(dict.fromkeys(rules))
+        # the rules ask only whether their addresses meet the remote ones
+        key = (names, target_groups, tuple(region.intersects(remote) for region in self._egress_regions[names]))
+        if key not in self._egress_hops:
+            decisions = tuple(egress_toward(groups, list(target_groups), remote))
+            shown = ", ".join(names) or "no security group"
+            kind = groups[0].resource_type if len(groups) == 1 else "security groups"
+            self._egress_hops[key] = self._alike(Hop(shown, kind, "source security groups egress", decisions))
+        return self._egress_hops[key]
+
+    def _acl_out(self, s: Subnet, remote: IntervalSet) -> Hop:
+        """The source subnet's ACL: the connection out, and its replies back in (stateless)."""
+        acls = nacls_for(self.network, s)
+        names = tuple(acl.id for acl in acls)  # many subnets share an ACL
+        if names not in self._acl_regions:
+            rules = [d for acl in acls for egress in (True, False) for d in acl_decisions(acl, egress)]
+            self._acl_regions[names] = tuple({a: None for d in rules for _, _, a in d.packets.boxes()})
+        key = (names, _where(remote, self._acl_regions[names]))
+        if key not in self._acl_out_hops:
+            decisions = tuple(decision for acl in acls for decision in acl_toward(acl, remote, self.ephemeral))
+            hop = Hop(acls[0].id, acls[0].resource_type, "source subnet network ACL", decisions)
+            self._acl_out_hops[key] = self._alike(hop)
+        return self._acl_out_hops[key]
+
+    def _alike(self, hop: Hop) -> Hop:
+        """One hop for equal decisions, so subnets whose addresses the rules treat alike group together."""
+        return self._hops.setdefault((hop.address, hop.role, hop.decisions), hop)
+
+    def _peers(self, source: NetworkInterface, s: Subnet) -> tuple[str, ...]:
+        """The source's groups: a target's rule naming one of them admits the source."""
+        return tuple(g.id for g in groups_of(self.network, source.security_groups, source.default_group, s.vpc))
+
+    # --- routing --------------------------------------------------------------------------
+
+    def _routes(self, s: Subnet, d: Subnet) -> list[tuple[Hop, ...]]:
+        """How a packet from s gets into d: inside a VPC by the local route, straight into d (its
+        ACL both ways); across VPCs through each peering or transit gateway into d's VPC (its hop
+        says which senders arrive; d's route table must send the replies back)."""
+        if s.vpc == d.vpc:
+            return [tuple(self.builder.into_subnet(d))]
+        # the gateway hop's senders say which of the source VPC's addresses are routed there
+        if d.id not in self._route_ways:
+            ways: list[tuple[Hop, ...]] = []
+            for kind in ("peering", "transit_gateway"):
+                ways += [tuple(hops) for hops in self.builder.through_gateway(kind, d.vpc, d)]
+            self._route_ways[d.id] = ways
+        return self._route_ways[d.id]
+
+    def _ways_out(self, source: NetworkInterface, s: Subnet) -> list[tuple[Hop, tuple[Hop, ...], IntervalSet]]:
+        """(route hop, gateway hops, destinations) for each internet-bound route of s's tables."""
+        out = []
+        for table in route_tables_for(self.network, s):
+            for mine, route in won_routes(self.network, table):
+                destinations = mine & INTERNET_ADDRESSES
+                gateway = self.network.gateways.get(route.target or "")
+                if not destinations or gateway is None:
+                    continue
+                sent = Decision(box(destinations), route.label, True, table.id, table.resource_type, route.assumption)
+                route_hop = Hop(table.id, table.resource_type, "route out", (sent,))
+                beyond = self._beyond(source, s, gateway, destinations)
+                if beyond is not None:
+                    out.append((route_hop, beyond, destinations))
+        return out
+
+    def _beyond(
+        self, source: NetworkInterface, s: Subnet, gateway: Gateway, destinations: IntervalSet
+    ) -> tuple[Hop, ...] | None:
+        """What the gateway does with it: an internet gateway needs the source's public address, a
+        NAT gateway its own subnet's way to an internet gateway, an egress-only gateway IPv6."""
+        if gateway.kind is Target.INTERNET_GATEWAY:
+            public = tuple(replace(d, packets=box(destinations) & d.packets) for d in public_addresses(source, s))
+            return (Hop(source.id, source.resource_type, "public address", public),)
+        if gateway.kind is Target.EGRESS_ONLY_GATEWAY:
+            v6 = Decision(
+                box(destinations & _IPV6), f"{gateway.id} (IPv6 out only)", True, gateway.id, gateway.resource_type
+            )
+            return (Hop(gateway.id, gateway.resource_type, "egress-only gateway", (v6,)),)
+        if gateway.kind is Target.NAT_GATEWAY and gateway.public:
+            nat_subnet = self.network.subnets.get(gateway.subnet or "")
+            if nat_subnet is None:
+                return None
+            onward = [
+                Decision(_nat(mine & destinations), route.label, True, table.id, table.resource_type, route.assumption)
+                for table in route_tables_for(self.network, nat_subnet)
+                for mine, route in won_routes(self.network, table)
+                if mine & destinations and route.target_kind is Target.INTERNET_GATEWAY
+            ]
+            return (Hop(gateway.id, gateway.resource_type, "NAT gateway", tuple(onward)),)
+        return None
+
+    # --- assembling -----------------------------------------------------------------------
+
+    def _subnets(self, endpoint: NetworkInterface) -> list[Subnet]:
+        return [self.network.subnets[s] for s in endpoint.subnets if s in self.network.subnets]
+
+    def _path(self, source: str, target: str, hops: tuple[Hop, ...], remote: IntervalSet) -> InternalPath:
+        passes, certain = self.builder.through(hops)
+        within = box(remote)
+        return InternalPath(source, target, hops, passes & within, certain & within, remote)
+
+
+def _nat(destinations: IntervalSet) -> PacketSet:
+    """A NAT gateway translates TCP, UDP and ICMP only."""
+    return union_all(PacketSet.box((p, p), PORTS, destinations) for p in (TCP, UDP, ICMP))
+
+
+def _addresses_of(subnet: Subnet) -> IntervalSet:
+    """A subnet's addresses; an unknown subnet may hold any address."""
+    return addresses(*subnet.cidrs) if subnet.cidrs and not subnet.unknown else ALL_ADDRESSES
+
+
+def _where(remote: IntervalSet, regions: tuple[IntervalSet, ...]) -> Hashable:
+    """Which of the rules' address sets hold `remote` whole and which miss it: remotes with the
+    same answer are treated alike by every rule. One that straddles a rule's edge stands alone."""
+    place = []
+    for region in regions:
+        inside = remote & region
+        if inside and inside != remote:
+            return remote
+        place.append(bool(inside))
+    return tuple(place)
+
+
+def _joined(subnets: list[Subnet] | tuple[Subnet, ...]) -> IntervalSet:
+    return IntervalSet(span for subnet in subnets for span in _addresses_of(subnet).spans)
+
+
+def _alternative(
+    source: NetworkInterface, i: int, target: NetworkInterface | None, j: int, same: bool
+) -> tuple[int | None, int | None, bool | None]:
+    """Which resolution of the unknowns a path belongs to. An endpoint whose subnet is one of
+    several candidates is in one of them (`placement`); one that spans its subnets (an auto
+    scaling group) is in all, so any of its paths will do. Between two candidates, the same
+    subnet (no ACL crossed) and two subnets are different resolutions."""
+    one_source = source.placement is not None
+    one_target = target is not None and target.placement is not None
+    return (i if one_source else None, j if one_target else None, same if one_source and one_target else None)
+
+
+def _certain(paths: list[InternalPath], alternatives: dict[Hashable, list[InternalPath]]) -> PacketSet:
+    """What gets through whatever the assumptions: some path in every resolution lets it through.
+
+    Resolutions put the source at different addresses, so they agree on protocol and port only:
+    what is certain is any packet of the kinds every resolution lets through."""
+    if not alternatives:
+        return EMPTY
+    kinds = None
+    for found in alternatives.values():
+        reached = _any_address(union_all(p.certain for p in found)) if found else EMPTY
+        kinds = reached if kinds is None else kinds & reached
+    return union_all(p.packets for p in paths) & kinds if paths and kinds else EMPTY
+
+
+def _any_address(packets: PacketSet) -> PacketSet:
+    return union_all(PacketSet.box(protocols, ports, ALL_ADDRESSES) for protocols, ports, _ in packets.boxes())

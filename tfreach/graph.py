@@ -83,6 +83,38 @@ from .why import (
 
 Node = tuple[str, ...]
 Indexed = tuple[Decision, tuple[int, int], tuple[int, int, int, int]]  # a decision, its address and port bounds
+Alike = tuple[PacketSet, tuple[int, int], tuple[int, int, int, int], list[int]]  # a packet set, where it is decided
+_MANY = 64  # from this many allow decisions, a hop asks each distinct packet set once
+
+
+def _alike_packets(indexed: list[Indexed]) -> list[Alike]:
+    """The distinct packet sets of the decisions, and the positions of the decisions about each
+    (a group's rules repeat a few: thousands of rules, a dozen sets)."""
+    alike: dict[PacketSet, Alike] = {}
+    for i, (decision, bounds, ports) in enumerate(indexed):
+        alike.setdefault(decision.packets, (decision.packets, bounds, ports, []))[3].append(i)
+    return list(alike.values())
+
+
+def _allowed_and_sure(decisions: list[Decision]) -> tuple[PacketSet, PacketSet]:
+    """What the decisions let through, and what those resting on no assumption do."""
+    return allowed(decisions), allowed([d for d in decisions if not d.assumption])
+
+
+def _meets(decided: PacketSet, bounds: list[Any], packets: PacketSet, asked: tuple[Any, Any]) -> bool:
+    """Do the decided packets (their address and port `bounds`) meet `packets` (bounds `asked`)?
+    Cheap tests first: most rules are told apart by protocol, port or address bounds."""
+    (lo, hi), (dplo, dphi, dportlo, dporthi) = bounds
+    (low, high), (plo, phi, portlo, porthi) = asked
+    return (
+        lo <= high
+        and hi >= low
+        and dplo <= phi
+        and dphi >= plo
+        and dportlo <= porthi
+        and dporthi >= portlo
+        and decided.intersects(packets)
+    )
 
 
 @dataclass(frozen=True)
@@ -107,11 +139,16 @@ class Hop:
     assumptions: tuple[str, ...] = ()
     blocked: Explainer | None = field(default=None, compare=False, repr=False)
     given_certain: PacketSet | None = field(default=None, compare=False, repr=False)
+    given_passes: PacketSet | None = field(default=None, compare=False, repr=False)  # when known: allowed(decisions)
     notes: tuple[str, ...] = ()
     own: bool = False  # the endpoint's own hop: shown as the finding's resource, whichever member
     passes: PacketSet = field(init=False, compare=False)
     certain: PacketSet = field(init=False, compare=False)
     _indexed: list[Indexed] | None = field(init=False, compare=False, repr=False, default=None)
+    _alike: list[Alike] | None = field(init=False, compare=False, repr=False, default=None)
+    _by_meeting: dict[tuple[int, ...], tuple[Decision, ...]] = field(
+        init=False, compare=False, repr=False, default_factory=dict
+    )
     _admitting: dict[PacketSet, tuple[Decision, ...]] = field(
         init=False, compare=False, repr=False, default_factory=dict
     )
@@ -120,7 +157,8 @@ class Hop:
     )
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "passes", allowed(list(self.decisions)))
+        passes = self.given_passes if self.given_passes is not None else allowed(list(self.decisions))
+        object.__setattr__(self, "passes", passes)
         certain = self.given_certain
         if certain is None and self.assumptions:
             certain = EMPTY
@@ -137,20 +175,16 @@ class Hop:
         """
         found = self._admitting.get(packets)
         if found is None:
-            low, high = address_bounds(packets)
-            plo, phi, portlo, porthi = packets.bounds()
-            found = tuple(
-                d
-                for d, (lo, hi), (dplo, dphi, dportlo, dporthi) in self._allowing()
-                # cheap tests first: most rules are told apart by protocol, port or address bounds
-                if lo <= high
-                and hi >= low
-                and dplo <= phi
-                and dphi >= plo
-                and dportlo <= porthi
-                and dporthi >= portlo
-                and d.packets.intersects(packets)
-            )
+            allowing, asked = self._allowing(), (address_bounds(packets), packets.bounds())
+            if self._alike is None:
+                found = tuple(d for d, *bounds in allowing if _meets(d.packets, bounds, packets, asked))
+            else:  # many rules, few packet sets: each set is asked once
+                alike = self._alike
+                meeting = tuple(k for k, (p, *bounds, _) in enumerate(alike) if _meets(p, bounds, packets, asked))
+                if meeting not in self._by_meeting:
+                    positions = sorted(i for k in meeting for i in self._alike[k][3])
+                    self._by_meeting[meeting] = tuple(allowing[i][0] for i in positions)
+                found = self._by_meeting[meeting]
             self._admitting[packets] = found
         return found
 
@@ -160,6 +194,8 @@ class Hop:
         if self._indexed is None:
             indexed = [(d, address_bounds(d.packets), d.packets.bounds()) for d in self.decisions if d.allow]
             object.__setattr__(self, "_indexed", indexed)
+            if len(indexed) >= _MANY:
+                object.__setattr__(self, "_alike", _alike_packets(indexed))
             return indexed
         return self._indexed
 
@@ -321,8 +357,10 @@ class GraphBuilder:
         self.graph = Graph()
         self._acl_hops: dict[tuple[str, ...], tuple[Hop, Hop]] = {}
         self._group_hops: dict[tuple[object, ...], Hop] = {}
-        self._group_decisions: dict[tuple[object, ...], tuple[Decision, ...]] = {}
+        self._group_decisions: dict[tuple[object, ...], tuple[tuple[Decision, ...], PacketSet, PacketSet]] = {}
         self._peers_named: dict[str, set[str]] = {}
+        self._own_decisions: dict[str, tuple[list[Decision], list[Decision], PacketSet, PacketSet]] = {}
+        self._peers_seen: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], bool]] = {}
         self._member_unions: dict[tuple[str, ...], IntervalSet] = {}
         self._egress_hops: dict[tuple[str, tuple[str, ...], str], Hop] = {}
         self._through_cache: dict[tuple[tuple[int, int], ...], tuple[PacketSet, PacketSet, tuple[Hop, ...]]] = {}
@@ -377,18 +415,14 @@ class GraphBuilder:
         """Its security groups (rules naming one of `peers` admit those groups' members), its
         private address and its service ports."""
         if interface.id not in self._address_hops:  # one per endpoint, so paths through it are alike
-            reached = Decision(EVERYTHING, "private address", True, interface.id, interface.resource_type)
-            address = Hop(
-                interface.id,
-                interface.resource_type,
-                "private address",
-                (reached,),
-                tuple(interface.assumptions),
-                notes=_placement(interface),
-                own=True,
-            )
-            self._address_hops[interface.id] = (address, *_service(interface))
+            self._address_hops[interface.id] = (self._private_address(interface), *_service(interface))
         return [self._groups_hop(interface, subnet, peers), *self._address_hops[interface.id]]
+
+    def _private_address(self, interface: NetworkInterface) -> Hop:
+        """Anything that gets this far reaches the endpoint's private address."""
+        reached = (Decision(EVERYTHING, "private address", True, interface.id, interface.resource_type),)
+        assumed, notes = tuple(interface.assumptions), _placement(interface)
+        return Hop(interface.id, interface.resource_type, "private address", reached, assumed, notes=notes, own=True)
 
     # --- source -> gateway -> subnet --------------------------------------------------
 
@@ -594,16 +628,7 @@ class GraphBuilder:
                 )
                 self._add_edge(subnet_node(subnet.id, True), node, [groups, address_hop, *_service(interface)])
             if self.graph.has_node(subnet_node(subnet.id, False)):
-                reached = Decision(EVERYTHING, "private address", True, interface.id, interface.resource_type)
-                private_hop = Hop(
-                    interface.id,
-                    interface.resource_type,
-                    "private address",
-                    (reached,),
-                    tuple(interface.assumptions),
-                    notes=_placement(interface),
-                    own=True,
-                )
+                private_hop = self._private_address(interface)
                 self._add_edge(subnet_node(subnet.id, False), node, [groups, private_hop, *_service(interface)])
 
     def _groups_hop(self, interface: NetworkInterface, subnet: Subnet, peers: tuple[str, ...] = ()) -> Hop:
@@ -611,19 +636,38 @@ class GraphBuilder:
         groups = groups_of(self.network, interface.security_groups, interface.default_group, subnet.vpc)
         key = (tuple(g.id for g in groups), self._named_peers(groups, peers))
         if key not in self._group_hops:
-            decisions = tuple(d for group in groups for d in self._admitted_by(group, peers))
+            each = [self._admitted_by(group, peers) for group in groups]
+            decisions = tuple(d for found, _, _ in each for d in found)
+            passes, certain = union_all(p for _, p, _ in each), union_all(c for _, _, c in each)
             why = groups_blocked(groups)
-            self._group_hops[key] = Hop(_names(groups), _kind(groups), "security groups", decisions, blocked=why)
+            self._group_hops[key] = Hop(
+                _names(groups),
+                _kind(groups),
+                "security groups",
+                decisions,
+                blocked=why,
+                given_certain=certain,
+                given_passes=passes,
+            )
         return self._group_hops[key]
 
-    def _admitted_by(self, group: SecurityGroup, peers: tuple[str, ...]) -> tuple[Decision, ...]:
-        """What one group admits (addresses, the peers' groups, its members): once per group, as
-        endpoints combine a few groups in many ways."""
+    def _admitted_by(
+        self, group: SecurityGroup, peers: tuple[str, ...]
+    ) -> tuple[tuple[Decision, ...], PacketSet, PacketSet]:
+        """What one group admits (addresses, the peers' groups, its members), with what all of
+        it and what its rules resting on nothing let through: once per group, as endpoints
+        combine a few groups in many ways."""
+        if group.id not in self._own_decisions:  # by address, and from its members: whoever the peers
+            by_address = admitted_by_security_groups([group])
+            from_members = admitted_from_members([group], self._members, self._member_unions)
+            self._own_decisions[group.id] = (by_address, from_members, *_allowed_and_sure(by_address + from_members))
         key = (group.id, self._named_peers([group], peers))
         if key not in self._group_decisions:
-            decisions = admitted_by_security_groups([group]) + admitted_from_groups([group], list(peers))
-            members = admitted_from_members([group], self._members, self._member_unions)
-            self._group_decisions[key] = tuple(decisions + members)
+            by_address, from_members, passes, sure = self._own_decisions[group.id]
+            from_peers = admitted_from_groups([group], list(peers))
+            more, more_sure = _allowed_and_sure(from_peers)
+            decisions = tuple(by_address + from_peers + from_members)
+            self._group_decisions[key] = (decisions, passes | more, sure | more_sure)
         return self._group_decisions[key]
 
     def _named_peers(self, groups: list[SecurityGroup], peers: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
@@ -632,6 +676,12 @@ class GraphBuilder:
         groups thus share one hop wherever the target's rules do not name them."""
         if not peers:
             return (), False
+        key = (tuple(g.id for g in groups), peers)
+        if key not in self._peers_seen:
+            self._peers_seen[key] = self._named_by(groups, peers)
+        return self._peers_seen[key]
+
+    def _named_by(self, groups: list[SecurityGroup], peers: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
         for group in groups:
             if group.id not in self._peers_named:
                 self._peers_named[group.id] = {p for rule in group.ingress() for p in rule.peer_groups}

@@ -22,7 +22,7 @@ from .catalogue import Severity
 from .classes import Classes
 from .filters import EPHEMERAL_PORTS
 from .findings import Evidence, Exposure, certain_part, source_cidrs
-from .internal import InternalPath, InternalPaths
+from .internal import InternalPath, InternalPaths, Reaching
 from .model import Network, NetworkInterface
 from .packets import ALL_ADDRESSES, EMPTY, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, union_all
 from .protocols import ICMP, ICMPV6, TCP, UDP, protocol_name, protocol_span, span_text
@@ -84,8 +84,11 @@ def check_intents(
     paths = InternalPaths(network, classes, ephemeral)
     evidence = Evidence()
     out = []
+    selected: dict[str, Selection] = {}  # intents name the same tiers again and again
     for intent in intents:
-        sources, targets = select(network, intent.source), select(network, intent.target)
+        for text in (intent.source, intent.target):
+            selected[text] = selected[text] if text in selected else select(network, text)
+        sources, targets = selected[intent.source], selected[intent.target]
         for unsure in (*sources.unsure, *targets.unsure):
             network.notice(unsure, "tags", f"intent {intent.name!r}: {UNSURE_TAGS}", UNSURE_TAGS)
         named = set(targets.endpoints)
@@ -147,9 +150,7 @@ def _violations(
     if targets.outside == "internet":  # egress intent: what may go out
         for source, named in named_classes(sources.endpoints, classes, network).items():
             interface = network.interfaces[source]
-            ways = internal.to_internet(interface)
-            found = [_as_reach(p, interface, intent, named[0]) for p in ways.paths]
-            _keep(out, "internet", named[0], found, allowed, ways.certain)
+            _keep_internal(out, "internet", named[0], internal.to_internet(interface), intent, interface)
         return out
     for target, targeted in named_classes(targets.endpoints, classes, network).items():
         if sources.outside is not None:
@@ -164,8 +165,7 @@ def _violations(
                 continue
             name = next(n for n in named if len(targeted) > 1 or n not in targeted)
             between = internal.between(network.interfaces[source], interface)
-            found = [_as_reach(p, interface, intent, name) for p in between.paths]
-            _keep(out, target, name, found, allowed, between.certain)
+            _keep_internal(out, target, name, between, intent, interface)
     return out
 
 
@@ -182,6 +182,22 @@ def _keep(
     if beyond:
         broken = _Broken(source, [p for p in paths if p.packets & beyond], beyond, certain & beyond)
         out.setdefault(target, []).append(broken)
+
+
+def _keep_internal(
+    out: dict[str, list[_Broken]],
+    target: str,
+    source: str,
+    reaching: Reaching,
+    intent: Intent,
+    interface: NetworkInterface,
+) -> None:
+    """Record what reaches `target` from the endpoint `source` beyond what the intent allows,
+    with a few paths that deliver all of it (not every way: most pairs have many alike ones)."""
+    beyond = reaching.packets - intent.allowed()
+    if beyond:
+        paths = [_as_reach(p, interface, intent, source) for p in reaching.covering(beyond)]
+        out.setdefault(target, []).append(_Broken(source, paths, beyond, reaching.certain & beyond))
 
 
 def named_classes(endpoints: tuple[str, ...], classes: Classes, network: Network) -> dict[str, tuple[str, ...]]:

@@ -24,8 +24,8 @@ internet, where it is the destination's.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
 
 from .classes import Classes
 from .filters import (
@@ -69,11 +69,50 @@ class InternalPath:
 
 
 @dataclass(frozen=True)
-class Reaching:
-    """The paths from a source to a target, and what gets through them whatever the assumptions."""
+class Bundle:
+    """Ways that share the source's side (`prefix`), then go on by any one of the `suffixes`
+    (each gateway between two VPCs): what they deliver is computed without walking each way."""
 
-    paths: list[InternalPath]
+    prefix: tuple[Hop, ...]
+    suffixes: tuple[tuple[Hop, ...], ...]
+    remote: IntervalSet  # the source's addresses (out to the internet: the destinations)
+    packets: PacketSet
     certain: PacketSet
+
+
+@dataclass(frozen=True)
+class Reaching:
+    """What gets from a source to a target (whatever the assumptions: `certain`), and how."""
+
+    source: str
+    target: str
+    bundles: tuple[Bundle, ...]
+    packets: PacketSet
+    certain: PacketSet
+    through: Callable[[tuple[Hop, ...]], tuple[PacketSet, PacketSet]] = field(repr=False)
+
+    def paths(self) -> list[InternalPath]:
+        """Every way, hop by hop (a query shows where each blocked one stops)."""
+        return [self._path(bundle, suffix) for bundle in self.bundles for suffix in bundle.suffixes]
+
+    def covering(self, packets: PacketSet) -> list[InternalPath]:
+        """A few ways that together deliver all of `packets` that gets through, first ones first."""
+        out, left = [], packets & self.packets
+        for bundle in self.bundles:
+            for suffix in bundle.suffixes if left & bundle.packets else ():
+                path = self._path(bundle, suffix)
+                if left & path.packets:
+                    out.append(path)
+                    left = left - path.packets
+                if not left:
+                    return out
+        return out
+
+    def _path(self, bundle: Bundle, suffix: tuple[Hop, ...]) -> InternalPath:
+        (passes, certain), (onward, onward_certain) = self.through(bundle.prefix), self.through(suffix)
+        within = box(bundle.remote)
+        packets, sure = passes & onward & within, certain & onward_certain & within
+        return InternalPath(self.source, self.target, (*bundle.prefix, *suffix), packets, sure, bundle.remote)
 
 
 class InternalPaths:
@@ -92,6 +131,12 @@ class InternalPaths:
         self._acl_regions: dict[tuple[str, ...], tuple[IntervalSet, ...]] = {}
         self._egress_regions: dict[tuple[str, ...], tuple[IntervalSet, ...]] = {}
         self._target_sets_cache: dict[Hashable, list[tuple[Subnet, ...]]] = {}
+        self._between: dict[tuple[str, str], Reaching] = {}
+        self._egress_by_remote: dict[tuple[object, ...], Hop] = {}
+        self._egress_names: dict[tuple[str, ...], set[str]] = {}
+        self._acl_out_by_remote: dict[tuple[object, ...], Hop] = {}
+        # keyed by the hops' ids, and holding the hops, so that no id is ever another hop's
+        self._onward: dict[tuple[tuple[int, ...], ...], tuple[PacketSet, PacketSet, object]] = {}
 
     def between(self, source: NetworkInterface, target: NetworkInterface) -> Reaching:
         """Every distinct path from `source` to `target`, and what gets through whatever the assumptions.
@@ -100,32 +145,28 @@ class InternalPaths:
         one VPC behind the same ACLs, targets that also share route tables and whose addresses the
         source's egress rules and ACL treat alike. A hop names the first of them.
         """
+        if (source.id, target.id) in self._between:  # intents about overlapping tiers ask again
+            return self._between[source.id, target.id]
         target_groups = tuple(g.id for g in groups_of(self.network, target.security_groups, target.default_group, None))
-        paths: list[InternalPath] = []
-        alternatives: dict[Hashable, list[InternalPath]] = {}
+        alternatives: dict[Hashable, list[Bundle]] = {}
         for i, sources in enumerate(self._source_sets(source)):
             for j, targets in enumerate(self._target_sets(source, sources, target, target_groups)):
-                for same, ways, remote in self._pairings(source, sources, targets, target_groups, target):
-                    found = [self._path(source.id, target.id, way, remote) for way in ways]
+                for same, prefix, suffixes, remote in self._pairings(source, sources, targets, target_groups, target):
                     key = _alternative(source, i, target, j, same)
-                    alternatives.setdefault(key, []).extend(found)
-                    paths += found
-        return Reaching(paths, _certain(paths, alternatives))
+                    alternatives.setdefault(key, []).append(self._bundle(prefix, suffixes, remote))
+        self._between[source.id, target.id] = self._reaching(source.id, target.id, alternatives)
+        return self._between[source.id, target.id]
 
     def to_internet(self, source: NetworkInterface) -> Reaching:
         """Every way out of `source` to the internet (destination addresses in the packets)."""
-        paths: list[InternalPath] = []
-        alternatives: dict[Hashable, list[InternalPath]] = {}
+        alternatives: dict[Hashable, list[Bundle]] = {}
         for i, s in enumerate(self._subnets(source)):
             key = _alternative(source, i, None, 0, False)
             alternatives.setdefault(key, [])
             for route_hop, gateway_hops, destinations in self._ways_out(source, s):
                 leaving = (self._egress(source, s, destinations, ()), self._acl_out(s, destinations))
-                hops = (*leaving, route_hop, *gateway_hops)
-                path = self._path(source.id, "internet", hops, destinations)
-                alternatives[key].append(path)
-                paths.append(path)
-        return Reaching(paths, _certain(paths, alternatives))
+                alternatives[key].append(self._bundle(leaving, ((route_hop, *gateway_hops),), destinations))
+        return self._reaching(source.id, "internet", alternatives)
 
     # --- subnets a path cannot tell apart ----------------------------------------------------
 
@@ -168,26 +209,26 @@ class InternalPaths:
         targets: tuple[Subnet, ...],
         target_groups: tuple[str, ...],
         target: NetworkInterface,
-    ) -> list[tuple[bool, list[tuple[Hop, ...]], IntervalSet]]:
-        """(same subnet?, ways, source addresses): a source and a target in the same subnet
-        cross no ACL; in different subnets, each subnet's ACL and the routing between them."""
-        out = []
+    ) -> list[tuple[bool, tuple[Hop, ...], tuple[tuple[Hop, ...], ...], IntervalSet]]:
+        """(same subnet?, the source's side, the ways on, source addresses): a source and a
+        target in the same subnet cross no ACL; in different subnets, each subnet's ACL and the
+        routing between them (across VPCs, one way per gateway)."""
+        out: list[tuple[bool, tuple[Hop, ...], tuple[tuple[Hop, ...], ...], IntervalSet]] = []
         s, d = sources[0], targets[0]
         endpoint = tuple(self.builder.onto_endpoint(target, d, self._peers(source, s)))
         egress = self._egress(source, s, _addresses_of(d), target_groups)
         if s.unknown or d.unknown:  # where either is, nobody knows: the groups decide, what passes is possible
-            way = (egress, self.builder.into_subnet(s)[0], self.builder.into_subnet(d)[0], *endpoint)
-            return [(False, [way], _joined(sources))]
+            onward = (self.builder.into_subnet(s)[0], self.builder.into_subnet(d)[0], *endpoint)
+            return [(False, (egress,), (onward,), _joined(sources))]
         shared = [x for x in sources if any(x.id == y.id for y in targets)]
         if shared:  # ACLs filter what crosses a subnet's edge, never inside it
-            way = (egress, self.builder.into_subnet(shared[0])[0], *endpoint)
-            out.append((True, [way], _joined(shared)))
+            out.append((True, (egress,), ((self.builder.into_subnet(shared[0])[0], *endpoint),), _joined(shared)))
         crossing = [x for x in sources if any(x.id != y.id for y in targets)]
         if crossing:
             d = next(y for y in targets if y.id != crossing[0].id)
             leaving = (egress, self._acl_out(crossing[0], _addresses_of(d)))
-            ways = [(*leaving, *route, *endpoint) for route in self._routes(crossing[0], d)]
-            out.append((False, ways, _joined(crossing)))
+            ways = tuple((*route, *endpoint) for route in self._routes(crossing[0], d))
+            out.append((False, leaving, ways, _joined(crossing)))
         return out
 
     # --- the source side ----------------------------------------------------------------
@@ -196,22 +237,31 @@ class InternalPaths:
         """The source's groups' egress rules toward the remote addresses or naming the target's groups."""
         groups = groups_of(self.network, source.security_groups, source.default_group, s.vpc)
         names = tuple(g.id for g in groups)
+        known = self._egress_by_remote.get((names, target_groups, remote))
+        if known is not None:
+            return known
         if names not in self._egress_regions:
-            rules = (r.match.addresses() for g in groups for r in g.rules if r.egress)
-            self._egress_regions[names] = tuple(dict.fromkeys(rules))
-        # the rules ask only whether their addresses meet the remote ones
-        key = (names, target_groups, tuple(region.intersects(remote) for region in self._egress_regions[names]))
+            rules = [r for g in groups for r in g.rules if r.egress]
+            self._egress_regions[names] = tuple(dict.fromkeys(r.match.addresses() for r in rules))
+            self._egress_names[names] = {p for r in rules for p in r.peer_groups}
+        # the rules ask only whether their addresses meet the remote ones, and which groups they name
+        named = (tuple(t for t in target_groups if t in self._egress_names[names]), bool(target_groups))
+        key = (names, named, tuple(region.intersects(remote) for region in self._egress_regions[names]))
         if key not in self._egress_hops:
             decisions = tuple(egress_toward(groups, list(target_groups), remote))
             shown = ", ".join(names) or "no security group"
             kind = groups[0].resource_type if len(groups) == 1 else "security groups"
             self._egress_hops[key] = self._alike(Hop(shown, kind, "source security groups egress", decisions))
+        self._egress_by_remote[names, target_groups, remote] = self._egress_hops[key]
         return self._egress_hops[key]
 
     def _acl_out(self, s: Subnet, remote: IntervalSet) -> Hop:
         """The source subnet's ACL: the connection out, and its replies back in (stateless)."""
         acls = nacls_for(self.network, s)
         names = tuple(acl.id for acl in acls)  # many subnets share an ACL
+        known = self._acl_out_by_remote.get((names, remote))
+        if known is not None:
+            return known
         if names not in self._acl_regions:
             rules = [d for acl in acls for egress in (True, False) for d in acl_decisions(acl, egress)]
             self._acl_regions[names] = tuple({a: None for d in rules for _, _, a in d.packets.boxes()})
@@ -220,6 +270,7 @@ class InternalPaths:
             decisions = tuple(decision for acl in acls for decision in acl_toward(acl, remote, self.ephemeral))
             hop = Hop(acls[0].id, acls[0].resource_type, "source subnet network ACL", decisions)
             self._acl_out_hops[key] = self._alike(hop)
+        self._acl_out_by_remote[names, remote] = self._acl_out_hops[key]
         return self._acl_out_hops[key]
 
     def _alike(self, hop: Hop) -> Hop:
@@ -293,10 +344,22 @@ class InternalPaths:
     def _subnets(self, endpoint: NetworkInterface) -> list[Subnet]:
         return [self.network.subnets[s] for s in endpoint.subnets if s in self.network.subnets]
 
-    def _path(self, source: str, target: str, hops: tuple[Hop, ...], remote: IntervalSet) -> InternalPath:
-        passes, certain = self.builder.through(hops)
+    def _bundle(self, prefix: tuple[Hop, ...], suffixes: tuple[tuple[Hop, ...], ...], remote: IntervalSet) -> Bundle:
+        """What the ways deliver: the source's side, then any of the ways on (once per set of
+        ways on: sources in many classes go on the same ways)."""
+        key = tuple(tuple(map(id, suffix)) for suffix in suffixes)
+        if key not in self._onward:
+            each = [self.builder.through(suffix) for suffix in suffixes]
+            self._onward[key] = (union_all(p for p, _ in each), union_all(c for _, c in each), suffixes)
+        onward, onward_certain, _ = self._onward[key]
+        passes, certain = self.builder.through(prefix)
         within = box(remote)
-        return InternalPath(source, target, hops, passes & within, certain & within, remote)
+        return Bundle(prefix, suffixes, remote, passes & onward & within, certain & onward_certain & within)
+
+    def _reaching(self, source: str, target: str, alternatives: dict[Hashable, list[Bundle]]) -> Reaching:
+        bundles = tuple(b for found in alternatives.values() for b in found)
+        packets = union_all(b.packets for b in bundles) if bundles else EMPTY
+        return Reaching(source, target, bundles, packets, _certain(packets, alternatives), self.builder.through)
 
 
 def _nat(destinations: IntervalSet) -> PacketSet:
@@ -337,7 +400,7 @@ def _alternative(
     return (i if one_source else None, j if one_target else None, same if one_source and one_target else None)
 
 
-def _certain(paths: list[InternalPath], alternatives: dict[Hashable, list[InternalPath]]) -> PacketSet:
+def _certain(packets: PacketSet, alternatives: dict[Hashable, list[Bundle]]) -> PacketSet:
     """What gets through whatever the assumptions: some path in every resolution lets it through.
 
     Resolutions put the source at different addresses, so they agree on protocol and port only:
@@ -348,7 +411,7 @@ def _certain(paths: list[InternalPath], alternatives: dict[Hashable, list[Intern
     for found in alternatives.values():
         reached = _any_address(union_all(p.certain for p in found)) if found else EMPTY
         kinds = reached if kinds is None else kinds & reached
-    return union_all(p.packets for p in paths) & kinds if paths and kinds else EMPTY
+    return packets & kinds if kinds else EMPTY
 
 
 def _any_address(packets: PacketSet) -> PacketSet:

@@ -54,14 +54,14 @@ def query(
         interface = network.interfaces[s]
         if targets.outside == "internet":  # out to the internet: the packets' addresses are the destinations
             ways = internal.to_internet(interface)
-            found = [(p.hops, p.packets & probe, probe.only_from(p.remote)) for p in ways.paths]
+            found = [(p.hops, p.packets & probe, probe.only_from(p.remote)) for p in ways.paths()]
             out.append(_answer(named[0], "internet", named, found, ways.certain & probe))
         for t, members in targeted.items():
             # alike endpoints reach one another as any two do; an endpoint is not asked about itself
             name = next((n for n in named if len(members) > 1 or n not in members), None)
             if name is not None:
                 between = internal.between(interface, network.interfaces[t])
-                found = [(p.hops, p.packets & probe, probe.only_from(p.remote)) for p in between.paths]
+                found = [(p.hops, p.packets & probe, probe.only_from(p.remote)) for p in between.paths()]
                 others = tuple(m for m in members if m != name)
                 out.append(_answer(name, others[0], others, found, between.certain & probe))
     return out

@@ -99,6 +99,13 @@ def test_the_app_tier_goes_out_through_the_nat_gateway_on_every_port():
     assert finding["severity"] == "medium" and finding["source"]["cidrs"] == ["0.0.0.0/0"]
 
 
+def test_the_table_names_the_egress_rule_that_lets_the_app_tier_out():
+    folder = SAMPLES / "intent-three-tier-pci"
+    table = run_cli("check", str(folder / "plan.json"), "--config", str(folder / ".tfreach.yml"), "--fail-on", "never")
+    row = next(line for line in table.stdout.splitlines() if "IntentViolation" in line and "tcp/0-442" in line)
+    assert row.rstrip().endswith("aws_security_group.app egress all to 0.0.0.0/0")
+
+
 def test_shared_services_spokes_reach_dns_only_and_not_ssh():
     answer = query(SAMPLES / "intent-shared-services-tgw", 'aws_instance.app["a"]', "tag:Tier=shared", "tcp", 22)
     assert not answer["reachable"]

@@ -19,8 +19,9 @@ from .warnings import shorten, warning_lines
 _MAX_WARNINGS = 20
 
 
-# The hop whose rule admitted the traffic: the groups, or a public endpoint's allow-list.
-_ADMITTING = ("security groups", "public endpoint")
+# The hop whose rule admitted the traffic: the groups, or a public endpoint's allow-list; out to
+# the internet (an egress intent), the source's own egress rules.
+_ADMITTING = ("security groups", "public endpoint", "source security groups egress")
 
 
 def render_table(results: list[PlanResult], options: ReportOptions) -> str:

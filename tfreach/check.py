@@ -258,7 +258,13 @@ def check_document(
     if settings.intents:
         broken_before = _intents_before(settings, before, classes_before, reached_before)
         result.exposures += check_intents(
-            settings.intents, after, classes_after, reached_after, broken_before, settings.ephemeral_ports
+            settings.intents,
+            after,
+            classes_after,
+            reached_after,
+            broken_before,
+            settings.ephemeral_ports,
+            tuple(settings.sources),
         )
     _list_assumptions(result)
     return result

@@ -68,6 +68,7 @@ class _Broken:
     packets: PacketSet  # beyond what the intent allows
     certain: PacketSet
     status: str = "new"  # or existing: the deployed network already let it through
+    alike: tuple[str, ...] = ()  # the source's alike endpoints the intent names (`source` first)
 
 
 def check_intents(
@@ -77,8 +78,10 @@ def check_intents(
     reached: Reached,
     before: Callable[[Intent, str, str], PacketSet],
     ephemeral: Span = EPHEMERAL_PORTS,
+    analysed: tuple[str, ...] = tuple(SOURCES),
 ) -> list[tuple[Exposure, tuple[str, ...]]]:
-    """Every broken intent as findings (with the members of the target's class they concern)."""
+    """Every broken intent as findings (with the members of the target's class they concern).
+    `analysed`: the kinds of outside source check followed (an intent about another is warned)."""
     if not intents:
         return []
     paths = InternalPaths(network, classes, ephemeral)
@@ -89,6 +92,7 @@ def check_intents(
         for text in (intent.source, intent.target):
             selected[text] = selected[text] if text in selected else select(network, text)
         sources, targets = selected[intent.source], selected[intent.target]
+        _warn_unseen(intent, sources, targets, network, analysed)
         for unsure in (*sources.unsure, *targets.unsure):
             network.notice(unsure, "tags", f"intent {intent.name!r}: {UNSURE_TAGS}", UNSURE_TAGS)
         named = set(targets.endpoints)
@@ -96,7 +100,7 @@ def check_intents(
             for case in broken:
                 # the target's alike endpoints the intent names, but never the source itself
                 members = tuple(m for m in classes.members_of(target) if m in named and m != case.source)
-                members = members if target != "internet" else (case.source,)
+                members = members if target != "internet" else case.alike
                 for part in _by_status(case, before(intent, case.source, target)):
                     exposure = _exposure(intent, target, part, evidence, network)
                     out += _split_unsure(exposure, members, (*sources.unsure, *targets.unsure), case.source)
@@ -150,13 +154,14 @@ def _violations(
     if targets.outside == "internet":  # egress intent: what may go out
         for source, named in named_classes(sources.endpoints, classes, network).items():
             interface = network.interfaces[source]
-            _keep_internal(out, "internet", named[0], internal.to_internet(interface), intent, interface)
+            _keep_internal(out, "internet", named, internal.to_internet(interface), intent, interface)
         return out
-    for target, targeted in named_classes(targets.endpoints, classes, network).items():
-        if sources.outside is not None:
+    outside = sources.outside
+    for target, targeted in named_classes(targets.endpoints, classes, network, balancers=bool(outside)).items():
+        if outside is not None:
             found = [p for (kind, endpoint, _), ps in reached.items() if endpoint == target for p in ps]
             found = [_within(p, sources.cidrs) for p in found if sources.comes_from(p.source.kind)]
-            _keep(out, target, sources.outside, found, allowed, certain_part(found) if found else EMPTY)
+            _keep(out, target, outside, found, allowed, certain_part(found) if found else EMPTY)
             continue
         interface = network.interfaces[target]
         for source, named in named_classes(sources.endpoints, classes, network).items():
@@ -165,7 +170,7 @@ def _violations(
                 continue
             name = next(n for n in named if len(targeted) > 1 or n not in targeted)
             between = internal.between(network.interfaces[source], interface)
-            _keep_internal(out, target, name, between, intent, interface)
+            _keep_internal(out, target, (name, *(n for n in named if n != name)), between, intent, interface)
     return out
 
 
@@ -187,26 +192,49 @@ def _keep(
 def _keep_internal(
     out: dict[str, list[_Broken]],
     target: str,
-    source: str,
+    sources: tuple[str, ...],
     reaching: Reaching,
     intent: Intent,
     interface: NetworkInterface,
 ) -> None:
-    """Record what reaches `target` from the endpoint `source` beyond what the intent allows,
-    with a few paths that deliver all of it (not every way: most pairs have many alike ones)."""
+    """Record what reaches `target` from alike endpoints `sources` (named by the first) beyond
+    what the intent allows, with a few paths that deliver all of it (not every way: most pairs
+    have many alike ones)."""
     beyond = reaching.packets - intent.allowed()
     if beyond:
-        paths = [_as_reach(p, interface, intent, source) for p in reaching.covering(beyond)]
-        out.setdefault(target, []).append(_Broken(source, paths, beyond, reaching.certain & beyond))
+        paths = [_as_reach(p, interface, intent, sources[0]) for p in reaching.covering(beyond)]
+        broken = _Broken(sources[0], paths, beyond, reaching.certain & beyond, alike=sources)
+        out.setdefault(target, []).append(broken)
 
 
-def named_classes(endpoints: tuple[str, ...], classes: Classes, network: Network) -> dict[str, tuple[str, ...]]:
-    """Classes of alike endpoints the selector names (interfaces: load balancers are not
-    followed): each class's representative, which the engine computes with, and the members
-    the selector names, which findings speak of (a class may hold endpoints it does not name)."""
+def _warn_unseen(
+    intent: Intent, sources: Selection, targets: Selection, network: Network, analysed: tuple[str, ...]
+) -> None:
+    """An intent that can see nothing is not silently kept: say what it misses."""
+    where = f"intents: {intent.name!r}"
+    for selection in (sources, targets):
+        if selection.outside is None and not selection.endpoints:
+            network.notice(where, None, f"{selection.text} selects no endpoint of the plan: nothing to check")
+    if sources.outside in SOURCES and sources.outside not in analysed:
+        network.notice(where, None, f"{sources.outside} is not among the analysed sources (--source): nothing to check")
+    if sources.outside is None and targets.outside is None:
+        balancers = [e for e in (*sources.endpoints, *targets.endpoints) if e in network.load_balancers]
+        if balancers:
+            shown = ", ".join(balancers[:4]) + (f" and {len(balancers) - 4} more" if len(balancers) > 4 else "")
+            message = f"load balancers are not followed between endpoints (their targets are): {shown}"
+            network.notice(where, None, message)
+
+
+def named_classes(
+    endpoints: tuple[str, ...], classes: Classes, network: Network, balancers: bool = False
+) -> dict[str, tuple[str, ...]]:
+    """Classes of alike endpoints the selector names (interfaces; load balancers only from an
+    outside source, where check reaches them): each class's representative, which the engine
+    computes with, and the members the selector names, which findings speak of (a class may
+    hold endpoints it does not name)."""
     out: dict[str, list[str]] = {}
     for e in endpoints:
-        if e in network.interfaces:
+        if e in network.interfaces or (balancers and e in network.load_balancers):
             out.setdefault(classes.of(e), []).append(e)
     return {representative: tuple(named) for representative, named in out.items()}
 
@@ -227,7 +255,7 @@ def _exposure(intent: Intent, target: str, case: _Broken, evidence: Evidence, ne
     path = case.paths[0]
     hops, assumptions = evidence.of(path, case.packets)
     ports = packets_text(case.packets)
-    endpoint = network.interfaces.get(target)
+    endpoint = network.interfaces.get(target) or network.load_balancers.get(target)
     resource_type = endpoint.resource_type if endpoint else "internet"
     protocol, span = _first_protocol(case.packets)
     return Exposure(
@@ -246,7 +274,7 @@ def _exposure(intent: Intent, target: str, case: _Broken, evidence: Evidence, ne
         recommendation=f"Intent {intent.name!r} says {intent.source} reaches {intent.target} "
         + (f"only on {', '.join(intent.only)}" if intent.only else "never")
         + ": close the rule that admits it on the path, or change the intent.",
-        title_of=partial(_title, intent, case.source, ports, target),
+        title_of=partial(_title, intent, case.source, len(case.alike), ports, target),
         assumptions=assumptions,
         status=case.status,
         certain=bool(case.certain) and case.certain == case.packets,
@@ -254,11 +282,11 @@ def _exposure(intent: Intent, target: str, case: _Broken, evidence: Evidence, ne
     )
 
 
-def _title(intent: Intent, source: str, ports: str, target: str, member: str) -> str:
-    who = member if target != "internet" else source
-    if target == "internet":
-        return f"intent {intent.name!r} broken: {who} reaches the internet: {ports}"
-    return f"intent {intent.name!r} broken: {source} reaches {who}: {ports}"
+def _title(intent: Intent, source: str, alike: int, ports: str, target: str, member: str) -> str:
+    if target == "internet":  # the finding's resource is the source itself
+        return f"intent {intent.name!r} broken: {member} reaches the internet: {ports}"
+    sources = f"{source} (and {alike - 1} alike)" if alike > 1 else source
+    return f"intent {intent.name!r} broken: {sources} reaches {member}: {ports}"
 
 
 def packets_text(packets: PacketSet) -> str:

@@ -24,7 +24,7 @@ internet, where it is the destination's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .classes import Classes
@@ -39,7 +39,7 @@ from .filters import (
     public_addresses,
 )
 from .graph import GraphBuilder, Hop, box
-from .model import Gateway, Network, NetworkInterface, Subnet, Target
+from .model import Gateway, Network, NetworkInterface, Route, RouteTable, Subnet, Target
 from .packets import ALL_ADDRESSES, EMPTY, PORTS, IntervalSet, PacketSet, Span, addresses, union_all
 from .protocols import ICMP, TCP, UDP
 from .routing import route_tables_for, won_routes
@@ -125,7 +125,7 @@ class InternalPaths:
         self.ephemeral = ephemeral
         # intents ask about many pairs of endpoints over the same few subnets and groups
         self._route_ways: dict[str, list[tuple[Hop, ...]]] = {}
-        self._acl_out_hops: dict[tuple[tuple[str, ...], Hashable], Hop] = {}
+        self._acl_out_hops: dict[tuple[tuple[str, ...], Hashable, str], Hop] = {}
         self._egress_hops: dict[tuple[object, ...], Hop] = {}
         self._hops: dict[tuple[object, ...], Hop] = {}
         self._acl_regions: dict[tuple[str, ...], tuple[IntervalSet, ...]] = {}
@@ -147,14 +147,20 @@ class InternalPaths:
         """
         if (source.id, target.id) in self._between:  # intents about overlapping tiers ask again
             return self._between[source.id, target.id]
-        target_groups = tuple(g.id for g in groups_of(self.network, target.security_groups, target.default_group, None))
-        alternatives: dict[Hashable, list[Bundle]] = {}
-        for i, sources in enumerate(self._source_sets(source)):
-            for j, targets in enumerate(self._target_sets(source, sources, target, target_groups)):
+        vpc = next((d.vpc for d in self._subnets(target)), None)  # a target launched without groups has its VPC's
+        target_groups = tuple(g.id for g in groups_of(self.network, target.security_groups, target.default_group, vpc))
+        recorded: dict[tuple[int, int, bool | None], list[Bundle]] = {}
+        sets = [(s, self._target_sets(source, s, target, target_groups)) for s in self._source_sets(source)]
+        for i, (sources, target_sets) in enumerate(sets):
+            for j, targets in enumerate(target_sets):
                 for same, prefix, suffixes, remote in self._pairings(source, sources, targets, target_groups, target):
-                    key = _alternative(source, i, target, j, same)
-                    alternatives.setdefault(key, []).append(self._bundle(prefix, suffixes, remote))
-        self._between[source.id, target.id] = self._reaching(source.id, target.id, alternatives)
+                    recorded.setdefault((i, j, same), []).append(self._bundle(prefix, suffixes, remote))
+        bundles = tuple(b for found in recorded.values() for b in found)
+        packets = union_all(b.packets for b in bundles) if bundles else EMPTY
+        certain = packets & _kinds_in_every(_resolutions(source, target, sets, recorded))
+        self._between[source.id, target.id] = Reaching(
+            source.id, target.id, bundles, packets, certain, self.builder.through
+        )
         return self._between[source.id, target.id]
 
     def to_internet(self, source: NetworkInterface) -> Reaching:
@@ -209,17 +215,17 @@ class InternalPaths:
         targets: tuple[Subnet, ...],
         target_groups: tuple[str, ...],
         target: NetworkInterface,
-    ) -> list[tuple[bool, tuple[Hop, ...], tuple[tuple[Hop, ...], ...], IntervalSet]]:
-        """(same subnet?, the source's side, the ways on, source addresses): a source and a
+    ) -> list[tuple[bool | None, tuple[Hop, ...], tuple[tuple[Hop, ...], ...], IntervalSet]]:
+        """(same subnet? (None: unknown), the source's side, the ways on, source addresses): a source and a
         target in the same subnet cross no ACL; in different subnets, each subnet's ACL and the
         routing between them (across VPCs, one way per gateway)."""
-        out: list[tuple[bool, tuple[Hop, ...], tuple[tuple[Hop, ...], ...], IntervalSet]] = []
+        out: list[tuple[bool | None, tuple[Hop, ...], tuple[tuple[Hop, ...], ...], IntervalSet]] = []
         s, d = sources[0], targets[0]
         endpoint = tuple(self.builder.onto_endpoint(target, d, self._peers(source, s)))
         egress = self._egress(source, s, _addresses_of(d), target_groups)
         if s.unknown or d.unknown:  # where either is, nobody knows: the groups decide, what passes is possible
             onward = (self.builder.into_subnet(s)[0], self.builder.into_subnet(d)[0], *endpoint)
-            return [(False, (egress,), (onward,), _joined(sources))]
+            return [(None, (egress,), (onward,), _joined(sources))]
         shared = [x for x in sources if any(x.id == y.id for y in targets)]
         if shared:  # ACLs filter what crosses a subnet's edge, never inside it
             out.append((True, (egress,), ((self.builder.into_subnet(shared[0])[0], *endpoint),), _joined(shared)))
@@ -255,22 +261,27 @@ class InternalPaths:
         self._egress_by_remote[names, target_groups, remote] = self._egress_hops[key]
         return self._egress_hops[key]
 
-    def _acl_out(self, s: Subnet, remote: IntervalSet) -> Hop:
-        """The source subnet's ACL: the connection out, and its replies back in (stateless)."""
+    def _acl_out(self, s: Subnet, remote: IntervalSet, role: str = "source subnet network ACL") -> Hop:
+        """The subnet's ACL: the connection out, and its replies back in (stateless). When the plan
+        cannot tell which of several ACLs it is, any may let it through: possible, not certain."""
         acls = nacls_for(self.network, s)
         names = tuple(acl.id for acl in acls)  # many subnets share an ACL
-        known = self._acl_out_by_remote.get((names, remote))
+        known = self._acl_out_by_remote.get((names, remote, role))
         if known is not None:
             return known
         if names not in self._acl_regions:
             rules = [d for acl in acls for egress in (True, False) for d in acl_decisions(acl, egress)]
             self._acl_regions[names] = tuple({a: None for d in rules for _, _, a in d.packets.boxes()})
-        key = (names, _where(remote, self._acl_regions[names]))
+        key = (names, _where(remote, self._acl_regions[names]), role)
         if key not in self._acl_out_hops:
-            decisions = tuple(decision for acl in acls for decision in acl_toward(acl, remote, self.ephemeral))
-            hop = Hop(acls[0].id, acls[0].resource_type, "source subnet network ACL", decisions)
-            self._acl_out_hops[key] = self._alike(hop)
-        self._acl_out_by_remote[names, remote] = self._acl_out_hops[key]
+            doubt = f"the network ACL may be any of {', '.join(names)}; each is considered" if len(acls) > 1 else None
+            decisions = tuple(
+                replace(d, assumption=d.assumption or doubt)
+                for acl in acls
+                for d in acl_toward(acl, remote, self.ephemeral)
+            )
+            self._acl_out_hops[key] = self._alike(Hop(acls[0].id, acls[0].resource_type, role, decisions))
+        self._acl_out_by_remote[names, remote, role] = self._acl_out_hops[key]
         return self._acl_out_hops[key]
 
     def _alike(self, hop: Hop) -> Hop:
@@ -287,37 +298,53 @@ class InternalPaths:
         """How a packet from s gets into d: inside a VPC by the local route, straight into d (its
         ACL both ways); across VPCs through each peering or transit gateway into d's VPC (its hop
         says which senders arrive; d's route table must send the replies back)."""
+        local = [tuple(self.builder.into_subnet(d))]
         if s.vpc == d.vpc:
-            return [tuple(self.builder.into_subnet(d))]
+            return local
+        # a subnet whose VPC the plan cannot tell may share the other's: the local route too
+        maybe_local = local if s.vpc is None or d.vpc is None else []
         # the gateway hop's senders say which of the source VPC's addresses are routed there
         if d.id not in self._route_ways:
             ways: list[tuple[Hop, ...]] = []
             for kind in ("peering", "transit_gateway"):
                 ways += [tuple(hops) for hops in self.builder.through_gateway(kind, d.vpc, d)]
             self._route_ways[d.id] = ways
-        return self._route_ways[d.id]
+        return maybe_local + self._route_ways[d.id]
 
     def _ways_out(self, source: NetworkInterface, s: Subnet) -> list[tuple[Hop, tuple[Hop, ...], IntervalSet]]:
-        """(route hop, gateway hops, destinations) for each internet-bound route of s's tables."""
+        """(route hop, gateway hops, destinations) for each internet-bound route of s's tables,
+        through each gateway it may name. A subnet the plan does not know may route anywhere."""
+        if s.unknown:
+            why = f"{s.id} is not known to the plan: it may route to the internet"
+            sent = Decision(box(INTERNET_ADDRESSES), why, True, s.id, s.resource_type, why)
+            return [(Hop(s.id, s.resource_type, "route out", (sent,)), (), INTERNET_ADDRESSES)]
+        tables = route_tables_for(self.network, s)
+        doubt = _several_tables(s, tables)
         out = []
-        for table in route_tables_for(self.network, s):
+        for table in tables:
             for mine, route in won_routes(self.network, table):
                 destinations = mine & INTERNET_ADDRESSES
-                gateway = self.network.gateways.get(route.target or "")
-                if not destinations or gateway is None:
+                if not destinations or route.target_kind is Target.LOCAL:
                     continue
-                sent = Decision(box(destinations), route.label, True, table.id, table.resource_type, route.assumption)
+                assumed = route.assumption or doubt
+                sent = Decision(box(destinations), route.label, True, table.id, table.resource_type, assumed)
                 route_hop = Hop(table.id, table.resource_type, "route out", (sent,))
-                beyond = self._beyond(source, s, gateway, destinations)
-                if beyond is not None:
-                    out.append((route_hop, beyond, destinations))
+                for target in dict.fromkeys((route.target, *route.alternatives)):
+                    beyond = self._beyond(source, s, route, target, destinations)
+                    if beyond is not None:
+                        out.append((route_hop, beyond, destinations))
         return out
 
     def _beyond(
-        self, source: NetworkInterface, s: Subnet, gateway: Gateway, destinations: IntervalSet
+        self, source: NetworkInterface, s: Subnet, route: Route, target: str | None, destinations: IntervalSet
     ) -> tuple[Hop, ...] | None:
         """What the gateway does with it: an internet gateway needs the source's public address, a
-        NAT gateway its own subnet's way to an internet gateway, an egress-only gateway IPv6."""
+        NAT gateway its own subnet's way to an internet gateway, an egress-only gateway IPv6. What
+        the plan cannot follow (a gateway it does not hold, an unknown target, a transit gateway,
+        peering, VPN, appliance or endpoint that may lead to a central egress) may lead out."""
+        gateway = self.network.gateways.get(target or "")
+        if gateway is None:
+            return self._may_lead_out(route, target, destinations)
         if gateway.kind is Target.INTERNET_GATEWAY:
             public = tuple(replace(d, packets=box(destinations) & d.packets) for d in public_addresses(source, s))
             return (Hop(source.id, source.resource_type, "public address", public),)
@@ -327,17 +354,37 @@ class InternalPaths:
             )
             return (Hop(gateway.id, gateway.resource_type, "egress-only gateway", (v6,)),)
         if gateway.kind is Target.NAT_GATEWAY and gateway.public:
-            nat_subnet = self.network.subnets.get(gateway.subnet or "")
-            if nat_subnet is None:
-                return None
-            onward = [
-                Decision(_nat(mine & destinations), route.label, True, table.id, table.resource_type, route.assumption)
-                for table in route_tables_for(self.network, nat_subnet)
-                for mine, route in won_routes(self.network, table)
-                if mine & destinations and route.target_kind is Target.INTERNET_GATEWAY
-            ]
-            return (Hop(gateway.id, gateway.resource_type, "NAT gateway", tuple(onward)),)
-        return None
+            return self._through_nat(gateway, destinations)
+        if gateway.kind is Target.NAT_GATEWAY:  # a private NAT gateway translates to private addresses only
+            return None
+        return self._may_lead_out(route, target, destinations)
+
+    def _through_nat(self, gateway: Gateway, destinations: IntervalSet) -> tuple[Hop, ...]:
+        """Out of a public NAT gateway (TCP, UDP, ICMP): its own subnet's ACL both ways and its
+        route to an internet gateway. A NAT subnet the plan does not know may route out."""
+        nat_subnet = self.network.subnets.get(gateway.subnet or "")
+        if nat_subnet is None or nat_subnet.unknown:
+            why = f"the subnet of {gateway.id} is not known to the plan: it may route to an internet gateway"
+            out = Decision(_nat(destinations), why, True, gateway.id, gateway.resource_type, why)
+            return (Hop(gateway.id, gateway.resource_type, "NAT gateway", (out,)),)
+        tables = route_tables_for(self.network, nat_subnet)
+        doubt = _several_tables(nat_subnet, tables)
+        onward = [
+            Decision(
+                _nat(mine & destinations), route.label, True, table.id, table.resource_type, route.assumption or doubt
+            )
+            for table in tables
+            for mine, route in won_routes(self.network, table)
+            if mine & destinations and route.target_kind in (Target.INTERNET_GATEWAY, Target.UNKNOWN)
+        ]
+        nat_hop = Hop(gateway.id, gateway.resource_type, "NAT gateway", tuple(onward))
+        return (nat_hop, self._acl_out(nat_subnet, destinations, role="NAT subnet network ACL"))
+
+    def _may_lead_out(self, route: Route, target: str | None, destinations: IntervalSet) -> tuple[Hop, ...]:
+        where = target or "a target known only after apply"
+        why = f"{where} is not followed (outside the plan, or a central egress beyond it): it may lead out"
+        out = Decision(box(destinations), why, True, where, route.target_kind.value, why)
+        return (Hop(where, route.target_kind.value, "beyond the route", (out,)),)
 
     # --- assembling -----------------------------------------------------------------------
 
@@ -384,8 +431,80 @@ def _where(remote: IntervalSet, regions: tuple[IntervalSet, ...]) -> Hashable:
     return tuple(place)
 
 
+def _several_tables(subnet: Subnet, tables: list[RouteTable]) -> str | None:
+    if len(tables) < 2:
+        return None
+    return f"the route table of {subnet.id} may be any of {', '.join(t.id for t in tables)}; each is considered"
+
+
 def _joined(subnets: list[Subnet] | tuple[Subnet, ...]) -> IntervalSet:
     return IntervalSet(span for subnet in subnets for span in _addresses_of(subnet).spans)
+
+
+Resolution = list[tuple[Bundle, IntervalSet | None]]  # the bundles that apply, and the source's addresses there
+
+
+def _resolutions(
+    source: NetworkInterface,
+    target: NetworkInterface,
+    sets: list[tuple[tuple[Subnet, ...], list[tuple[Subnet, ...]]]],
+    recorded: dict[tuple[int, int, bool | None], list[Bundle]],
+) -> Iterator[Resolution]:
+    """Each way the unknowns may resolve, with the bundles that apply there. An endpoint whose
+    subnet is one of several candidates is in exactly one of them (so its addresses there are
+    the only ones that count); one that spans its subnets (an auto scaling group) is in all."""
+    one_source, one_target = source.placement is not None, target.placement is not None
+    if one_source:
+        for i, (sources, target_sets) in enumerate(sets):
+            for x in sources:
+                where: IntervalSet | None = _addresses_of(x)
+                keys = [(j, same) for (k, j, same) in recorded if k == i and _applies(x, target_sets[j], same)]
+                if one_target:  # and the target in one of its candidates: each (j, same) is a resolution
+                    yield from ([(b, where) for b in recorded[i, j, same]] for j, same in keys)
+                else:
+                    yield [(b, where) for j, same in keys for b in recorded[i, j, same]]
+    elif one_target:
+        candidates = {y.id: y for _, target_sets in sets for targets in target_sets for y in targets}
+        for y in candidates.values():
+            yield [
+                (b, None)
+                for (i, j, same), found in recorded.items()
+                if any(t.id == y.id for t in sets[i][1][j]) and _applies(y, sets[i][0], same)
+                for b in found
+            ]
+    else:
+        yield [(b, None) for found in recorded.values() for b in found]
+
+
+def _applies(subnet: Subnet, others: tuple[Subnet, ...], same: bool | None) -> bool:
+    """Does a pairing of `subnet` with one of `others` exist: the same subnet, or another one?"""
+    if same is None:  # an unknown subnet: any pairing
+        return True
+    return any((other.id == subnet.id) == same for other in others)
+
+
+def _kinds_in_every(resolutions: Iterable[Resolution]) -> PacketSet:
+    """The kinds of packet (protocol and port) some bundle delivers in every resolution, from
+    the source's own addresses there."""
+    kinds: PacketSet | None = None
+    alike: dict[int, PacketSet | None] = {}  # a bundle whose every address gets the same kinds: them
+    for resolution in resolutions:
+        reached = union_all(_kinds_of(bundle, where, alike) for bundle, where in resolution)
+        kinds = reached if kinds is None else kinds & reached
+        if not kinds:
+            return EMPTY
+    return kinds if kinds is not None else EMPTY
+
+
+def _kinds_of(bundle: Bundle, where: IntervalSet | None, alike: dict[int, PacketSet | None]) -> PacketSet:
+    """The kinds of packet the bundle delivers whatever the assumptions, from `where` (None: anywhere)."""
+    if id(bundle) not in alike:
+        kinds = _any_address(bundle.certain)
+        alike[id(bundle)] = kinds if bundle.certain == kinds & box(bundle.remote) else None
+    everywhere = alike[id(bundle)]
+    if everywhere is not None:
+        return everywhere
+    return _any_address(bundle.certain if where is None else bundle.certain & box(where))
 
 
 def _alternative(

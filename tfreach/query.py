@@ -73,7 +73,7 @@ def _from_outside(
     """From the internet, a VPN, a peer or a transit gateway: check's own paths."""
     limit = probe if sources.cidrs is None else probe.only_from(sources.cidrs)
     out = []
-    for t, members in named_classes(targets.endpoints, classes, network).items():
+    for t, members in named_classes(targets.endpoints, classes, network, balancers=True).items():
         outside = [p for (kind, e, _), ps in reached.items() if e == t and sources.comes_from(kind) for p in ps]
         found = [(p.hops, p.packets & limit, limit.only_from(p.source.addresses)) for p in outside]
         certain = certain_part(outside) & limit if outside else EMPTY

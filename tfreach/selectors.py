@@ -9,8 +9,9 @@ it (fail closed) and says in `unsure` which endpoints it took so, for a warning.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from .model import UNKNOWN_TAGS, LoadBalancer, Network, NetworkInterface
 from .packets import IntervalSet, addresses
@@ -85,7 +86,7 @@ def _endpoints(network: Network) -> dict[str, dict[str, str]]:
 
 def _names(pattern: str, address: str) -> bool:
     """An address, a glob of addresses, or a module (`module.app` holds `module.app[0].aws_instance.x`)."""
-    if any(c in pattern for c in "*?[") and fnmatchcase(address, pattern):
+    if any(c in pattern for c in "*?") and address_glob(pattern).fullmatch(address):
         return True
     if address == pattern:
         return True
@@ -94,6 +95,12 @@ def _names(pattern: str, address: str) -> bool:
         return rest.startswith((".", "["))
     # aws_instance.web names every instance of the block (aws_instance.web[0], ["a"])
     return address.startswith(pattern + "[") and "." not in address[len(pattern) :].split("]")[-1]
+
+
+@lru_cache(maxsize=256)
+def address_glob(pattern: str) -> re.Pattern[str]:
+    """* and ? are wildcards; everything else, brackets included, is literal (addresses have [0])."""
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
 
 
 def is_cidr(text: str) -> bool:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from . import __version__
 from .check import PlanResult
@@ -20,6 +18,7 @@ from .findings import Finding, Suppression
 from .model import LoadBalancer, NetworkInterface, Notice
 from .packets import addresses
 from .protocols import protocol_name, protocol_span
+from .selectors import address_glob as _glob
 
 ALLOW_TAG, REASON_TAG = "tfreach:allow", "tfreach:reason"
 
@@ -46,6 +45,10 @@ def apply_suppressions(
             continue  # nothing can be accepted: the findings need not be written out one by one
         ports = [f for f in result.findings if f.type != "NetworkExposure"]
         for finding in ports:
+            if finding.type == "IntentViolation":  # what is accepted from outside does not accept a broken intent
+                entries = [entry for entry in live if entry.source == "intent"]
+                finding.suppressed = _by_config(finding, entries) or _by_baseline(finding, baseline)
+                continue
             finding.suppressed = (
                 _by_config(finding, live)
                 or _by_tag(finding, tags)
@@ -78,12 +81,6 @@ def _covers(entry: AllowEntry, finding: Finding) -> bool:
 def _within(finding: Finding, spans: Iterable[tuple[int, int]]) -> bool:
     low, high = finding.port_range or (0, 65535)
     return any(lo <= low and high <= hi for lo, hi in spans)
-
-
-@lru_cache(maxsize=256)
-def _glob(pattern: str) -> re.Pattern[str]:
-    """* and ? are wildcards; everything else, brackets included, is literal (addresses have [0])."""
-    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
 
 
 Allowances = dict[str, tuple[list[tuple[str, tuple[int, int]]], str]]

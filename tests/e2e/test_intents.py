@@ -95,7 +95,7 @@ def test_the_app_tier_goes_out_through_the_nat_gateway_on_every_port():
     finding = violations(report)[("app goes out on https only", "aws_instance.app", "internet")]
     assert "tcp 0-442, 444-65535; udp all ports; icmp" in finding["title"], "443 is what the intent allows"
     roles = [hop["role"] for hop in report["paths"][finding["path"]]]
-    assert roles[-2:] == ["route out", "NAT gateway"]
+    assert roles[-3:] == ["route out", "NAT gateway", "NAT subnet network ACL"]
     assert finding["severity"] == "medium" and finding["source"]["cidrs"] == ["0.0.0.0/0"]
 
 
@@ -232,3 +232,68 @@ def test_a_cidr_selector_is_those_addresses_from_any_outside_source(tmp_path):
     config.write_text("intents:\n  - from: 172.20.0.0/16\n    must_not_reach: aws_instance.app\n")
     (finding,) = [f for f in intent_report(folder / "plan.json", config)["findings"] if f["type"] == "IntentViolation"]
     assert finding["port_range"] == [5432, 5432] and finding["source"]["cidrs"] == ["172.20.0.0/16"]
+
+
+def test_a_tag_from_the_providers_default_tags_selects_every_resource_that_carries_it(tmp_path):
+    """intent-unknown-tags: the provider's default_tags put Team = payments on every resource
+    (in tags_all); `mystery`'s tags_all is known only after apply, so it is taken too, possibly."""
+    config = tmp_path / "intent.yml"
+    config.write_text("intents:\n  - from: internet\n    must_not_reach: tag:Team=payments\n")
+    report = intent_report(UNKNOWN_TAGS / "plan.json", config)
+    found = {f["resource"]: f["certain"] for f in report["findings"] if f["type"] == "IntentViolation"}
+    assert found == {"aws_instance.db": True, "aws_instance.web": True, "aws_instance.mystery": False}
+
+
+EGRESS_UNKNOWNS = Path(__file__).parents[1] / "inputs" / "intent-egress-unknowns"
+
+
+@pytest.mark.parametrize("alone", [False, True], ids=["beside-sources", "plan-alone"])
+def test_egress_the_plan_cannot_follow_may_lead_out_and_is_possible(tmp_path, alone):
+    """intent-egress-unknowns: a NAT gateway outside the plan, a default route to a transit
+    gateway (a central egress may lie beyond) and a subnet outside the plan may all lead out;
+    a subnet with the local route only never does."""
+    plan = EGRESS_UNKNOWNS / "plan.json"
+    if alone:
+        plan = Path(shutil.copy(plan, tmp_path / "plan.json"))
+    config = tmp_path / "intent.yml"
+    config.write_text("intents:\n  - {name: app stays in, from: 'tag:Tier=app', must_not_reach: internet}\n")
+    found = {f["resource"]: f for f in intent_report(plan, config)["findings"] if f["type"] == "IntentViolation"}
+    assert sorted(found) == ["aws_instance.outside_subnet", "aws_instance.via_outside_nat", "aws_instance.via_transit"]
+    assert not any(f["certain"] for f in found.values()) and all(f["assumptions"] for f in found.values())
+
+
+def test_an_exposure_accepted_from_outside_does_not_accept_a_broken_intent(tmp_path):
+    """An allow entry for outside sources leaves "web never reaches db" failing; `source: intent` accepts it."""
+    folder = SAMPLES / "intent-three-tier-pci"
+    intent = "intents:\n  - {name: web never reaches db, from: 'tag:Tier=web', to: 'tag:Tier=db'}\n"
+    entry = "allow:\n  - {resource: aws_instance.db, protocol: tcp, ports: 5432, reason: DBAs over the VPN%s}\n"
+    for source, accepted in (("", False), (", source: intent", True)):
+        config = tmp_path / "intent.yml"
+        config.write_text(intent + entry % source)
+        (finding,) = [
+            f for f in intent_report(folder / "plan.json", config)["findings"] if f["type"] == "IntentViolation"
+        ]
+        assert bool(finding["suppressed"]) is accepted
+
+
+def test_an_intent_from_outside_reaches_a_load_balancer(tmp_path):
+    config = tmp_path / "intent.yml"
+    config.write_text("intents:\n  - {name: no public lb, from: internet, must_not_reach: 'aws_lb.*'}\n")
+    report = intent_report(SAMPLES / "alb-https-asg" / "plan.json", config)
+    found = [(f["resource"], f["port_range"]) for f in report["findings"] if f["type"] == "IntentViolation"]
+    assert found == [("aws_lb.web", [80, 80])]
+
+
+def test_an_intent_that_sees_nothing_says_so(tmp_path):
+    """A selector that names nothing, brackets read literally, and a source kind not analysed."""
+    config = tmp_path / "intent.yml"
+    config.write_text(
+        "intents:\n"
+        "  - {name: typo, from: 'tag:Tier=wbe', to: 'tag:Tier=db'}\n"
+        "  - {name: brackets, from: 'aws_instance.web[*]', to: 'tag:Tier=db'}\n"
+        "  - {name: vpn, from: vpn, to: 'tag:Tier=db'}\n"
+    )
+    report = intent_report(SAMPLES / "intent-three-tier-pci" / "plan.json", config, "--source", "internet")
+    said = " | ".join(w["message"] for w in report["warnings"])
+    assert "tag:Tier=wbe selects no endpoint" in said and "aws_instance.web[*] selects no endpoint" in said
+    assert "vpn is not among the analysed sources" in said

@@ -237,12 +237,18 @@ def as_bool(value: Any) -> bool:
 
 
 def tags_of(r: ResourceInstance) -> dict[str, str]:
-    """Known tags: `tags` (a map) or auto scaling `tag` blocks (key / value); a tag selector
-    must not silently miss a resource whose tags are known only after apply (UNKNOWN_TAGS)."""
-    tags = {str(k): str(v) for k, v in (r.get("tags") or {}).items()} if isinstance(r.get("tags"), dict) else {}
-    node = r.unknown_node(("tags",))
-    if node is True or (isinstance(node, dict) and any(u is True for u in node.values())):
-        tags[UNKNOWN_TAGS] = "true"
+    """Known tags: `tags_all` (with the provider's default_tags), `tags`, or auto scaling `tag`
+    blocks (key / value); a tag selector must not silently miss a resource whose tags are known
+    only after apply (UNKNOWN_TAGS)."""
+    tags: dict[str, str] = {}
+    for attribute in ("tags_all", "tags"):
+        if isinstance(r.get(attribute), dict):
+            tags.update({str(k): str(v) for k, v in r.get(attribute).items()})
+        node = r.unknown_node((attribute,))
+        # a wholly unknown tags_all is only the provider's work to come (sources mode): `tags` says
+        partly = isinstance(node, dict) and any(u is True for u in node.values())
+        if partly or (node is True and attribute == "tags"):
+            tags[UNKNOWN_TAGS] = "true"
     for block in r.get("tag") or []:
         if isinstance(block, dict) and block.get("key") is not None:
             tags[str(block["key"])] = str(block.get("value"))

@@ -15,6 +15,9 @@ provider "aws" {
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
   skip_region_validation      = true
+  default_tags {
+    tags = { Team = "payments" } # every resource carries it (tags_all): tag:Team=payments names all three
+  }
 }
 
 # Two public instances open to SSH from anywhere. `db` is tagged Tier = "db"; `mystery`'s Tier

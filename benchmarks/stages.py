@@ -2,6 +2,7 @@
 
     python benchmarks/stages.py /tmp/plan-5000.json
     python benchmarks/stages.py plan.json --top 30      # also the 30 costliest functions
+    python benchmarks/stages.py plan.json --config benchmarks/intents.yml   # with 20 intents
 
 Runs the command in process (the console script ends with os._exit, which a profiler
 wrapped around it would never see finish) with the cycle collector off, as the command
@@ -29,10 +30,11 @@ STAGES = [
     ("  of which: resolve unknown links", "plan/resolve.py", "link"),
     ("  of which: evaluate the sources beside it", "check.py", "by_address"),
     ("build the model (before)", "parsers/__init__.py", "prior_network"),
-    ("graph: routes, ACLs, groups, forwards", "graph.py", "build_graph"),
+    ("graph: routes, ACLs, groups, forwards", "graph.py", "build"),
     ("reachable packet sets", "reach.py", "reachable_endpoints"),
     ("findings and their evidence", "findings.py", "endpoint_findings"),
     ("closed findings", "findings.py", "closed_findings"),
+    ("segmentation intents (--config)", "intents.py", "check_intents"),
     ("suppressions", "suppress.py", "apply_suppressions"),
     ("report", "reports/table.py", "render_table"),
 ]
@@ -42,11 +44,13 @@ def main_() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("plan")
     parser.add_argument("--top", type=int, default=0)
+    parser.add_argument("--config", help="a .tfreach.yml, e.g. benchmarks/intents.yml to time the intents")
     args = parser.parse_args()
     gc.disable()
     profile = cProfile.Profile()
     try:
-        profile.runcall(main, ["check", args.plan, "-o", os.devnull], standalone_mode=False)
+        config = ["--config", args.config] if args.config else []
+        profile.runcall(main, ["check", args.plan, *config, "-o", os.devnull], standalone_mode=False)
     except SystemExit as done:
         if done.code not in (0, 1):
             sys.exit(f"tfreach check {args.plan}: exit code {done.code}")

@@ -19,9 +19,10 @@ from .classes import Classes, endpoint_classes
 from .errors import InputError
 from .filters import EPHEMERAL_PORTS
 from .findings import Evidence, Exposure, Finding, closed_findings, endpoint_findings
-from .graph import build_graph
+from .graph import GraphBuilder
 from .hcl.locations import Location, has_sources, location_of, resource_locations
 from .intents import Intent, check_intents, violations_of
+from .internal import InternalPaths
 from .model import Network, Notice
 from .packets import EMPTY, PacketSet, Span, union_all
 from .parsers import planned_network, prior_network
@@ -236,8 +237,11 @@ def check_document(
     classes_after = endpoint_classes(after)
     classes_before = endpoint_classes(before) if before is not None else None
     progress.stage("graph")
-    reached_after = reached_from_outside(after, settings, classes_after)
-    reached_before = reached_from_outside(before, settings, classes_before) if before and classes_before else {}
+    # one builder per network: the intents' paths between endpoints reuse its hops and caches
+    builder_after = GraphBuilder(after, settings.ephemeral_ports, classes_after)
+    builder_before = GraphBuilder(before, settings.ephemeral_ports, classes_before) if before is not None else None
+    reached_after = reached_from_outside(builder_after, settings)
+    reached_before = reached_from_outside(builder_before, settings) if builder_before else {}
     is_state = "planned_values" not in document and "resource_changes" not in document
     progress.stage("findings")
     evidence = Evidence()
@@ -256,14 +260,16 @@ def check_document(
             for exposure in closed_findings(paths, gone, settings.catalogue, evidence) if gone else []:
                 result.closed_exposures.append((exposure, members))
     if settings.intents:
-        broken_before = _intents_before(settings, before, classes_before, reached_before)
+        paths_after = InternalPaths(after, classes_after, settings.ephemeral_ports, builder_after)
+        paths_before = InternalPaths(builder_before.network, builder=builder_before) if builder_before else None
+        broken_before = _intents_before(before, classes_before, reached_before, paths_before)
         result.exposures += check_intents(
             settings.intents,
             after,
             classes_after,
             reached_after,
             broken_before,
-            settings.ephemeral_ports,
+            paths_after,
             tuple(settings.sources),
         )
     _list_assumptions(result)
@@ -271,17 +277,20 @@ def check_document(
 
 
 def _intents_before(
-    settings: Settings, before: Network | None, classes: Classes | None, reached: dict[Any, list[PathReach]]
+    before: Network | None,
+    classes: Classes | None,
+    reached: dict[Any, list[PathReach]],
+    paths: InternalPaths | None,
 ) -> Callable[[Intent, str, str], PacketSet]:
     """What each intent's (source, target) pair broke in the deployed network: those are existing."""
-    found: dict[str, dict[tuple[str, str], PacketSet]] = {}
+    found: dict[Intent, dict[tuple[str, str], PacketSet]] = {}
 
     def broken(intent: Intent, source: str, target: str) -> PacketSet:
-        if before is None or classes is None:
+        if before is None or classes is None or paths is None:
             return EMPTY
-        if intent.name not in found:
-            found[intent.name] = violations_of(intent, before, classes, reached, settings.ephemeral_ports)
-        pairs = found[intent.name]
+        if intent not in found:
+            found[intent] = violations_of(intent, before, classes, reached, paths)
+        pairs = found[intent]
         return pairs.get((classes.of(source), classes.of(target))) or EMPTY
 
     return broken
@@ -313,10 +322,10 @@ def _regrouped(members: tuple[str, ...], other: Classes | None) -> dict[str, tup
     return {key: tuple(value) for key, value in grouped.items()}
 
 
-def reached_from_outside(network: Network, settings: Settings, classes: Classes) -> Reached:
+def reached_from_outside(builder: GraphBuilder, settings: Settings) -> Reached:
     """(source kind, endpoint class, load balancer in front) -> the paths that reach it."""
     sources = [SOURCES[kind] for kind in settings.sources]
-    graph = build_graph(network, sources, settings.ephemeral_ports, classes)
+    graph = builder.build(sources)
     out: Reached = {}
     for source in sources:
         for (endpoint, via), paths in reachable_endpoints(graph, source).items():

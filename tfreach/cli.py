@@ -28,7 +28,7 @@ from .config import CONFIG_NAME, Config, find_config, load_config
 from .errors import InputError
 from .explain import explain, render
 from .filters import EPHEMERAL_PORTS
-from .graph import build_graph
+from .graph import GraphBuilder, build_graph
 from .model import Network
 from .packets import ALL_ADDRESSES, PORTS, PacketSet
 from .protocols import protocol_span
@@ -369,7 +369,7 @@ def query_command(
         raise click.BadParameter(str(error), param_hint="--protocol") from None
     probe = PacketSet.box(protocols, (port, port) if port is not None else PORTS, ALL_ADDRESSES)
     classes = endpoint_classes(network)
-    reached = _guarded(lambda: reached_from_outside(network, settings, classes))
+    reached = _guarded(lambda: reached_from_outside(GraphBuilder(network, settings.ephemeral_ports, classes), settings))
     answers = _guarded(lambda: query(network, classes, reached, source, target, probe, settings.ephemeral_ports))
     if output_format == "json":
         click.echo(json.dumps(render_json(answers), indent=2))

@@ -370,16 +370,20 @@ class GraphBuilder:
         self._interned: dict[PacketSet, PacketSet] = {}
         self._entries_by_kind: dict[str, list[_Entry]] = {}
         self._address_hops: dict[str, tuple[Hop, ...]] = {}
+        self._prepared = False
 
     def prepare(self) -> None:
-        """Where each group's members live (rules naming a group admit them): once per builder."""
-        self._members = _group_members(self.network, self.classes)
+        """Where each group's members live (rules naming a group admit them): once per builder,
+        which check's paths from outside and the intents' paths between endpoints share."""
+        if not self._prepared:
+            self._members = _group_members(self.network, self.classes)
+            self._prepared = True
 
     def build(self, sources: list[Source]) -> Graph:
         self.prepare()
         for source in sources:
             self.graph.add_node(source_node(source), kind="source", source=source)
-            for entry in self._entries(source):
+            for entry in self._entries_of(source):
                 self._enter(source, entry)
             if source.kind == "internet":
                 for subnet in self.network.subnets.values():
@@ -401,9 +405,7 @@ class GraphBuilder:
 
     def through_gateway(self, kind: str, vpc: str | None, subnet: Subnet) -> list[list[Hop]]:
         """For each gateway of `kind` into `vpc`: the gateway hop and the subnet's route back to it."""
-        if kind not in self._entries_by_kind:  # asked for every pair of subnets: computed once
-            self._entries_by_kind[kind] = self._entries(SOURCES_BY_KIND[kind])
-        entries = [e for e in self._entries_by_kind[kind] if e.vpc == vpc]
+        entries = [e for e in self._entries_of(SOURCES_BY_KIND[kind]) if e.vpc == vpc]
         return [[entry.hop, *self._gateway_to_subnet(entry, subnet)] for entry in entries]
 
     def into_subnet(self, subnet: Subnet) -> list[Hop]:
@@ -425,6 +427,14 @@ class GraphBuilder:
         return Hop(interface.id, interface.resource_type, "private address", reached, assumed, notes=notes, own=True)
 
     # --- source -> gateway -> subnet --------------------------------------------------
+
+    def _entries_of(self, source: Source) -> list[_Entry]:
+        """The entries of a standard source, once (paths between endpoints ask for every pair of subnets)."""
+        if SOURCES_BY_KIND.get(source.kind) is not source:
+            return self._entries(source)
+        if source.kind not in self._entries_by_kind:
+            self._entries_by_kind[source.kind] = self._entries(source)
+        return self._entries_by_kind[source.kind]
 
     def _entries(self, source: Source) -> list[_Entry]:
         """Where traffic of this kind of source enters VPCs, and from which addresses."""

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 
 from .catalogue import Severity
 from .classes import Classes
-from .filters import EPHEMERAL_PORTS
 from .findings import Evidence, Exposure, certain_part, source_cidrs
 from .internal import InternalPath, InternalPaths, Reaching
 from .model import Network, NetworkInterface
@@ -77,14 +76,14 @@ def check_intents(
     classes: Classes,
     reached: Reached,
     before: Callable[[Intent, str, str], PacketSet],
-    ephemeral: Span = EPHEMERAL_PORTS,
+    paths: InternalPaths,
     analysed: tuple[str, ...] = tuple(SOURCES),
 ) -> list[tuple[Exposure, tuple[str, ...]]]:
     """Every broken intent as findings (with the members of the target's class they concern).
+    `paths`: between the network's endpoints (built on check's graph builder, to share its work);
     `analysed`: the kinds of outside source check followed (an intent about another is warned)."""
     if not intents:
         return []
-    paths = InternalPaths(network, classes, ephemeral)
     evidence = Evidence()
     out = []
     selected: dict[str, Selection] = {}  # intents name the same tiers again and again
@@ -131,10 +130,9 @@ def _by_status(case: _Broken, earlier: PacketSet) -> list[_Broken]:
 
 
 def violations_of(
-    intent: Intent, network: Network, classes: Classes, reached: Reached, ephemeral: Span = EPHEMERAL_PORTS
+    intent: Intent, network: Network, classes: Classes, reached: Reached, paths: InternalPaths
 ) -> dict[tuple[str, str], PacketSet]:
     """(source, target) -> what reaches beyond the intent: for comparing with the deployed network."""
-    paths = InternalPaths(network, classes, ephemeral)
     sources, targets = select(network, intent.source), select(network, intent.target)
     found = _violations(intent, sources, targets, network, classes, reached, paths)
     return {(classes.of(case.source), target): case.packets for target, cases in found.items() for case in cases}
@@ -157,14 +155,17 @@ def _violations(
             _keep_internal(out, "internet", named, internal.to_internet(interface), intent, interface)
         return out
     outside = sources.outside
+    reaching: dict[str, list[PathReach]] = {}  # from outside, by endpoint class
+    for (_, endpoint, _), found in reached.items() if outside is not None else ():
+        reaching.setdefault(endpoint, []).extend(found)
+    named_sources = named_classes(sources.endpoints, classes, network) if outside is None else {}
     for target, targeted in named_classes(targets.endpoints, classes, network, balancers=bool(outside)).items():
         if outside is not None:
-            found = [p for (kind, endpoint, _), ps in reached.items() if endpoint == target for p in ps]
-            found = [_within(p, sources.cidrs) for p in found if sources.comes_from(p.source.kind)]
+            found = [_within(p, sources.cidrs) for p in reaching.get(target, ()) if sources.comes_from(p.source.kind)]
             _keep(out, target, outside, found, allowed, certain_part(found) if found else EMPTY)
             continue
         interface = network.interfaces[target]
-        for source, named in named_classes(sources.endpoints, classes, network).items():
+        for source, named in named_sources.items():
             # alike endpoints reach one another as any two do; an endpoint never breaks an intent alone
             if named == targeted and len(named) == 1:
                 continue
@@ -246,6 +247,9 @@ def _within(path: PathReach, cidrs: IntervalSet | None) -> PathReach:
     return replace(path, packets=path.packets & limit, certain=path.certain & limit)
 
 
+_INTENT = Source("intent", ALL_ADDRESSES, "intent")
+
+
 def _as_reach(path: InternalPath, target: NetworkInterface, intent: Intent, name: str) -> PathReach:
     source = Source("intent", ALL_ADDRESSES, f"{name} (intent {intent.name!r})")
     return PathReach(source, target, path.hops, path.packets, certain=path.certain)
@@ -253,7 +257,9 @@ def _as_reach(path: InternalPath, target: NetworkInterface, intent: Intent, name
 
 def _exposure(intent: Intent, target: str, case: _Broken, evidence: Evidence, network: Network) -> Exposure:
     path = case.paths[0]
-    hops, assumptions = evidence.of(path, case.packets)
+    # asked with one source for every intent and endpoint, so findings on the same hops share it
+    hops, assumptions = evidence.of(replace(path, source=_INTENT), case.packets)
+    hops = [{**hops[0], "address": path.source.kind, "rule": path.source.label}, *hops[1:]]
     ports = packets_text(case.packets)
     endpoint = network.interfaces.get(target) or network.load_balancers.get(target)
     resource_type = endpoint.resource_type if endpoint else "internet"
@@ -289,6 +295,7 @@ def _title(intent: Intent, source: str, alike: int, ports: str, target: str, mem
     return f"intent {intent.name!r} broken: {sources} reaches {member}: {ports}"
 
 
+@lru_cache(maxsize=4096)  # many findings pass the same few packet sets
 def packets_text(packets: PacketSet) -> str:
     """What passes, as a reviewer reads it: `tcp 22, 5432; udp 53; icmp; other protocols` or `all traffic`."""
     shape = union_all(PacketSet.box(p, q, ALL_ADDRESSES) for p, q, _ in packets.boxes())

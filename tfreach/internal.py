@@ -24,6 +24,7 @@ internet, where it is the destination's.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -39,7 +40,7 @@ from .filters import (
     public_addresses,
 )
 from .graph import GraphBuilder, Hop, box
-from .model import Gateway, Network, NetworkInterface, Route, RouteTable, Subnet, Target
+from .model import Gateway, Network, NetworkInterface, Route, RouteTable, SecurityGroup, Subnet, Target
 from .packets import ALL_ADDRESSES, EMPTY, PORTS, IntervalSet, PacketSet, Span, addresses, union_all
 from .protocols import ICMP, TCP, UDP
 from .routing import route_tables_for, won_routes
@@ -118,9 +119,16 @@ class Reaching:
 class InternalPaths:
     """Paths between the plan's endpoints, computed with check's own hops (and caches)."""
 
-    def __init__(self, network: Network, classes: Classes | None = None, ephemeral: Span = EPHEMERAL_PORTS) -> None:
+    def __init__(
+        self,
+        network: Network,
+        classes: Classes | None = None,
+        ephemeral: Span = EPHEMERAL_PORTS,
+        builder: GraphBuilder | None = None,
+    ) -> None:
+        """`builder`: check's own, for its hops and caches (what it computed is not computed again)."""
         self.network = network
-        self.builder = GraphBuilder(network, ephemeral, classes)
+        self.builder = builder or GraphBuilder(network, ephemeral, classes)
         self.builder.prepare()
         self.ephemeral = ephemeral
         # intents ask about many pairs of endpoints over the same few subnets and groups
@@ -128,9 +136,11 @@ class InternalPaths:
         self._acl_out_hops: dict[tuple[tuple[str, ...], Hashable, str], Hop] = {}
         self._egress_hops: dict[tuple[object, ...], Hop] = {}
         self._hops: dict[tuple[object, ...], Hop] = {}
-        self._acl_regions: dict[tuple[str, ...], tuple[IntervalSet, ...]] = {}
-        self._egress_regions: dict[tuple[str, ...], tuple[IntervalSet, ...]] = {}
+        self._acl_regions: dict[tuple[str, ...], _Regions] = {}
+        self._egress_regions: dict[tuple[str, ...], _Regions] = {}
         self._target_sets_cache: dict[Hashable, list[tuple[Subnet, ...]]] = {}
+        self._subnet_places: dict[str, tuple[Hashable, IntervalSet]] = {}
+        self._source_groups: dict[tuple[str, str | None], tuple[list[SecurityGroup], tuple[str, ...]]] = {}
         self._between: dict[tuple[str, str], Reaching] = {}
         self._egress_by_remote: dict[tuple[object, ...], Hop] = {}
         self._egress_names: dict[tuple[str, ...], set[str]] = {}
@@ -200,13 +210,19 @@ class InternalPaths:
         if cache_key not in self._target_sets_cache:
             sets: dict[Hashable, list[Subnet]] = {}
             for d in self._subnets(target):
-                toward = _addresses_of(d)
+                where, toward = self._subnet_place(d)
                 leaving = (self._egress(source, s, toward, target_groups), self._acl_out(s, toward))
-                tables = tuple(t.id for t in route_tables_for(self.network, d))
-                acls = tuple(acl.id for acl in nacls_for(self.network, d))
-                sets.setdefault((d.vpc, acls, tables, d.unknown, *map(id, leaving)), []).append(d)
+                sets.setdefault((where, *map(id, leaving)), []).append(d)
             self._target_sets_cache[cache_key] = [tuple(found) for found in sets.values()]
         return self._target_sets_cache[cache_key]
+
+    def _subnet_place(self, d: Subnet) -> tuple[Hashable, IntervalSet]:
+        """(VPC, ACLs, route tables, unknown), and the addresses: what a path into d reads of it."""
+        if d.id not in self._subnet_places:
+            tables = tuple(t.id for t in route_tables_for(self.network, d))
+            acls = tuple(acl.id for acl in nacls_for(self.network, d))
+            self._subnet_places[d.id] = ((d.vpc, acls, tables, d.unknown), _addresses_of(d))
+        return self._subnet_places[d.id]
 
     def _pairings(
         self,
@@ -226,10 +242,11 @@ class InternalPaths:
         if s.unknown or d.unknown:  # where either is, nobody knows: the groups decide, what passes is possible
             onward = (self.builder.into_subnet(s)[0], self.builder.into_subnet(d)[0], *endpoint)
             return [(None, (egress,), (onward,), _joined(sources))]
-        shared = [x for x in sources if any(x.id == y.id for y in targets)]
+        target_ids = {y.id for y in targets}
+        shared = [x for x in sources if x.id in target_ids]
         if shared:  # ACLs filter what crosses a subnet's edge, never inside it
             out.append((True, (egress,), ((self.builder.into_subnet(shared[0])[0], *endpoint),), _joined(shared)))
-        crossing = [x for x in sources if any(x.id != y.id for y in targets)]
+        crossing = [x for x in sources if len(target_ids) > 1 or x.id not in target_ids]
         if crossing:
             d = next(y for y in targets if y.id != crossing[0].id)
             leaving = (egress, self._acl_out(crossing[0], _addresses_of(d)))
@@ -241,18 +258,17 @@ class InternalPaths:
 
     def _egress(self, source: NetworkInterface, s: Subnet, remote: IntervalSet, target_groups: tuple[str, ...]) -> Hop:
         """The source's groups' egress rules toward the remote addresses or naming the target's groups."""
-        groups = groups_of(self.network, source.security_groups, source.default_group, s.vpc)
-        names = tuple(g.id for g in groups)
+        groups, names = self._groups(source, s)
         known = self._egress_by_remote.get((names, target_groups, remote))
         if known is not None:
             return known
         if names not in self._egress_regions:
             rules = [r for g in groups for r in g.rules if r.egress]
-            self._egress_regions[names] = tuple(dict.fromkeys(r.match.addresses() for r in rules))
+            self._egress_regions[names] = _Regions(tuple(dict.fromkeys(r.match.addresses() for r in rules)))
             self._egress_names[names] = {p for r in rules for p in r.peer_groups}
         # the rules ask only whether their addresses meet the remote ones, and which groups they name
         named = (tuple(t for t in target_groups if t in self._egress_names[names]), bool(target_groups))
-        key = (names, named, tuple(region.intersects(remote) for region in self._egress_regions[names]))
+        key = (names, named, self._egress_regions[names].met_by(remote))
         if key not in self._egress_hops:
             decisions = tuple(egress_toward(groups, list(target_groups), remote))
             shown = ", ".join(names) or "no security group"
@@ -271,8 +287,8 @@ class InternalPaths:
             return known
         if names not in self._acl_regions:
             rules = [d for acl in acls for egress in (True, False) for d in acl_decisions(acl, egress)]
-            self._acl_regions[names] = tuple({a: None for d in rules for _, _, a in d.packets.boxes()})
-        key = (names, _where(remote, self._acl_regions[names]), role)
+            self._acl_regions[names] = _Regions(tuple({a: None for d in rules for _, _, a in d.packets.boxes()}))
+        key = (names, self._acl_regions[names].place_of(remote), role)
         if key not in self._acl_out_hops:
             doubt = f"the network ACL may be any of {', '.join(names)}; each is considered" if len(acls) > 1 else None
             decisions = tuple(
@@ -290,7 +306,15 @@ class InternalPaths:
 
     def _peers(self, source: NetworkInterface, s: Subnet) -> tuple[str, ...]:
         """The source's groups: a target's rule naming one of them admits the source."""
-        return tuple(g.id for g in groups_of(self.network, source.security_groups, source.default_group, s.vpc))
+        return self._groups(source, s)[1]
+
+    def _groups(self, source: NetworkInterface, s: Subnet) -> tuple[list[SecurityGroup], tuple[str, ...]]:
+        """The source's groups in s's VPC, and their ids (asked for every subnet of every target)."""
+        key = (source.id, s.vpc)
+        if key not in self._source_groups:
+            groups = groups_of(self.network, source.security_groups, source.default_group, s.vpc)
+            self._source_groups[key] = (groups, tuple(g.id for g in groups))
+        return self._source_groups[key]
 
     # --- routing --------------------------------------------------------------------------
 
@@ -417,6 +441,43 @@ def _nat(destinations: IntervalSet) -> PacketSet:
 def _addresses_of(subnet: Subnet) -> IntervalSet:
     """A subnet's addresses; an unknown subnet may hold any address."""
     return addresses(*subnet.cidrs) if subnet.cidrs and not subnet.unknown else ALL_ADDRESSES
+
+
+class _Regions:
+    """The address sets some rules name. Their edges cut the address space into segments: every
+    rule treats the remotes inside one segment alike, so each segment is asked about once."""
+
+    def __init__(self, regions: tuple[IntervalSet, ...]) -> None:
+        self.regions = regions
+        edges = {lo for region in regions for lo, _ in region.spans}
+        self._cuts = sorted(edges | {hi + 1 for region in regions for _, hi in region.spans})
+        self._places: dict[int, Hashable] = {}
+        self._meets: dict[int, tuple[bool, ...]] = {}
+
+    def place_of(self, remote: IntervalSet) -> Hashable:
+        """Which regions hold `remote` whole and which miss it (see `_where`)."""
+        segment = self._segment(remote)
+        if segment is None:
+            return _where(remote, self.regions)
+        if segment not in self._places:
+            self._places[segment] = _where(remote, self.regions)
+        return self._places[segment]
+
+    def met_by(self, remote: IntervalSet) -> tuple[bool, ...]:
+        """Which regions `remote` meets."""
+        segment = self._segment(remote)
+        if segment is None:
+            return tuple(region.intersects(remote) for region in self.regions)
+        if segment not in self._meets:
+            self._meets[segment] = tuple(region.intersects(remote) for region in self.regions)
+        return self._meets[segment]
+
+    def _segment(self, remote: IntervalSet) -> int | None:
+        """The segment that holds all of `remote`, if one does."""
+        if not remote.spans:
+            return None
+        first = bisect_right(self._cuts, remote.spans[0][0])
+        return first if bisect_right(self._cuts, remote.spans[-1][1]) == first else None
 
 
 def _where(remote: IntervalSet, regions: tuple[IntervalSet, ...]) -> Hashable:

@@ -260,7 +260,7 @@ def check_document(
             for exposure in closed_findings(paths, gone, settings.catalogue, evidence) if gone else []:
                 result.closed_exposures.append((exposure, members))
     if settings.intents:
-        paths_after = InternalPaths(after, classes_after, settings.ephemeral_ports, builder_after)
+        paths_after = InternalPaths(after, builder=builder_after)
         paths_before = InternalPaths(builder_before.network, builder=builder_before) if builder_before else None
         broken_before = _intents_before(before, classes_before, reached_before, paths_before)
         result.exposures += check_intents(

@@ -542,7 +542,7 @@ class GraphBuilder:
             ]
             for table in tables
         ]
-        route_back = _doubted([d for decisions in each for d in decisions], ambiguity)
+        route_back = doubted([d for decisions in each for d in decisions], ambiguity)
         inbound, reply = self._acl_hops_for(subnet)
         return [
             Hop(
@@ -576,11 +576,11 @@ class GraphBuilder:
         acls = nacls_for(self.network, subnet)
         key = tuple(acl.id for acl in acls)
         if key not in self._acl_hops:
-            first, doubt = acls[0], _several("network ACL", subnet, acls)
+            first, doubt = acls[0], several_candidates("network ACL", subnet, acls)
             inbound_each = [acl_decisions(acl, egress=False) for acl in acls]
             replies_each = [replies_allowed(acl, self.ephemeral) for acl in acls]
-            inbound = _doubted([d for each in inbound_each for d in each], doubt)
-            replies = _doubted([d for each in replies_each for d in each], doubt)
+            inbound = doubted([d for each in inbound_each for d in each], doubt)
+            replies = doubted([d for each in replies_each for d in each], doubt)
             blocked = replies_blocked(first, self.ephemeral)
             self._acl_hops[key] = (
                 Hop(
@@ -879,9 +879,9 @@ class GraphBuilder:
         acls = nacls_for(self.network, subnet)
         key = (tuple(acl.id for acl in acls), _as_rules_see(acls, remote))
         if key not in self._toward_cache:
-            doubt = _several("network ACL", subnet, acls)
+            doubt = several_candidates("network ACL", subnet, acls)
             each = [acl_toward(acl, remote, self.ephemeral) for acl in acls]
-            toward = _doubted([d for decisions in each for d in decisions], doubt)
+            toward = doubted([d for decisions in each for d in decisions], doubt)
             self._toward_cache[key] = Hop(
                 acls[0].id,
                 acls[0].resource_type,
@@ -948,14 +948,14 @@ def _every_candidate(groups: list[list[Decision]]) -> PacketSet:
     return certain
 
 
-def _several(what: str, subnet: Subnet, candidates: list[Any]) -> str | None:
+def several_candidates(what: str, subnet: Subnet, candidates: list[Any]) -> str | None:
     """The assumption that a subnet's ACL or route table may be any of several."""
     if len(candidates) < 2:
         return None
     return f"the {what} of {subnet.id} may be any of {', '.join(c.id for c in candidates)}; each is considered"
 
 
-def _doubted(decisions: list[Decision], doubt: str | None) -> tuple[Decision, ...]:
+def doubted(decisions: list[Decision], doubt: str | None) -> tuple[Decision, ...]:
     """Decisions of one of several candidates: any may apply, which is an assumption."""
     if doubt is None:
         return tuple(decisions)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from .classes import Classes
 from .filters import (
@@ -39,8 +40,8 @@ from .filters import (
     nacls_for,
     public_addresses,
 )
-from .graph import GraphBuilder, Hop, box
-from .model import Gateway, Network, NetworkInterface, Route, RouteTable, SecurityGroup, Subnet, Target
+from .graph import GraphBuilder, Hop, box, doubted, several_candidates
+from .model import Gateway, Network, NetworkInterface, Route, SecurityGroup, Subnet, Target
 from .packets import ALL_ADDRESSES, EMPTY, PORTS, IntervalSet, PacketSet, Span, addresses, union_all
 from .protocols import ICMP, TCP, UDP
 from .routing import route_tables_for, won_routes
@@ -126,11 +127,12 @@ class InternalPaths:
         ephemeral: Span = EPHEMERAL_PORTS,
         builder: GraphBuilder | None = None,
     ) -> None:
-        """`builder`: check's own, for its hops and caches (what it computed is not computed again)."""
+        """`builder`: check's own, for its hops and caches (what it computed is not computed
+        again); its classes and ephemeral ports are then the ones used."""
         self.network = network
         self.builder = builder or GraphBuilder(network, ephemeral, classes)
         self.builder.prepare()
-        self.ephemeral = ephemeral
+        self.ephemeral = self.builder.ephemeral
         # intents ask about many pairs of endpoints over the same few subnets and groups
         self._route_ways: dict[str, list[tuple[Hop, ...]]] = {}
         self._acl_out_hops: dict[tuple[tuple[str, ...], Hashable, str], Hop] = {}
@@ -290,12 +292,9 @@ class InternalPaths:
             self._acl_regions[names] = _Regions(tuple({a: None for d in rules for _, _, a in d.packets.boxes()}))
         key = (names, self._acl_regions[names].place_of(remote), role)
         if key not in self._acl_out_hops:
+            # the hop serves every subnet behind these ACLs, so the doubt names the ACLs, not a subnet
             doubt = f"the network ACL may be any of {', '.join(names)}; each is considered" if len(acls) > 1 else None
-            decisions = tuple(
-                replace(d, assumption=d.assumption or doubt)
-                for acl in acls
-                for d in acl_toward(acl, remote, self.ephemeral)
-            )
+            decisions = doubted([d for acl in acls for d in acl_toward(acl, remote, self.ephemeral)], doubt)
             self._acl_out_hops[key] = self._alike(Hop(acls[0].id, acls[0].resource_type, role, decisions))
         self._acl_out_by_remote[names, remote, role] = self._acl_out_hops[key]
         return self._acl_out_hops[key]
@@ -343,7 +342,7 @@ class InternalPaths:
             sent = Decision(box(INTERNET_ADDRESSES), why, True, s.id, s.resource_type, why)
             return [(Hop(s.id, s.resource_type, "route out", (sent,)), (), INTERNET_ADDRESSES)]
         tables = route_tables_for(self.network, s)
-        doubt = _several_tables(s, tables)
+        doubt = several_candidates("route table", s, tables)
         out = []
         for table in tables:
             for mine, route in won_routes(self.network, table):
@@ -392,7 +391,7 @@ class InternalPaths:
             out = Decision(_nat(destinations), why, True, gateway.id, gateway.resource_type, why)
             return (Hop(gateway.id, gateway.resource_type, "NAT gateway", (out,)),)
         tables = route_tables_for(self.network, nat_subnet)
-        doubt = _several_tables(nat_subnet, tables)
+        doubt = several_candidates("route table", nat_subnet, tables)
         onward = [
             Decision(
                 _nat(mine & destinations), route.label, True, table.id, table.resource_type, route.assumption or doubt
@@ -443,6 +442,9 @@ def _addresses_of(subnet: Subnet) -> IntervalSet:
     return addresses(*subnet.cidrs) if subnet.cidrs and not subnet.unknown else ALL_ADDRESSES
 
 
+_Answer = TypeVar("_Answer")
+
+
 class _Regions:
     """The address sets some rules name. Their edges cut the address space into segments: every
     rule treats the remotes inside one segment alike, so each segment is asked about once."""
@@ -456,21 +458,20 @@ class _Regions:
 
     def place_of(self, remote: IntervalSet) -> Hashable:
         """Which regions hold `remote` whole and which miss it (see `_where`)."""
-        segment = self._segment(remote)
-        if segment is None:
-            return _where(remote, self.regions)
-        if segment not in self._places:
-            self._places[segment] = _where(remote, self.regions)
-        return self._places[segment]
+        return self._asked(self._places, remote, lambda: _where(remote, self.regions))
 
     def met_by(self, remote: IntervalSet) -> tuple[bool, ...]:
         """Which regions `remote` meets."""
+        return self._asked(self._meets, remote, lambda: tuple(r.intersects(remote) for r in self.regions))
+
+    def _asked(self, answers: dict[int, _Answer], remote: IntervalSet, answer: Callable[[], _Answer]) -> _Answer:
+        """The answer for `remote`'s segment, asked once (a remote across an edge is asked alone)."""
         segment = self._segment(remote)
         if segment is None:
-            return tuple(region.intersects(remote) for region in self.regions)
-        if segment not in self._meets:
-            self._meets[segment] = tuple(region.intersects(remote) for region in self.regions)
-        return self._meets[segment]
+            return answer()
+        if segment not in answers:
+            answers[segment] = answer()
+        return answers[segment]
 
     def _segment(self, remote: IntervalSet) -> int | None:
         """The segment that holds all of `remote`, if one does."""
@@ -490,12 +491,6 @@ def _where(remote: IntervalSet, regions: tuple[IntervalSet, ...]) -> Hashable:
             return remote
         place.append(bool(inside))
     return tuple(place)
-
-
-def _several_tables(subnet: Subnet, tables: list[RouteTable]) -> str | None:
-    if len(tables) < 2:
-        return None
-    return f"the route table of {subnet.id} may be any of {', '.join(t.id for t in tables)}; each is considered"
 
 
 def _joined(subnets: list[Subnet] | tuple[Subnet, ...]) -> IntervalSet:

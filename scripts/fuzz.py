@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import io
 import json
 import random
 import shutil
@@ -105,7 +106,7 @@ def run_plan(document: Any) -> None:
     apply_suppressions([result], Config(), None)
     options = ReportOptions(None, False, ())
     for render in formatters().values():
-        render([result], options)
+        render([result], options, io.StringIO())
 
 
 def run_sources(text: str, rng: random.Random, work: Path) -> None:
@@ -128,7 +129,7 @@ def run_sources(text: str, rng: random.Random, work: Path) -> None:
     (folder / "main.tf").write_text("\n".join(lines) + "\n")
     result = check_sources(folder, Settings())
     for render in formatters().values():
-        render([result], ReportOptions(None, False, ()))
+        render([result], ReportOptions(None, False, ()), io.StringIO())
 
 
 def main() -> None:

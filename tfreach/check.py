@@ -29,6 +29,7 @@ from .parsers import planned_network, prior_network
 from .plan.instances import value_at_path
 from .plan.load import load_plan
 from .plan.resolve import SourceValues
+from .plan.sensitive import sensitive_values
 from .reach import PathReach, reachable_endpoints
 from .sources import SOURCES
 
@@ -75,6 +76,7 @@ class PlanResult:
     compared: bool = False  # was there a before (a prior state) to compare with?
     locations: dict[str, Location] = field(default_factory=dict)  # where resource blocks are written
     mode: str = "plan"  # "plan": terraform show -json output; "sources": .tf files read directly
+    secrets: frozenset[str] = frozenset()  # values the plan marks sensitive: analysed, never printed
 
     _findings: list[Finding] | None = field(default=None, repr=False)
     _closed: list[Finding] | None = field(default=None, repr=False)
@@ -188,6 +190,9 @@ def _evaluated_sources(root: Path, plan: dict[str, Any], problems: list[str]) ->
         except InputError as error:
             problems.append(str(error))
             return None
+        except RecursionError:
+            problems.append(f"{address}.{path[0]}: nests too deeply to be read")
+            return None
         return value_at_path(known, path[1:])
 
     return value_at
@@ -217,8 +222,11 @@ def sources_document(folder: Path, variables: Variables | None = None) -> tuple[
     variables = variables or Variables()
     if not has_sources(folder):
         raise InputError(str(folder), "holds no .tf files")
-    project = Project(folder, root_values(folder, list(variables.files), list(variables.assignments)))
-    document = plan_document(project)
+    try:
+        project = Project(folder, root_values(folder, list(variables.files), list(variables.assignments)))
+        document = plan_document(project)
+    except RecursionError:  # values built deeper than Python's stack, by locals that wrap each other
+        raise InputError(str(folder), "its values nest too deeply to be read (over tfreach's budget)") from None
     return document, [Notice(w.address, w.attribute, w.message) for w in project.warnings]
 
 
@@ -230,6 +238,7 @@ def check_document(
     before = prior_network(document)
     result = PlanResult(path, document["format_version"], document.get("terraform_version"), after)
     result.sources, result.compared = list(settings.sources), before is not None
+    result.secrets = sensitive_values(document)
     if not after.modelled and (before is None or not before.modelled):
         # Never a silent "nothing exposed": say that there was nothing to look at.
         others = sum(after.skipped.values())

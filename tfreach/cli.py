@@ -25,13 +25,14 @@ from . import __version__, escape, progress
 from .catalogue import DEFAULT_CATALOGUE, Severity
 from .check import PlanResult, Settings, Variables, check_plan, check_sources
 from .config import CONFIG_NAME, Config, find_config, load_config
-from .errors import InputError
+from .errors import InputError, NotAPlan
 from .explain import explain, render
 from .filters import EPHEMERAL_PORTS
 from .graph import GraphBuilder, build_graph
 from .model import Network
 from .packets import ALL_ADDRESSES, PORTS, PacketSet
 from .protocols import protocol_span
+from .redact import Redactor
 from .reports import ReportOptions, failing, formatters
 from .reports.diagram import diagram, dot, mermaid
 from .reports.table import TABLE_STYLES
@@ -151,11 +152,12 @@ class _Analysis:
             intents=self.config.intents,
         )
 
-    def network(self, path: str, sources: list[str] | None) -> tuple[Network, Settings]:
+    def network(self, path: str, sources: list[str] | None) -> tuple[Network, Settings, Redactor]:
         """The planned network exactly as `check` builds it (sources beside the plan, --tf-root,
-        variables), so that explain and graph never tell another story."""
+        variables), so that explain and graph never tell another story; and what they must not print."""
         settings = self.settings(sources)
-        return _guarded(lambda: _check_one(path, settings, self.variables)).network, settings
+        result = _guarded(lambda: _check_one(path, settings, self.variables))
+        return result.network, settings, Redactor(result.secrets)
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -234,6 +236,12 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
     help="Exit 2 when anything had to be assumed (a value not resolved, a rule not read): see the warnings.",
 )
 @click.option(
+    "--only-plans",
+    is_flag=True,
+    help="Skip JSON files that are not Terraform plans or states (said on stderr) instead of failing: "
+    "for hooks that pass every file whose name looks like a plan.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(0, 256),
@@ -255,6 +263,7 @@ def check(
     baseline_path: str | None,
     write_baseline_path: str | None,
     strict: bool,
+    only_plans: bool,
     jobs: int,
     analysis: _Analysis,
 ) -> None:
@@ -270,14 +279,18 @@ def check(
     # collector only costs time here (14% at 1,000 resources), never memory.
     gc.disable()
     work = [partial(_check_one, path, settings, analysis.variables) for path in given]
-    outcomes = _in_parallel(work, jobs) if jobs != 1 and len(work) > 1 else [_attempt(w) for w in work]
+    attempt = partial(_attempt, only_plans=only_plans)
+    outcomes = _in_parallel(work, jobs, attempt) if jobs != 1 and len(work) > 1 else [attempt(w) for w in work]
+    if only_plans:
+        outcomes = [o for o in outcomes if not isinstance(o, NotAPlan)]
     results = [o for o in outcomes if isinstance(o, PlanResult)]
     unreadable = len(outcomes) - len(results)
     if not results:
-        sys.exit(EXIT_INPUT)
+        sys.exit(EXIT_INPUT if unreadable or not only_plans else EXIT_OK)
     baseline = _guarded(lambda: read_baseline(baseline_path)) if baseline_path else None
     notices = apply_suppressions(results, config, baseline)
     level = fail_on or config.fail_on or DEFAULT_FAIL_ON
+    redactor = Redactor(secret for result in results for secret in result.secrets)
     options = ReportOptions(
         None if level == "never" else Severity[level.upper()],
         bool(_first(new_only, config.new_only)),
@@ -285,11 +298,12 @@ def check(
         _first(fail_on_possible, config.fail_on_possible, True) is not False,
         _in_colour(colour, reports),
         table_style,
+        redactor.text,
     )
     if write_baseline_path:
         _guarded(lambda: write_baseline(write_baseline_path, results))
     for name, target in reports:
-        _guarded(partial(_write, partial(formatters()[name], results, options), target))
+        _guarded(partial(_write, partial(formatters()[name], results, options), target, redactor))
     if unreadable:
         _exit(EXIT_INPUT, f"{unreadable} of {len(outcomes)} inputs could not be read (said above): the gate fails")
     warnings = sum(len(r.warnings) for r in results) + len(notices)
@@ -315,7 +329,7 @@ def explain_command(
     analysis: _Analysis,
 ) -> None:
     """Every path to one endpoint, hop by hop, and where and why each blocked path stops."""
-    network, settings = analysis.network(path, sources)
+    network, settings, redactor = analysis.network(path, sources)
     if address not in network.interfaces and address not in network.load_balancers:
         known = sorted([*network.interfaces, *network.load_balancers])
         close = [k for k in known if address.split(".")[-1].split("[")[0] in k][:5] or known[:5]
@@ -326,7 +340,7 @@ def explain_command(
         raise click.BadParameter(str(error), param_hint="--protocol") from None
     ports = (port, port) if port is not None else PORTS
     traces = _guarded(lambda: explain(network, address, protocols, ports, settings.sources, settings.ephemeral_ports))
-    click.echo(escape.lines(render(address, traces, protocols, ports)), nl=False)
+    _emit(escape.lines(render(address, traces, protocols, ports)), None, redactor)
 
 
 @main.command(name="query")
@@ -362,7 +376,7 @@ def query_command(
             check_selector(text)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint=option) from None
-    network, settings = analysis.network(path, None)
+    network, settings, redactor = analysis.network(path, None)
     try:
         protocols = protocol_span(protocol or ("tcp" if port is not None else "-1"))
     except ValueError as error:
@@ -372,9 +386,9 @@ def query_command(
     reached = _guarded(lambda: reached_from_outside(GraphBuilder(network, settings.ephemeral_ports, classes), settings))
     answers = _guarded(lambda: query(network, classes, reached, source, target, probe, settings.ephemeral_ports))
     if output_format == "json":
-        click.echo(json.dumps(render_json(answers), indent=2))
+        _emit(json.dumps(render_json(answers), indent=2) + "\n", None, redactor)
     else:
-        click.echo(escape.lines(render_text(answers)), nl=False)
+        _emit(escape.lines(render_text(answers)), None, redactor)
 
 
 @main.command(name="graph")
@@ -391,10 +405,10 @@ def graph_command(
     analysis: _Analysis,
 ) -> None:
     """The network as a diagram, with the exposed paths highlighted."""
-    network, settings = analysis.network(path, sources)
+    network, settings, redactor = analysis.network(path, sources)
     graph = build_graph(network, [SOURCES[kind] for kind in settings.sources], settings.ephemeral_ports).to_networkx()
     picture = diagram(network, graph)
-    _emit(mermaid(picture) if output_format == "mermaid" else dot(picture), output)
+    _emit(mermaid(picture) if output_format == "mermaid" else dot(picture), output, redactor)
 
 
 def inputs(paths: tuple[str, ...]) -> list[str]:
@@ -405,7 +419,7 @@ def inputs(paths: tuple[str, ...]) -> list[str]:
     """
     out: dict[str, str] = {}  # resolved path -> as shown
     for path in paths:
-        if path.endswith(".tf") and Path(path).is_file():
+        if path.endswith((".tf", ".tf.json")) and Path(path).is_file():
             from .hcl.source import calling_root  # the HCL reader: only for .tf inputs
 
             folder = calling_root(Path(path).parent, Path.cwd())
@@ -415,7 +429,9 @@ def inputs(paths: tuple[str, ...]) -> list[str]:
     return list(out.values())
 
 
-def _in_parallel(work: list[partial[PlanResult]], jobs: int) -> list[PlanResult | InputError]:
+def _in_parallel(
+    work: list[partial[PlanResult]], jobs: int, attempt: Callable[[Callable[[], PlanResult]], PlanResult | InputError]
+) -> list[PlanResult | InputError]:
     """Each input in a process of its own; results in the order given (an unreadable input is
     reported and the others go on; a bug ends the run)."""
     workers = min(jobs or os.cpu_count() or 1, len(work))
@@ -424,19 +440,20 @@ def _in_parallel(work: list[partial[PlanResult]], jobs: int) -> list[PlanResult 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(w) for w in work]
         try:
-            return [_attempt(future.result) for future in futures]
+            return [attempt(future.result) for future in futures]
         except SystemExit:
             for future in futures:
                 future.cancel()  # the run is over: start nothing more (the pool still shuts down cleanly)
             raise
 
 
-def _attempt(work: Callable[[], PlanResult]) -> PlanResult | InputError:
+def _attempt(work: Callable[[], PlanResult], only_plans: bool = False) -> PlanResult | InputError:
     """One input: its result, or its problem said on one line (the other inputs still count)."""
     try:
         return _guarded(work, reraise=True)
     except InputError as error:
-        click.echo(f"tfreach: error: {escape.line(str(error))}", err=True)
+        skipped = only_plans and isinstance(error, NotAPlan)
+        click.echo(f"tfreach: {'skipped' if skipped else 'error'}: {escape.line(str(error))}", err=True)
         return error
 
 
@@ -484,27 +501,27 @@ def _first(*values: bool | None) -> bool | None:
     return next((v for v in values if v is not None), None)
 
 
-def _write(report: Callable[[TextIO], None], output: str | None) -> None:
-    """The report to FILE, or to stdout."""
-    if not output:
-        report(sys.stdout)
-        return
+def _write(report: Callable[[TextIO], None], output: str | None, redactor: Redactor) -> None:
+    """The report to FILE, or to stdout, without a sensitive value of the plans."""
     try:
-        with open(output, "w", encoding="utf-8") as handle:
-            report(handle)
+        with open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as handle:
+            if not redactor:
+                report(handle)
+                return
+            redacting = redactor.writing(handle)
+            report(redacting)  # type: ignore[arg-type]
+            redacting.close()
     except OSError as error:
         _exit(EXIT_INPUT, f"{output}: cannot write the report ({error.strerror})")
 
 
-def _emit(text: str, output: str | None) -> None:
-    if not output:
-        click.echo(text, nl=False)
-        return
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as error:
-        _exit(EXIT_INPUT, f"{output}: cannot write the report ({error.strerror})")
+def _emit(text: str, output: str | None, redactor: Redactor) -> None:
+    """explain, query and graph: their text, without a sensitive value of the plan."""
+
+    def write(out: TextIO) -> None:
+        out.write(text)
+
+    _write(write, output, redactor)
 
 
 T = TypeVar("T")

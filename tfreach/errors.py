@@ -15,3 +15,11 @@ class InputError(Exception):
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         """Travels intact from a --jobs worker process."""
         return (InputError, (self.path, self.problem))
+
+
+class NotAPlan(InputError):
+    """JSON that is not a Terraform plan or state at all (no format_version, not an object):
+    `check --only-plans` skips it, as a hook that matches file names may pass any JSON."""
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        return (NotAPlan, (self.path, self.problem))

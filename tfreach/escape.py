@@ -11,6 +11,9 @@ comments and code-scanning alerts. Each output escapes them here, for where it i
   URL becomes a link (the Markdown formatter escapes Markdown syntax itself).
 - `uri`: a SARIF artifact location, percent-encoded.
 - `quoted`: a piece of the input shown in an error, at most `QUOTED` characters.
+- `json_text`: serialized JSON (the JSON and SARIF reports) with no invisible or bidirectional
+  character raw in it: each is written as its `\\uXXXX` escape, which decodes to the same text but
+  cannot reorder what a reader of the file sees (a "Trojan Source" name, CVE-2021-42574).
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ from urllib.parse import quote
 
 QUOTED = 200  # at most this much of an input is ever quoted in an error (a CI log may be public)
 
+# Format characters that are invisible or reorder text: bidi controls and isolates, zero-width
+# characters, the soft hyphen, the byte order mark and other fillers.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]"
+)
 _MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")
 _BARE_URL = re.compile(r"(?i)\b(https?|ftp)://|\bwww\.")
 
@@ -55,3 +64,10 @@ def quoted(text: str) -> str:
 
 def _visible(text: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}" for c in text)
+
+
+def json_text(serialized: str) -> str:
+    """JSON text whose invisible and bidirectional characters are escaped (the value is the same)."""
+    if serialized.isascii():
+        return serialized  # the usual case, and a fast one
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", serialized)

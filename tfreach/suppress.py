@@ -107,22 +107,25 @@ def _tag_allowances(result: PlanResult) -> Allowances:
         try:
             allowances[endpoint.id] = (_parse_tag(value), reason)
         except ValueError as error:
-            network.notice(endpoint.id, "tags", f"{ALLOW_TAG} {value!r} ignored: {error}")
+            network.notice(endpoint.id, "tags", f"{ALLOW_TAG} tag ignored: {error}")  # never its value
     return allowances
 
 
 def _parse_tag(value: str) -> list[tuple[str, tuple[int, int]]]:
     """ "tcp/443,tcp/80,udp/53,tcp/8000-8100,all" (a tag value cannot hold much more)."""
     out = []
-    for item in (i.strip() for i in value.split(",") if i.strip()):
+    for number, item in enumerate((i.strip() for i in value.split(",") if i.strip()), 1):
         protocol, _, ports = item.partition("/")
-        name = protocol_name(protocol_span(protocol))
+        try:
+            name = protocol_name(protocol_span(protocol))
+        except ValueError:
+            raise ValueError(f"entry {number} names no protocol") from None
         low, _, high = ports.partition("-")
         if ports and not (low.isdigit() and (high or low).isdigit()):
-            raise ValueError(f"{item!r} is not protocol/port or protocol/from-to")
+            raise ValueError(f"entry {number} is not protocol/port or protocol/from-to")
         span = (int(low), int(high or low)) if ports else (0, 65535)
         if span[0] > span[1] or span[1] > 65535:
-            raise ValueError(f"{item!r} is not a port range within 0-65535")
+            raise ValueError(f"entry {number} is not a port range within 0-65535")
         out.append((name, span))
     if not out:
         raise ValueError("it names no protocol/port")

@@ -3,7 +3,8 @@
 #
 # Resource addresses and tags are data from the plan, and a report must not let
 # them break it: for_each keys (which become part of the address) and tag values
-# hold backticks, pipes, HTML, Markdown, newlines, terminal escapes and quotes.
+# hold backticks, pipes, HTML, Markdown, newlines, terminal escapes, quotes, and
+# bidirectional and zero-width characters (a "Trojan Source" name, CVE-2021-42574).
 # Every instance is public with SSH open, so each appears in every report.
 # -----------------------------------------------------------------------------
 
@@ -33,6 +34,7 @@ locals {
     "line\nbreak"                 = "```\ncode fence"
     "quote\"d & [link](http://x)" = "**bold** _it_ # heading"
     "esc\u001b[31mred"            = "\u001b]0;title\u0007"
+    "bidi\u202egnp.exe"            = "zero\u200bwidth\u2066isolate"
   }
 }
 

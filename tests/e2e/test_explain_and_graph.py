@@ -125,8 +125,9 @@ def test_the_plan_hook_matches_plan_files_and_not_planets():
     import yaml
 
     pattern = re.compile(yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]["files"])
-    plans = ["plan.json", "tfplan.json", "envs/prod/prod.plan.json", "plan-staging.json", "my_plan.json"]
-    others = ["planets.json", "explanation.json", "docs/plan/notes.json", "plan.json.bak"]
+    plans = ["plan.json", "tfplan.json", "envs/prod/prod.plan.json", "plan-staging.json", "prod.tfplan.json"]
+    others = ["planets.json", "explanation.json", "docs/plan/notes.json", "plan.json.bak", "test-plan.json"]
+    others += ["floor_plan.json", "site/floor_plan.json", "my-plan.json"]
     assert [p for p in plans if not pattern.search(p)] == [] and [p for p in others if pattern.search(p)] == []
 
 

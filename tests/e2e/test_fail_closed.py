@@ -99,7 +99,7 @@ def test_a_deny_rule_whose_ports_are_known_only_after_apply_denies_nothing_but_d
     (https,) = [f for f in port_findings(report, "aws_instance.web", "tcp", 443) if f["source"]["kind"] == "internet"]
     assert "0.0.0.0/0" in https["source"]["cidrs"] and https["certain"] is False
     assert any("this deny rule is assumed to deny nothing" in a for a in assumed(report, https))
-    assert any("port is known only after apply; this deny rule" in m for m in messages(report))
+    assert any("from_port/to_port is known only after apply; this deny rule" in m for m in messages(report))
 
 
 @pytest.mark.parametrize("where", ["alone", "beside"])
@@ -107,7 +107,7 @@ def test_a_group_rule_whose_port_is_known_only_after_apply_admits_every_port_fro
     report = alone("unknown-rule-ports", tmp_path) if where == "alone" else beside("unknown-rule-ports")
     found = port_findings(report, "aws_instance.web", "tcp", 22)
     assert found and all(sources_within(f, ["198.51.100.0/24"]) and f["certain"] is False for f in found)
-    assert any("port is known only after apply; assumed every port" in m for m in messages(report))
+    assert any("from_port/to_port is known only after apply; assumed every port" in m for m in messages(report))
 
 
 # --- index arithmetic (count.index + 1) -----------------------------------------------------------

@@ -196,9 +196,13 @@ CORPUS_SOURCES = sorted(CORPUS.glob("plans/*.tf"))
 
 @pytest.mark.parametrize("source", CORPUS_SOURCES, ids=lambda p: p.name)
 def test_corpus_sources_run_and_name_the_modules_they_cannot_read(source, tmp_path):
-    """Their modules live in a folder not shipped with the corpus: each call is a warning, never a crash."""
-    shutil.copy(source, tmp_path / "main.tf")
-    report = sources_json(tmp_path)
+    """Their modules live in a folder not shipped with the corpus: each call is a warning, never a crash.
+    (The copy sits deep in a repository, so that `../../modsrc` lies inside the root, and is missing.)"""
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "stacks" / "app" / "main"
+    folder.mkdir(parents=True)
+    shutil.copy(source, folder / "main.tf")
+    report = sources_json(folder)
     calls = [line for line in source.read_text().splitlines() if line.startswith("module ")]
     missing = [w for w in report["warnings"] if w["attribute"] == "source"]
     assert len(missing) == len(calls)

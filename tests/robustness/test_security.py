@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES, sample_plan
+from conftest import REPO, SAMPLES, sample_plan
 from e2e.helpers import run_cli
 
 from tfreach.cli import main
@@ -122,7 +127,7 @@ def test_a_tf_file_that_is_a_fifo_or_a_device_is_refused_not_read(tmp_path):
     if os.path.exists("/dev/zero"):
         (tmp_path / "zero.tf").symlink_to("/dev/zero")
         result = run_cli("check", str(tmp_path), timeout=60)
-        assert result.returncode == 2 and "is not a regular file" in result.stderr
+        assert result.returncode == 2 and "lies outside" in result.stderr  # never opened
 
 
 def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
@@ -135,3 +140,159 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
     config.write_text("\n".join(lines) + "\n")
     result = run_cli("check", str(sample_plan("inspector-blog")), "--config", str(config), timeout=30)
     assert result.returncode == 2 and "aliases (*name) are not allowed" in result.stderr
+
+
+# --- an untrusted pull request (issue 25): plans that would hang, secrets, tampered rules -----------
+
+INPUTS = REPO / "tests" / "inputs"
+SENSITIVE = ("198.51.100.77", "203.0.113.64", "203.0.113.0/24", "SEC-98765", "office SSH")
+
+
+def timed_cli(*args: str, stdin: bytes | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
+    started = time.monotonic()
+    result = run_cli(*args, stdin=stdin, timeout=60)
+    return result, time.monotonic() - started
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "fifo"])
+def test_a_device_or_a_fifo_named_as_the_plan_is_refused_at_once(tmp_path, path):
+    if path == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("needs FIFOs")
+        path = str(tmp_path / "plan.json")
+        os.mkfifo(path)
+    elif not os.path.exists(path):
+        pytest.skip("needs /dev/zero")
+    result, seconds = timed_cli("check", path)
+    assert result.returncode == 2 and "is not a regular file" in result.stderr and seconds < 5
+
+
+def test_a_stream_that_is_not_json_is_refused_after_its_first_bytes():
+    with open("/dev/zero", "rb") as zeros:
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "tfreach", "check", "-"], stdin=zeros, capture_output=True, text=True, timeout=60
+        )
+    assert result.returncode == 2 and "-: is not JSON" in result.stderr and time.monotonic() - started < 5
+
+
+def test_a_plan_of_a_million_resources_is_refused_before_it_is_parsed(tmp_path):
+    entry = (
+        '{{"address":"null_resource.x[{0}]","mode":"managed","type":"null_resource","name":"x","index":{0},'
+        '"change":{{"actions":["create"],"before":null,"after":{{}},"after_unknown":{{}}}}}}'
+    )
+    plan = tmp_path / "million.json"
+    with plan.open("w") as out:
+        out.write('{"format_version":"1.2","resource_changes":[')
+        out.write(",".join(entry.format(n) for n in range(1_000_000)))
+        out.write("]}")
+    result, seconds = timed_cli("check", str(plan))
+    assert result.returncode == 2 and "more than 200,000 resources" in result.stderr
+    assert seconds < 5  # ~1 s here: counted in the bytes, never parsed
+
+
+@pytest.mark.parametrize("junk", ["x", 5, [None], ["x"]], ids=["a string", "a number", "[null]", '["x"]'])
+def test_a_security_group_whose_rules_cannot_be_read_fails_the_gate_like_the_good_plan(tmp_path, junk):
+    document = json.loads(sample_plan("inspector-blog").read_text())
+    for change in document["resource_changes"]:
+        if change["type"] == "aws_security_group":
+            change["change"]["after"]["ingress"] = junk
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document))
+    good = run_cli("check", str(sample_plan("inspector-blog")))
+    result = run_cli("check", str(plan), "--format", "json")
+    assert good.returncode == 1 and result.returncode == 1
+    warnings = [w["message"] for w in json.loads(result.stdout)["warnings"]]
+    assert any("assumed to allow everything" in w for w in warnings)
+
+
+@pytest.mark.parametrize("mode", ["plan", "sources"])
+@pytest.mark.parametrize("fmt", ["table", "json", "sarif", "junit", "markdown", "github"])
+def test_sensitive_values_are_analysed_and_never_printed(mode, fmt):
+    """The office CIDR, the partner range derived from a secret and a tag's reason are sensitive."""
+    path = INPUTS / "sensitive-values" / ("plan.json" if mode == "plan" else "")
+    result = run_cli("check", str(path), "--format", fmt, "--fail-on", "never")
+    assert result.returncode == 0, result.stderr
+    assert [s for s in SENSITIVE if s in result.stdout + result.stderr] == []
+    assert "(sensitive value)" in result.stdout or fmt == "github"  # annotations show what fails only
+    report = json.loads(run_cli("check", str(path), "--format", "json", "--fail-on", "never").stdout)
+    assert {(f["resource"], f["port_range"][0]) for f in report["findings"] if f["type"] == "RecognizedPort"} == {
+        ("aws_instance.web", 22),
+        ("aws_instance.web", 80),
+        ("aws_instance.web", 443),
+    }
+
+
+@pytest.mark.parametrize("command", ["explain", "query", "graph"])
+def test_explain_query_and_graph_hide_sensitive_values_too(command):
+    plan = str(INPUTS / "sensitive-values" / "plan.json")
+    args = {
+        "explain": ("explain", plan, "aws_instance.web"),
+        "query": ("query", plan, "--from", "internet", "--to", "aws_instance.web", "--format", "json"),
+        "graph": ("graph", plan, "--format", "dot"),
+    }[command]
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert [s for s in SENSITIVE if s in result.stdout] == []
+
+
+def test_warnings_name_where_an_unreadable_value_is_never_the_value(tmp_path):
+    document = json.loads(sample_plan("inspector-blog").read_text())
+    group = next(c for c in document["resource_changes"] if c["type"] == "aws_security_group")
+    group["change"]["after"]["ingress"][0]["from_port"] = "SECRET-PORT"
+    group["change"]["after"]["ingress"][0]["cidr_blocks"] = ["SECRET-CIDR"]
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document))
+    for fmt in ("table", "json", "sarif", "junit", "markdown", "github"):
+        result = run_cli("check", str(plan), "--format", fmt, "--fail-on", "never")
+        assert "SECRET" not in result.stdout + result.stderr, fmt
+    warnings = [w["message"] for w in json.loads(run_cli("check", str(plan), "--format", "json").stdout)["warnings"]]
+    assert "ingress[0].from_port/to_port is not a port range; assumed every port" in warnings
+    assert "ingress[0].cidr_blocks holds a value that is not a CIDR; assumed 0.0.0.0/0" in warnings
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_bidirectional_and_zero_width_characters_are_never_raw_in_json_or_sarif(tmp_path, fmt):
+    """Terraform escapes them in addresses (`["bidi\\u202egnp.exe"]`); a tag's reason holds them raw."""
+    document = json.loads((HOSTILE / "plan.json").read_text())
+    for change in document["resource_changes"]:
+        if change["type"] == "aws_instance":
+            reason = "approved\u202e by \u200bthe\u2066 team"
+            change["change"]["after"]["tags"] = {"tfreach:allow": "tcp/22", "tfreach:reason": reason}
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document, ensure_ascii=False))
+    result = run_cli("check", str(plan), "--format", fmt, "--fail-on", "never")
+    raw = [c for c in ("\u202e", "\u200b", "\u2066") if c in result.stdout]
+    assert result.returncode == 0 and raw == [] and "approved" in result.stdout
+
+
+def test_the_action_pins_every_third_party_action_by_commit():
+    uses = re.findall(r"uses:\s*(\S+)", (REPO / "action.yml").read_text())
+    assert uses and all(re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", u) for u in uses), uses
+
+
+def test_the_plan_hook_skips_json_that_is_not_a_plan(tmp_path):
+    other = tmp_path / "floor.plan.json"
+    other.write_text('{"rooms": 3}')
+    result = run_cli("check", "--only-plans", str(other), str(sample_plan("update-remove-sg-rule")))
+    assert result.returncode == 0 and "skipped" in result.stderr
+    assert run_cli("check", str(other)).returncode == 2  # named on purpose, it is an error
+
+
+def test_tf_json_files_are_read_in_sources_mode_as_terraform_reads_them():
+    folder = INPUTS / "json-syntax"
+    alone = check_json_of(folder)
+    planned = check_json_of(folder / "plan.json")
+    assert finding_set(alone) == finding_set(planned) != set()
+
+
+def check_json_of(path: Path) -> dict:
+    result = run_cli("check", str(path), "--format", "json", "--fail-on", "never")
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def finding_set(report: dict) -> set[tuple]:
+    return {
+        (f["resource"], f["protocol"], tuple(f["port_range"] or ()), f["source"]["kind"]) for f in report["findings"]
+    }

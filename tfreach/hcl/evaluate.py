@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..budget import Meter, TooLarge
 from ..errors import InputError
 from ..plan.references import STAND_IN_PREFIX, ModulePath
 from .expressions import EvaluationError, Iterators, Namespace, evaluate
 from .provider import computed_attributes
-from .source import Block, Body, Expression, ModuleSource, module_source, name_of
+from .root import OutsideRoot, Root, root_of
+from .source import Block, Body, Expression, ModuleSource, folder_size, module_source, name_of
 from .values import Unknown, keyed, to_text
 
 META_ATTRIBUTES = frozenset({"count", "for_each", "provider", "depends_on"})
@@ -47,7 +49,17 @@ def key_text(key: int | str | None) -> str:
         return ""
     if isinstance(key, int):
         return f"[{key}]"
-    return f"[{json.dumps(key, ensure_ascii=False)}]"  # Terraform escapes keys as JSON does
+    # Terraform quotes a key as HCL does: JSON's escapes, and \\uXXXX for any character that does
+    # not print (a bidirectional control, a zero-width space), as its addresses show.
+    quoted = json.dumps(key, ensure_ascii=False)
+    return f"[{quoted if quoted.isprintable() else ''.join(map(_printable, quoted))}]"
+
+
+def _printable(character: str) -> str:
+    if character.isprintable():
+        return character
+    code = ord(character)
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,18 @@ class Project:
     warnings: list[SourceWarning] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.root = ModuleInstance(self, module_source(self.folder), (), None)
+        self.top = root_of(self.folder)  # what the sources cannot leave
+        self.meter = Meter(str(self.folder))
+        self._folders: set[Path] = set()
+        self.root = ModuleInstance(self, self.module_source(self.folder), (), None)
+
+    def module_source(self, folder: Path) -> ModuleSource:
+        """A module folder's declarations; its .tf files count for the budget once."""
+        folder = folder.resolve()
+        if folder not in self._folders:
+            self.meter.read_source(str(folder), folder_size(folder))
+            self._folders.add(folder)
+        return module_source(folder, self.top)
 
     def warn(self, address: str, attribute: str | None, message: str) -> None:
         warning = SourceWarning(address, attribute, message)
@@ -128,6 +151,7 @@ class ModuleInstance:
         self._memo: dict[tuple[str, str], Any] = {}
         self._busy: set[tuple[str, str]] = set()
         self._children: list[ModuleInstance] | None = None
+        self.caller: tuple[ModuleInstance, Block] | None = None  # the module and the block calling it
 
     @property
     def address(self) -> str:
@@ -195,16 +219,28 @@ class ModuleInstance:
         return self._once("local", name, lambda: self.attempt(expression, self))
 
     def attempt(self, expression: Expression, scope: Any) -> Any:
-        """The value, or Unknown naming where and why Terraform (or we) could not evaluate it."""
+        """The value, or Unknown naming where and why Terraform (or we) could not evaluate it.
+
+        A value over the budget for one value is unknown too (the more exposed reading); a path
+        outside the root is an input error naming the expression.
+        """
+        meter = self.project.meter
+        saved = meter.enter()
         try:
-            return evaluate(expression.tree, scope)
+            return evaluate(expression.tree, scope, meter)
+        except OutsideRoot as outside:
+            raise InputError(expression.where, outside.what) from None
         except EvaluationError as error:
             return Unknown(f"{expression.where}: {error}")
         except RecursionError:
             return Unknown(f"{expression.where}: nested too deeply to evaluate")
         except (TypeError, ValueError, ArithmeticError, KeyError, IndexError, AttributeError) as error:
-            # Values of the wrong type where Terraform would stop with an error of its own.
-            return Unknown(f"{expression.where}: cannot be evaluated ({error})")
+            # Values of the wrong type where Terraform would stop with an error of its own (a
+            # value over the budget is a ValueError too). Python's message may quote a value.
+            problem = str(error) if isinstance(error, TooLarge) else type(error).__name__
+            return Unknown(f"{expression.where}: cannot be evaluated ({problem})")
+        finally:
+            meter.leave(saved)
 
     # --- data sources ----------------------------------------------------------------------
 
@@ -304,7 +340,8 @@ class ModuleInstance:
 
     def module_folder(self, block: Block) -> Path | None:
         expression = block.attribute("source")
-        return local_folder(self.source.folder, name_of(expression.tree) if expression is not None else "")
+        source = name_of(expression.tree) if expression is not None else ""
+        return local_folder(self.source.folder, source, self.project.top, block.where)
 
     def _calls(
         self, name: str, block: Block, mode: str | None, keys: list[tuple[Any, Any]]
@@ -319,7 +356,7 @@ class ModuleInstance:
         if folder is None or why_not is not None:
             self.project.warn(f"{self.prefix}module.{name}", "source", f"{block.where}: {why_not}")
             return [(key, None) for key, _ in keys]
-        child = module_source(folder)
+        child = self.project.module_source(folder)
         out: list[tuple[Any, ModuleInstance | None]] = []
         for key, each in keys:
             scope = Iterators(self, _iterators(mode, key, each))
@@ -328,7 +365,9 @@ class ModuleInstance:
                 for argument, expression in block.body.attributes.items()
                 if argument not in CALL_ARGUMENTS
             }
-            out.append((key, ModuleInstance(self.project, child, (*self.path, (name, key)), inputs, self.within)))
+            instance = ModuleInstance(self.project, child, (*self.path, (name, key)), inputs, self.within)
+            instance.caller = (self, block)
+            out.append((key, instance))
         return out
 
     def _not_followed(self, block: Block, folder: Path | None) -> str | None:
@@ -365,11 +404,12 @@ def calls_itself(folder: Path) -> str:
     return f"the module at {folder} calls itself; Terraform cannot install such a configuration"
 
 
-def local_folder(caller: Path, source: str) -> Path | None:
-    """The folder of a local module source ("./x", "../x"); None for registry, git, http..."""
+def local_folder(caller: Path, source: str, root: Root, where: str) -> Path | None:
+    """The folder of a local module source ("./x", "../x"); None for registry, git, http...
+    InputError, naming the call, for a folder outside the root."""
     if not source.startswith(("./", "../")):
         return None
-    folder = (caller / source).resolve()
+    folder = root.check(caller / source, where)
     return folder if folder.is_dir() else None
 
 

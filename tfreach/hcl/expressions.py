@@ -8,14 +8,16 @@ and travels through every operation, as "known after apply" does in a plan.
 from __future__ import annotations
 
 import codecs
-import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from lark import Token, Tree
 
+from .. import budget
 from .functions import FILE_FUNCTIONS, FUNCTIONS, FunctionError
+from .root import root_of
 from .values import Unknown, keyed, merged, parse_number, to_text
 
 
@@ -89,21 +91,29 @@ def has_ellipsis(node: Tree[Any]) -> bool:
     return any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
 
 
-def evaluate(node: Tree[Any] | Token, scope: Scope) -> Any:
-    return _Evaluator(scope).eval(node)
+def evaluate(node: Tree[Any] | Token, scope: Scope, meter: budget.Meter | None = None) -> Any:
+    return _Evaluator(scope, meter).eval(node)
 
 
 class _Evaluator:
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, meter: budget.Meter | None = None) -> None:
         self.scope = scope
+        self.meter = meter or budget.current()
 
     def eval(self, node: Tree[Any] | Token) -> Any:
         if isinstance(node, Token):
             raise EvaluationError(f"unexpected {node.type}")
+        meter = self.meter  # Meter.step, inlined: it runs for every node evaluated
+        meter.steps += 1
+        if meter.steps >= meter.next_check:
+            meter.check()
         handler: Callable[[Tree[Any]], Any] | None = getattr(self, f"_{node.data}", None)
         if handler is None:
             return Unknown(f"expression {node.data!r} is not supported")
         return handler(node)
+
+    def _inner(self, names: dict[str, Any]) -> _Evaluator:
+        return _Evaluator(Iterators(self.scope, names), self.meter)
 
     # --- terms ---------------------------------------------------------------------------
 
@@ -111,7 +121,7 @@ class _Evaluator:
         return self.eval(first_tree(node))
 
     def _int_lit(self, node: Tree[Any]) -> Any:
-        return int(token_text(node))
+        return self.meter.value(int(token_text(node)))
 
     def _float_lit(self, node: Tree[Any]) -> Any:
         return float(token_text(node))
@@ -123,10 +133,15 @@ class _Evaluator:
         return self.scope.root(token_text(node))
 
     def _string(self, node: Tree[Any]) -> Any:
-        parts = [self._string_part(part) for part in trees(node) if part.data == "string_part"]
+        nodes = [part for part in trees(node) if part.data == "string_part"]
+        parts = [self._string_part(part) for part in nodes]
+        if len(nodes) == 1 and _is_interpolation(nodes[0]):
+            return parts[0]  # "${x}" alone is x itself, whatever its type (as in Terraform)
         if any(isinstance(p, Unknown) for p in parts):
             return merged(*parts)
-        return "".join(to_text(p) for p in parts)
+        texts = [to_text(p) for p in parts]
+        self.meter.string_of(sum(map(len, texts)))
+        return self.meter.value("".join(texts))
 
     def _string_part(self, node: Tree[Any]) -> Any:
         child = node.children[0]
@@ -149,7 +164,7 @@ class _Evaluator:
     _heredoc_template_trim = _heredoc_template
 
     def _tuple(self, node: Tree[Any]) -> Any:
-        return [self.eval(c) for c in trees(node)]
+        return self.meter.value([self.eval(c) for c in trees(node)])
 
     def _object(self, node: Tree[Any]) -> Any:
         out: dict[str, Any] = {}
@@ -158,7 +173,7 @@ class _Evaluator:
             if isinstance(key, Unknown):
                 return key
             out[key] = self.eval(element.children[-1])
-        return out
+        return self.meter.value(out)
 
     def _object_key(self, node: Tree[Any]) -> Any:
         """A bare name is the key itself; anything else is evaluated."""
@@ -200,7 +215,7 @@ class _Evaluator:
                     else index(item, self._index_key(step))
                 )
             out.append(item)
-        return out
+        return self.meter.value(out)
 
     _attr_splat_expr_term = _full_splat_expr_term
 
@@ -219,13 +234,21 @@ class _Evaluator:
             args += list(last)
         args = [a.as_value() if isinstance(a, Namespace) else a for a in args]
         if name in FILE_FUNCTIONS and args and isinstance(args[0], str):
-            args[0] = os.path.join(self.scope.root("path")["root"], args[0])  # as Terraform, run in the root
+            args[0] = str(self._inside_root(args[0]))
         try:
-            return function(*args)
+            return self.meter.value(function(*args))
+        except budget.TooLarge:
+            raise
         except FunctionError as error:
             raise EvaluationError(str(error)) from None
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
-            raise EvaluationError(f"{name}(): {error}") from None
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError) as error:
+            raise EvaluationError(f"{name}(): the arguments are not valid ({type(error).__name__})") from None
+
+    def _inside_root(self, path: str) -> Path:
+        """A path a file function reads: relative to the root module, as Terraform runs there,
+        and inside the root the sources cannot leave (OutsideRoot otherwise: never opened)."""
+        folder = Path(self.scope.root("path")["root"])
+        return root_of(folder).inside(folder / path)
 
     def _attempt(self, node: Tree[Any]) -> Any:
         try:
@@ -250,7 +273,7 @@ class _Evaluator:
         left, right = self.eval(left_node), self.eval(right_node)
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return merged(left, right)
-        return _binary(token_text(operator_node), left, right)
+        return self.meter.value(_binary(token_text(operator_node), left, right))
 
     def _unary_op(self, node: Tree[Any]) -> Any:
         operator = token_text(node)
@@ -267,10 +290,10 @@ class _Evaluator:
         for names in self._iterations(intro):
             if isinstance(names, Unknown):
                 return names
-            inner = _Evaluator(Iterators(self.scope, names))
+            inner = self._inner(names)
             if condition is None or _truth(inner.eval(condition)):
                 out.append(inner.eval(body[0]))
-        return out
+        return self.meter.value(out)
 
     def _for_object_expr(self, node: Tree[Any]) -> Any:
         intro, body, condition = _for_parts(node)
@@ -279,7 +302,7 @@ class _Evaluator:
         for names in self._iterations(intro):
             if isinstance(names, Unknown):
                 return names
-            inner = _Evaluator(Iterators(self.scope, names))
+            inner = self._inner(names)
             if condition is not None and not _truth(inner.eval(condition)):
                 continue
             key, value = inner.eval(body[0]), inner.eval(body[1])
@@ -289,7 +312,7 @@ class _Evaluator:
                 out.setdefault(to_text(key), []).append(value)
             else:
                 out[to_text(key)] = value
-        return out
+        return self.meter.value(out)
 
     def _iterations(self, intro: Tree[Any]) -> list[Any]:
         names = [token_text(c) for c in trees(intro) if c.data == "identifier"]
@@ -299,7 +322,7 @@ class _Evaluator:
         if isinstance(collection, Unknown):
             return [collection]
         if collection is not None and not isinstance(collection, dict | list | tuple):
-            raise EvaluationError(f"cannot iterate over {type(collection).__name__}")
+            raise EvaluationError(f"cannot iterate over {kind_of(collection)}")
         items = keyed(collection or [])
         return [{names[0]: key, names[1]: value} if len(names) == 2 else {names[0]: value} for key, value in items]
 
@@ -332,7 +355,7 @@ def get_attr(base: Any, name: str) -> Any:
         if name in base:
             return base[name]
         raise EvaluationError(f"this object has no attribute {name!r}")
-    raise EvaluationError(f"cannot read attribute {name!r} of {type(base).__name__}")
+    raise EvaluationError(f"cannot read attribute {name!r} of {kind_of(base)}")
 
 
 def index(base: Any, key: Any) -> Any:
@@ -348,8 +371,8 @@ def index(base: Any, key: Any) -> Any:
         if isinstance(base, dict):
             return base[to_text(key)]
     except (IndexError, KeyError, ValueError):
-        raise EvaluationError(f"no element {key!r}") from None
-    raise EvaluationError(f"cannot index {type(base).__name__}")
+        raise EvaluationError("no element with that key or index") from None
+    raise EvaluationError(f"cannot index {kind_of(base)}")
 
 
 def _binary(operator: str, left: Any, right: Any) -> Any:
@@ -375,18 +398,39 @@ def _binary(operator: str, left: Any, right: Any) -> Any:
             ">=": lambda a, b: a >= b,
         }[operator](*numbers)
         return int(result) if isinstance(result, float) and result.is_integer() and operator != "/" else result
-    except (TypeError, ZeroDivisionError, KeyError) as error:
-        raise EvaluationError(f"{left!r} {operator} {right!r}: {error}") from None
+    except (TypeError, ZeroDivisionError, KeyError, OverflowError) as error:
+        what = f"{kind_of(left)} {operator} {kind_of(right)}"
+        raise EvaluationError(f"{what} cannot be computed ({type(error).__name__})") from None
 
 
 def _number(value: Any) -> float | int:
-    if isinstance(value, bool) or value is None:
-        raise EvaluationError(f"{value!r} is not a number")
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     if not isinstance(value, str):
-        raise EvaluationError(f"{value!r} is not a number")
+        raise EvaluationError(f"{kind_of(value)} is not a number")
     try:
         return parse_number(value)
     except ValueError:
-        raise EvaluationError(f"{value!r} is not a number") from None
+        raise EvaluationError("a string that is not a number is used as one") from None
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, without saying what it holds (error messages never quote a value)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a bool"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "a value"
+
+
+def _is_interpolation(part: Tree[Any]) -> bool:
+    child = part.children[0] if part.children else None
+    return isinstance(child, Tree) and child.data == "interpolation"

@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable
 from typing import Any
 
+from ..budget import LIMITS, TooLarge, current
 from .values import SetValue, Unknown, merged, parse_number, to_text, unknowns_in
 
 
@@ -31,8 +32,14 @@ def _strict(function: Callable[..., Any], deep: bool = False) -> Callable[..., A
             return merged(*unknown)
         try:
             return function(*args)
+        except TooLarge:
+            raise
+        except FunctionError:
+            raise
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError) as error:
-            raise FunctionError(f"{function.__name__.strip('_')}: {error}") from None
+            # Python's own message may quote an argument, and arguments may be secrets.
+            name = function.__name__.strip("_").replace("<lambda>", "the function")
+            raise FunctionError(f"{name}: the arguments are not valid ({type(error).__name__})") from None
 
     return call
 
@@ -86,15 +93,46 @@ def _flatten(items: list[Any]) -> list[Any]:
 
 
 def _distinct(items: list[Any]) -> list[Any]:
+    """In order, once each: by a hashable key, so that a long list costs its length, not its square."""
+    seen: set[Any] = set()
     out: list[Any] = []
     for item in items:
-        if item not in out:
+        key = _hashable(item)
+        if key not in seen:
+            seen.add(key)
             out.append(item)
     return out
 
 
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ("object", tuple(sorted((k, _hashable(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_hashable(v) for v in value))
+    if isinstance(value, bool | int | float | str) or value is None:
+        return (type(value).__name__ if isinstance(value, bool) else "", value)
+    return ("other", id(value))
+
+
+def _members(items: list[Any]) -> set[Any]:
+    return {_hashable(item) for item in items}
+
+
+def _join(separator: str, items: list[Any]) -> str:
+    texts = [to_text(i) for i in items]
+    current().string_of(sum(map(len, texts)) + len(separator) * len(texts))
+    return separator.join(texts)
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    if old:
+        current().string_of(len(text) + text.count(old) * max(0, len(new) - len(old)))
+    return text.replace(old, new)
+
+
 def _format(spec: str, *args: Any) -> str:
     """%s, %d, %v and %% (what network code uses)."""
+    current().string_of(len(spec) + sum(len(to_text(a)) for a in args if isinstance(a, str | int | float)))
     out, values, i = "", list(args), 0
     while i < len(spec):
         if spec[i] == "%" and i + 1 < len(spec):
@@ -137,6 +175,7 @@ def _values(mapping: dict[str, Any]) -> list[Any]:
 
 
 def _merge(*maps: dict[str, Any]) -> dict[str, Any]:
+    current().elements_of(sum(len(m) for m in maps if m is not None))
     out: dict[str, Any] = {}
     for mapping in maps:
         if mapping is not None:
@@ -145,6 +184,7 @@ def _merge(*maps: dict[str, Any]) -> dict[str, Any]:
 
 
 def _concat(*lists: list[Any]) -> list[Any]:
+    current().elements_of(sum(len(items) for items in lists))
     return [item for items in lists for item in items]
 
 
@@ -184,6 +224,30 @@ def _coalesce(*args: Any) -> Any:
     raise FunctionError("coalesce: no non-null argument")
 
 
+def _transpose(mapping: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, set[str]] = {}
+    for key, values in mapping.items():
+        for value in values:
+            out.setdefault(value, set()).add(key)
+    return {value: sorted(keys) for value, keys in out.items()}
+
+
+def _formatlist(spec: str, *lists: list[Any]) -> list[str]:
+    rows = list(zip(*lists, strict=True))
+    current().string_of(len(rows) * len(spec))
+    return [_format(spec, *row) for row in rows]
+
+
+def _setintersection(first: list[Any], *rest: list[Any]) -> SetValue:
+    others = [_members(items) for items in rest]
+    return _toset([i for i in first if all(_hashable(i) in members for members in others)])
+
+
+def _setsubtract(a: list[Any], b: list[Any]) -> SetValue:
+    gone = _members(b)
+    return _toset([i for i in a if _hashable(i) not in gone])
+
+
 def _setproduct(*sets: list[Any]) -> list[list[Any]]:
     if math.prod(len(s) for s in sets) > MAX_PRODUCT:
         raise FunctionError(f"setproduct: more than {MAX_PRODUCT} combinations")
@@ -205,20 +269,19 @@ def _parseint(text: str, base: int) -> int:
     return int(str(text), int(base))
 
 
-MAX_FILE_BYTES = 1 << 20  # file(): a configuration's data file, not a disk image
-
-
 def read_text_file(path: str) -> str:
     """file(): a regular file's UTF-8 text. Never a FIFO, a device or a huge file (sources may come
-    from an untrusted pull request), so the check cannot hang or exhaust memory."""
+    from an untrusted pull request), so the check cannot hang or exhaust memory. The caller has
+    checked that the path lies inside the root."""
+    limit = LIMITS.data_file_bytes
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             raise FunctionError(f"file: {path} is not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise FunctionError(f"file: {path} is larger than {MAX_FILE_BYTES} bytes")
+        if info.st_size > limit:
+            raise FunctionError(f"file: {path} is larger than {limit >> 10} KiB")
         with open(path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1).decode("utf-8")
+            return handle.read(limit + 1).decode("utf-8")
     except OSError as error:
         raise FunctionError(f"file: {path}: {error.strerror}") from None
     except UnicodeDecodeError:
@@ -233,11 +296,13 @@ def _jsondecode(text: str) -> Any:
     try:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
-        raise FunctionError(f"jsondecode: {error.msg}") from None
+        raise FunctionError(f"jsondecode: not JSON (line {error.lineno})") from None
+    except RecursionError:
+        raise FunctionError("jsondecode: the JSON nests too deeply") from None
 
 
 def _no_constant(name: str) -> Any:
-    raise FunctionError(f"jsondecode: {name} is not JSON")
+    raise FunctionError("jsondecode: NaN and Infinity are not JSON")
 
 
 FILE_FUNCTIONS = frozenset({"file", "fileexists"})  # their path is relative to the root module's folder
@@ -245,7 +310,7 @@ FILE_FUNCTIONS = frozenset({"file", "fileexists"})  # their path is relative to 
 
 def _one(items: list[Any]) -> Any:
     if len(items) > 1:
-        raise ValueError("more than one element")
+        raise FunctionError("one: more than one element")
     return items[0] if items else None
 
 
@@ -260,7 +325,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "element": _strict(_element),
     "length": _length,
     "format": _strict(_format, deep=True),
-    "join": _strict(lambda separator, items: separator.join(to_text(i) for i in items), deep=True),
+    "join": _strict(_join, deep=True),
     "split": _strict(lambda separator, text: text.split(separator)),
     "flatten": _strict(_flatten),
     "distinct": _strict(_distinct, deep=True),
@@ -286,7 +351,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "lower": _strict(str.lower),
     "upper": _strict(str.upper),
     "trimspace": _strict(str.strip),
-    "replace": _strict(lambda text, old, new: text.replace(old, new)),
+    "replace": _strict(_replace),
     "substr": _strict(lambda text, offset, length: text[offset : offset + length if length >= 0 else None]),
     "slice": _strict(lambda items, start, end: items[start:end]),
     "reverse": _strict(lambda items: list(reversed(items))),
@@ -305,11 +370,11 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "pow": _strict(_pow),
     "signum": _strict(lambda n: (n > 0) - (n < 0)),
     "parseint": _strict(_parseint),
-    "formatlist": _strict(lambda spec, *lists: [_format(spec, *row) for row in zip(*lists, strict=True)], deep=True),
+    "formatlist": _strict(_formatlist, deep=True),
     "setproduct": _strict(_setproduct),
-    "setunion": _strict(lambda *sets: _toset([i for s in sets for i in s]), deep=True),
-    "setintersection": _strict(lambda first, *rest: _toset([i for i in first if all(i in s for s in rest)]), deep=True),
-    "setsubtract": _strict(lambda a, b: _toset([i for i in a if i not in b]), deep=True),
+    "setunion": _strict(lambda *sets: _toset(_concat(*sets)), deep=True),
+    "setintersection": _strict(_setintersection, deep=True),
+    "setsubtract": _strict(_setsubtract, deep=True),
     "chunklist": _strict(_chunklist),
     "trimprefix": _strict(lambda text, prefix: text.removeprefix(prefix)),
     "trimsuffix": _strict(lambda text, suffix: text.removesuffix(suffix)),
@@ -318,5 +383,5 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "strrev": _strict(lambda text: text[::-1]),
     "alltrue": _strict(lambda items: all(items), deep=True),
     "anytrue": _strict(lambda items: any(items), deep=True),
-    "transpose": _strict(lambda m: {v: sorted(k for k in m if v in m[k]) for vs in m.values() for v in vs}, deep=True),
+    "transpose": _strict(_transpose, deep=True),
 }

@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..plan.references import split_instance_address
 
 if TYPE_CHECKING:
+    from .root import Root
     from .source import Allowance
 
 
@@ -31,7 +32,10 @@ def resource_locations(root: Path) -> dict[str, Location]:
 
     InputError when a .tf file is not valid HCL.
     """
-    return _module(root.resolve(), "", ())
+    from .root import root_of
+
+    folder = root.resolve()
+    return _module(folder, "", (), root_of(folder))
 
 
 def location_of(locations: dict[str, Location], address: str) -> Location | None:
@@ -45,16 +49,17 @@ def location_of(locations: dict[str, Location], address: str) -> Location | None
 
 
 def has_sources(folder: Path) -> bool:
-    return folder.is_dir() and any(folder.glob("*.tf"))
+    """Does the folder hold Terraform configuration files (.tf or .tf.json)?"""
+    return folder.is_dir() and (any(folder.glob("*.tf")) or any(folder.glob("*.tf.json")))
 
 
-def _module(folder: Path, prefix: str, within: tuple[Path, ...]) -> dict[str, Location]:
+def _module(folder: Path, prefix: str, within: tuple[Path, ...], root: Root) -> dict[str, Location]:
     """`within`: the folders of the calling modules, so that a module calling itself ends."""
     from .source import module_source, name_of  # python-hcl2 and lark: only when sources exist
 
     if folder in within or not has_sources(folder):
         return {}
-    source = module_source(folder)
+    source = module_source(folder, root)
     out = {
         f"{prefix}{key}": Location(block.file, block.line, block.end_line, tuple(source.allowances.get(key, ())))
         for key, block in source.resources.items()
@@ -64,7 +69,8 @@ def _module(folder: Path, prefix: str, within: tuple[Path, ...]) -> dict[str, Lo
         path = name_of(expression.tree) if expression is not None else ""
         if path.startswith(("./", "../")):
             try:
-                out.update(_module((folder / path).resolve(), f"{prefix}module.{name}.", (*within, folder)))
+                child = root.check(folder / path, call.where)
+                out.update(_module(child, f"{prefix}module.{name}.", (*within, folder), root))
             except InputError:
                 continue  # a broken child module: its blocks have no location
     return out

@@ -6,6 +6,7 @@ cannot be evaluated is reported where it is written.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -18,7 +19,11 @@ import hcl2
 from lark import Token, Tree
 from lark.exceptions import LarkError
 
+from ..budget import LIMITS, expression_depth
 from ..errors import InputError
+from .json_syntax import NotConfiguration, native_text
+from .locations import has_sources
+from .root import OutsideRoot, Root, root_of
 
 _ALLOW_COMMENT = re.compile(
     r"(?:#|//)\s*tfreach:allow\s+(?P<ports>[^\s]+(?:\s*,\s*[^\s]+)*)(?:\s+reason:\s*(?P<reason>.*))?"
@@ -79,38 +84,95 @@ class ModuleSource:
     calls: dict[str, Block] = field(default_factory=dict)
     outputs: dict[str, Block] = field(default_factory=dict)
     allowances: dict[str, list[Allowance]] = field(default_factory=dict)  # "aws_vpc.main" -> comments
-    json_files: list[str] = field(default_factory=list)  # *.tf.json files, not read
 
     @cached_property  # asked at every identifier an expression names
     def resource_types(self) -> set[str]:
         return {key.split(".", 1)[0] for key in self.resources}
 
 
-def module_source(folder: Path) -> ModuleSource:
-    """The declarations of every `.tf` file of a folder; InputError for a file that is not HCL."""
-    return _module_source(folder.resolve())
+def module_source(folder: Path, root: Root | None = None) -> ModuleSource:
+    """The declarations of every `.tf` file of a folder; InputError for a file that is not HCL,
+    is too large or nests too deeply, or lies outside `root` (default: the folder's repository)."""
+    folder = folder.resolve()
+    return _module_source(folder, root or root_of(folder))
 
 
 @lru_cache(maxsize=256)
-def _module_source(folder: Path) -> ModuleSource:
+def _module_source(folder: Path, root: Root) -> ModuleSource:
     module = ModuleSource(folder)
-    for path in sorted(folder.glob("*.tf")):
-        text = _read(path)
-        try:
-            tree = hcl2.parses_to_tree(text)
-        except (LarkError, ValueError, RecursionError) as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise InputError(str(path), f"not valid HCL ({first})") from None
-        _collect(module, _blocks_of(_body_of(tree), text, str(path)), text)
-    module.json_files = sorted(str(p) for p in folder.glob("*.tf.json"))
+    paths = _source_files(folder, root)
+    for path in paths:
+        text = _native(path, _read(path))
+        _collect(module, _blocks_of(_body_of(parse_file(path, text)), text, str(path)), text)
     return module
 
 
-MAX_SOURCE_BYTES = 8 << 20  # a .tf file of 8 MiB is already generated code
+def _native(path: Path, text: str) -> str:
+    """A file's text in native syntax: a `.tf.json` file is rewritten as the blocks it declares
+    (its lines are those of the rewritten text)."""
+    if not path.name.endswith(".tf.json"):
+        return text
+    try:
+        return native_text(json.loads(text))
+    except json.JSONDecodeError as error:
+        raise InputError(str(path), f"not valid JSON (line {error.lineno})") from None
+    except RecursionError:
+        raise InputError(str(path), "nests too deeply") from None
+    except NotConfiguration as error:
+        raise InputError(str(path), f"not a Terraform configuration in JSON syntax ({error})") from None
+
+
+def _source_files(folder: Path, root: Root) -> list[Path]:
+    """The folder's .tf files, each inside the root and within the budget, before any is parsed."""
+    root.check(folder, str(folder))
+    paths = sorted([*folder.glob("*.tf"), *folder.glob("*.tf.json")])
+    total = 0
+    for path in paths:
+        root.check(path, str(path))
+        total += _size(path)
+    if total > LIMITS.source_total_bytes:
+        raise InputError(str(folder), f"its .tf files exceed {LIMITS.source_total_bytes >> 20} MiB in all")
+    return paths
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of a folder's .tf files, read without parsing them (what the budget counts)."""
+    return sum(_size(path) for path in [*folder.glob("*.tf"), *folder.glob("*.tf.json")])
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def parse_file(path: Path, text: str) -> Tree[Any]:
+    """The parse tree of a .tf file; its errors say where, never what the file holds."""
+    try:
+        tree = hcl2.parses_to_tree(text)
+    except (LarkError, ValueError, RecursionError) as error:
+        line, column = getattr(error, "line", None), getattr(error, "column", None)
+        at = f"line {line}, column {column}" if isinstance(line, int) and line > 0 else type(error).__name__
+        raise InputError(str(path), f"not valid HCL ({at})") from None
+    depth = expression_depth(tree)
+    if depth > LIMITS.nesting:
+        raise InputError(f"{path}:{_deepest_line(tree)}", f"nests {depth} levels deep, more than tfreach reads")
+    return tree
+
+
+def _deepest_line(tree: Tree[Any]) -> int:
+    """The line of the attribute or block whose expression nests deepest."""
+    body = _body_of(tree)
+    best, line = 0, 1
+    for child in body.children if body is not None else []:
+        if isinstance(child, Tree) and expression_depth(child) > best:
+            best, line = expression_depth(child), getattr(child.meta, "line", 1)
+    return line
 
 
 def _read(path: Path) -> str:
-    return read_regular_file(path, MAX_SOURCE_BYTES)
+    return read_regular_file(path, LIMITS.source_file_bytes)
 
 
 def read_regular_file(path: Path, limit: int) -> str:
@@ -121,11 +183,15 @@ def read_regular_file(path: Path, limit: int) -> str:
         if not stat.S_ISREG(info.st_mode):
             raise InputError(str(path), "is not a regular file (a FIFO, a device, a link to one?)")
         if info.st_size > limit:
-            raise InputError(str(path), f"is larger than {limit} bytes")
+            raise InputError(str(path), f"is larger than {limit >> 10} KiB, more than tfreach reads")
         with open(path, "rb") as handle:
-            return handle.read(limit + 1).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(str(path), f"cannot be read ({error})") from None
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read ({error.strerror})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(str(path), f"is not UTF-8 text (byte {error.start})") from None
 
 
 def _collect(module: ModuleSource, blocks: list[Block], text: str) -> None:
@@ -237,11 +303,12 @@ def calling_root(folder: Path, top: Path) -> Path:
 
 
 def _local_modules(folder: Path, within: tuple[Path, ...]) -> set[Path]:
-    """Every folder `folder` calls as a local module, directly or not."""
-    if folder in within or not any(folder.glob("*.tf")):
+    """Every folder `folder` calls as a local module, directly or not (inside its root only)."""
+    if folder in within or not has_sources(folder):
         return set()
+    root = root_of(folder)
     try:
-        calls = module_source(folder).calls.values()
+        calls = module_source(folder, root).calls.values()
     except InputError:
         return set()
     found: set[Path] = set()
@@ -249,6 +316,9 @@ def _local_modules(folder: Path, within: tuple[Path, ...]) -> set[Path]:
         expression = call.attribute("source")
         source = name_of(expression.tree) if expression is not None else ""
         if source.startswith(("./", "../")):
-            child = (folder / source).resolve()
+            try:
+                child = root.inside(folder / source)
+            except OutsideRoot:
+                continue
             found |= {child} | _local_modules(child, (*within, folder))
     return found

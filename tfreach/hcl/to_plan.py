@@ -28,7 +28,8 @@ from .evaluate import (
 from .expressions import EvaluationError, Namespace, evaluate
 from .provider import computed_attributes, defaults_of
 from .references import references_in
-from .source import Block, Body, Expression, ModuleSource, module_source, name_of
+from .sensitivity import Sensitivity
+from .source import Block, Body, Expression, ModuleSource, name_of
 from .values import Unknown, unknowns_in
 from .variables import CONSTANTS
 
@@ -53,11 +54,13 @@ Unevaluated = dict[tuple[tuple[str, ...], str], set[str]]
 def plan_document(project: Project) -> dict[str, Any]:
     changes, planned = [], defaultdict(list)
     unevaluated: Unevaluated = defaultdict(set)
+    sensitivity = Sensitivity()
     for module in project.modules():
         for resource in module.all_resources():
             after, unknown = _resource_values(project, resource)
-            changes.append(_change(module, resource, after, unknown))
-            planned[module.path].append(_planned(resource, after))
+            sensitive = _sensitive(sensitivity, module, resource)
+            changes.append(_change(module, resource, after, unknown, sensitive))
+            planned[module.path].append(_planned(resource, after, sensitive))
             calls = tuple(name for name, _ in module.path)
             unevaluated[(calls, f"{resource.type}.{resource.name}")] |= _unevaluated(resource)
     return {
@@ -65,7 +68,7 @@ def plan_document(project: Project) -> dict[str, Any]:
         "terraform_version": None,
         "planned_values": {"root_module": _planned_module((), planned)},
         "resource_changes": changes,
-        "configuration": {"root_module": _configuration(project.root.source, frozenset(), (), unevaluated)},
+        "configuration": {"root_module": _configuration(project, project.root.source, frozenset(), (), unevaluated)},
         "variables": {name: {"value": value} for name, value in project.values.items()},
     }
 
@@ -150,16 +153,40 @@ def split_unknown(value: Any) -> tuple[Any, Any]:
     return value, False
 
 
+def _sensitive(sensitivity: Sensitivity, module: ModuleInstance, resource: ResourceValue) -> dict[str, Any]:
+    """The attributes terraform would print as "(sensitive value)" (after_sensitive's shape)."""
+    marked: dict[str, Any] = {}
+    for name in resource.configured():
+        expression = resource.expression(name)
+        if expression is not None:
+            marked[name] = sensitivity.marks(module, expression)
+        else:
+            blocks = [b for b in resource.block.body.blocks if name in (b.kind, *b.labels[:1])]
+            marked[name] = any(sensitivity.of_body(module, b.body) for b in blocks)
+    return {name: sensitive for name, sensitive in marked.items() if sensitive}
+
+
 def _change(
-    module: ModuleInstance, resource: ResourceValue, after: dict[str, Any], unknown: dict[str, Any]
+    module: ModuleInstance,
+    resource: ResourceValue,
+    after: dict[str, Any],
+    unknown: dict[str, Any],
+    sensitive: dict[str, bool],
 ) -> dict[str, Any]:
+    body = {
+        "actions": ["create"],
+        "before": None,
+        "after": after,
+        "after_unknown": unknown,
+        "after_sensitive": sensitive,
+    }
     change = {
         "address": resource.address,
         "mode": "managed",
         "type": resource.type,
         "name": resource.name,
         "provider_name": "registry.terraform.io/hashicorp/aws",
-        "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": unknown},
+        "change": body,
     }
     if module.path:
         change["module_address"] = module.address
@@ -168,7 +195,7 @@ def _change(
     return change
 
 
-def _planned(resource: ResourceValue, after: dict[str, Any]) -> dict[str, Any]:
+def _planned(resource: ResourceValue, after: dict[str, Any], sensitive: dict[str, Any]) -> dict[str, Any]:
     entry = {
         "address": resource.address,
         "mode": "managed",
@@ -176,6 +203,7 @@ def _planned(resource: ResourceValue, after: dict[str, Any]) -> dict[str, Any]:
         "name": resource.name,
         "provider_name": "registry.terraform.io/hashicorp/aws",
         "values": after,
+        "sensitive_values": sensitive,
     }
     if resource.key is not None:
         entry["index"] = resource.key
@@ -200,7 +228,11 @@ def _module_address(path: ModulePath) -> str:
 
 
 def _configuration(
-    source: ModuleSource, within: frozenset[Path], call_path: tuple[str, ...], unevaluated: Unevaluated
+    project: Project,
+    source: ModuleSource,
+    within: frozenset[Path],
+    call_path: tuple[str, ...],
+    unevaluated: Unevaluated,
 ) -> dict[str, Any]:
     """The configuration section of one module and, recursively, the local modules it calls.
 
@@ -242,11 +274,12 @@ def _configuration(
             expression = block.attribute(meta)
             if expression is not None:
                 call[f"{meta}_expression"] = _expression(expression, types)
-        folder = local_folder(source.folder, call["source"])
+        folder = local_folder(source.folder, call["source"], project.top, block.where)
         if folder is not None and folder.resolve() in within:
             raise InputError(block.where, calls_itself(folder))
         if folder is not None:
-            call["module"] = _configuration(module_source(folder), within, (*call_path, name), unevaluated)
+            child = project.module_source(folder)
+            call["module"] = _configuration(project, child, within, (*call_path, name), unevaluated)
         calls[name] = call
     outputs = {
         name: {"expression": _expression(block.attribute("value"), types)}

@@ -16,11 +16,14 @@ from ..model import Network
 from ..plan.instances import ResourceInstance, config_modules, planned_instances, prior_instances, removed_instances
 from ..plan.resolve import Resolver, SourceValues
 from .context import NAME_ATTRIBUTE, NAMED_TYPES, ParseContext
+from .unknowns import UNREADABLE_RESOURCE
 from .unmodelled import warn_unmodelled
 
 Parser = Callable[[ResourceInstance, ParseContext], None]
+Fallback = Callable[[ResourceInstance, ParseContext], str]  # -> the assumption made
 Finisher = Callable[[ParseContext], None]
 PARSERS: dict[str, dict[int, Parser]] = {}
+FALLBACKS: dict[str, Fallback] = {}
 PHASES = (0, 1, 2)
 FINISHERS: list[Finisher] = []
 
@@ -30,6 +33,18 @@ def parses(*types: str, phase: int = 0) -> Callable[[Parser], Parser]:
         for resource_type in types:
             PARSERS.setdefault(resource_type, {})[phase] = parser
         return parser
+
+    return register
+
+
+def when_unreadable(*types: str) -> Callable[[Fallback], Fallback]:
+    """Registers the most exposed reading of a resource of these types whose values cannot be
+    read (a rule block that is a string, a list where an object belongs): never its absence."""
+
+    def register(fallback: Fallback) -> Fallback:
+        for resource_type in types:
+            FALLBACKS[resource_type] = fallback
+        return fallback
 
     return register
 
@@ -104,12 +119,24 @@ def unset_variables(plan: dict[str, Any]) -> frozenset[str]:
     return frozenset(name for name in root if not isinstance(given.get(name), dict) or "value" not in given[name])
 
 
+_MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError, ArithmeticError, RecursionError)
+
+
 def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) -> None:
-    """A malformed resource (a CIDR that is not one, a list where a string belongs) is a warning."""
+    """A malformed resource (a CIDR that is not one, a list where a string belongs) is read as
+    the most exposed resource of its kind, with a warning that names it, never its values."""
     try:
         parser(instance, context)
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
-        context.network.notice(instance.address, None, f"could not be read ({type(error).__name__}: {error}); ignored")
+    except _MALFORMED as error:
+        fallback = FALLBACKS.get(instance.type)
+        assumed = "ignored"
+        if fallback is not None:
+            try:
+                assumed = f"assumed {fallback(instance, context)}"
+            except _MALFORMED:
+                assumed = "ignored"
+        message = f"could not be read ({type(error).__name__}); {assumed}"
+        context.network.notice(instance.address, None, message, UNREADABLE_RESOURCE)
 
 
 # Importing the families registers their parsers.

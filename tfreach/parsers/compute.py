@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import NetworkInterface, PublicAddress
 from ..plan.instances import ResourceInstance
-from . import parses, unknowns
+from . import parses, unknowns, when_unreadable
 from .context import ELASTIC_IP, INSTANCE, NETWORK_INTERFACE, SECURITY_GROUP, ParseContext, known_list, some_of, tags_of
 from .vpc import default_vpc_subnet, subnets_of
 
@@ -27,6 +27,17 @@ def parse_network_interface(r: ResourceInstance, ctx: ParseContext) -> None:
     interface.private_ips = _known_private_ips(r, "private_ip", "private_ips", "private_ip_list")
     interface.tags = tags_of(r)
     ctx.network.interfaces[r.address] = interface
+
+
+@when_unreadable("aws_instance", "aws_network_interface")
+def unreadable_endpoint(r: ResourceInstance, ctx: ParseContext) -> str:
+    """An instance or interface that cannot be read: in a subnet that may be public, in groups
+    that may admit everything, with a public address."""
+    interface = NetworkInterface(r.address, r.type, auto_public_ipv4=True)
+    interface.subnets = [unknowns.unknown_subnet(ctx, r.address)]
+    interface.security_groups = [unknowns.unknown_group(ctx, f"unreadable security groups of {r.address}", r.address)]
+    ctx.network.interfaces[r.address] = interface
+    return "in a public subnet, in groups that admit everything, with a public address"
 
 
 def _known_private_ips(r: ResourceInstance, *attributes: str) -> list[str]:

@@ -84,7 +84,7 @@ def parse_listener(r: ResourceInstance, ctx: ParseContext) -> None:
         protocols = _LAYER4.get(str(r.get("protocol") or default).upper())
         port = _port(r.get("port"))
         if protocols is None or port is None:
-            ctx.network.notice(r.address, "protocol", f"listener {r.get('protocol')} {r.get('port')} is not modelled")
+            ctx.network.notice(r.address, "protocol", "the listener's protocol is not modelled")
             return
         listener = ctx.network.listeners.get(r.address)
         if listener is None:
@@ -167,7 +167,7 @@ def _ip_targets(r: ResourceInstance, ctx: ParseContext) -> list[str]:
     try:
         ip = ipaddress.ip_address(str(address))
     except ValueError:
-        message = f"IP target {str(address)[:60]!r} is not known before apply and names no interface; not analysed"
+        message = "an IP target is not known before apply and names no interface; not analysed"
         ctx.network.notice(r.address, "target_id", message, unknowns.UNREADABLE_TARGET)
         return []
     matched = [i.id for i in ctx.network.interfaces.values() if str(ip) in i.private_ips]

@@ -13,7 +13,7 @@ from ..model import ANY_GROUP, SecurityGroup, SecurityGroupRule
 from ..packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses
 from ..plan.instances import ResourceInstance
 from ..protocols import describe, port_range_problem, protocol_span
-from . import finishes, parses, unknowns
+from . import finishes, parses, unknowns, when_unreadable
 from .context import PREFIX_LIST, SECURITY_GROUP, SUBNET, VPC, ParseContext, as_bool, known_list
 
 _IPV4_ANY, _IPV6_ANY = unknowns.ANY_IPV4, unknowns.ANY_IPV6
@@ -31,6 +31,7 @@ class _Permission:
     peer_groups: list[str] = field(default_factory=list)
     prefix_lists: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    at: str = ""  # where the rule sits in its resource ("ingress[2]."), for warnings
 
     def assume(self, assumption: str | None) -> None:
         if assumption and assumption not in self.assumptions:
@@ -55,6 +56,33 @@ def parse_default_security_group(r: ResourceInstance, ctx: ParseContext) -> None
     _add_inline_rules(r, ctx, group)
 
 
+@when_unreadable("aws_security_group", "aws_default_security_group")
+def unreadable_group(r: ResourceInstance, ctx: ParseContext) -> str:
+    group = ctx.network.security_groups.setdefault(r.address, SecurityGroup(r.address, r.type, None))
+    for egress in (False, True):
+        group.rules.append(_everything(r.address, egress, "its rules cannot be read"))
+    return "to admit everything from anywhere, and to send anywhere"
+
+
+@when_unreadable("aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule")
+def unreadable_rule(r: ResourceInstance, ctx: ParseContext) -> str:
+    """A rule that cannot be read allows everything, in its group when it can be told, else in any."""
+    try:
+        groups = _groups_of_rule(r, ctx)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        groups = []
+    groups = groups or list(ctx.network.security_groups.values())
+    for egress in (False, True):
+        _share(groups, _everything(r.address, egress, "this rule cannot be read"))
+    return "to allow everything both ways" + ("" if len(groups) == 1 else ", in every group it may belong to")
+
+
+def _everything(owner: str, egress: bool, why: str) -> SecurityGroupRule:
+    everything = PacketSet.box((0, 255), (0, 65535), ALL_ADDRESSES)
+    label = f"{owner} {'egress' if egress else 'ingress'} all (assumed: {why})"
+    return SecurityGroupRule(egress, everything, label, everything, assumption=f"{why}; assumed to allow everything")
+
+
 @parses("aws_security_group_rule", phase=1)
 def parse_security_group_rule(r: ResourceInstance, ctx: ParseContext) -> None:
     groups = _groups_of_rule(r, ctx)
@@ -71,7 +99,8 @@ def _directions(r: ResourceInstance, ctx: ParseContext) -> list[bool]:
     kind = r.get("type")
     if kind in ("ingress", "egress"):
         return [kind == "egress"]
-    unknowns.warn(ctx, r.address, "type", f"type {kind!r} is unknown: assumed both directions", unknowns.UNKNOWN_RULES)
+    problem = "is known only after apply" if r.is_unknown("type") else "is not ingress or egress"
+    unknowns.warn(ctx, r.address, "type", f"type {problem}: assumed both directions", unknowns.UNKNOWN_RULES)
     return [False, True]
 
 
@@ -79,7 +108,7 @@ def _rule_permission(r: ResourceInstance, ctx: ParseContext, group: SecurityGrou
     values = unknowns.marked(r.values, r.unknown, ("protocol", "from_port", "to_port"))
     permission = _Permission(values.get("protocol"), values.get("from_port"), values.get("to_port"))
     for attribute, whole in (("cidr_blocks", _IPV4_ANY), ("ipv6_cidr_blocks", _IPV6_ANY)):
-        permission.cidrs += known_list(r.get(attribute))
+        permission.cidrs += _listed(ctx, r.address, r.get(attribute), attribute, whole)
         if _has_unknown(r.unknown.get(attribute)) and ctx.resolver.set_after_apply(r, (attribute,)):
             _unknown_cidr(r, ctx, (attribute,), whole, permission)
     permission.prefix_lists = _prefix_lists(r, ctx, ("prefix_list_ids",))
@@ -127,10 +156,18 @@ def _add_inline_rules(r: ResourceInstance, ctx: ParseContext, group: SecurityGro
                 _add(ctx, group, r.address, direction == "egress", everything)
             continue  # computed only: the separate rule resources are the rules
         stale = _stale_sources(r, ctx, direction == "egress")
-        for index, entry in enumerate(r.get(direction) or []):
+        for index, entry in unknowns.rule_blocks(ctx, r, direction, _INLINE_KEYS):
+            if entry is None:
+                unreadable = f"{direction}[{index}] cannot be read; assumed to allow everything"
+                everything = _Permission("-1", 0, 0, [_IPV4_ANY, _IPV6_ANY], assumptions=[unreadable])
+                _add(ctx, group, r.address, direction == "egress", everything)
+                continue
             permission = _inline_permission(r, ctx, group, direction, index, entry)
             if _drop_stale(permission, stale):
                 _add(ctx, group, r.address, direction == "egress", permission)
+
+
+_INLINE_KEYS = ("protocol", "from_port", "to_port")  # required in every block, by the provider's schema
 
 
 def _inline_permission(
@@ -139,19 +176,34 @@ def _inline_permission(
     flags = r.unknown_node((direction, index))
     values = unknowns.marked(entry, flags, ("protocol", "from_port", "to_port"))
     permission = _Permission(values.get("protocol"), values.get("from_port"), values.get("to_port"))
+    at = permission.at = f"{direction}[{index}]."
     for attribute, whole in (("cidr_blocks", _IPV4_ANY), ("ipv6_cidr_blocks", _IPV6_ANY)):
-        permission.cidrs += known_list(entry.get(attribute))
+        permission.cidrs += _listed(ctx, r.address, entry.get(attribute), at + attribute, whole)
         if isinstance(flags, dict) and _has_unknown(flags.get(attribute)):
             _unknown_cidr(r, ctx, (direction, index, attribute), whole, permission)
     permission.prefix_lists = _prefix_lists(r, ctx, (direction, index, "prefix_list_ids"))
-    permission.peer_groups = [g for g in known_list(entry.get("security_groups")) if g != r.get("id")]
-    permission.peer_groups = [ctx.resolver.address_of_id(g) or g for g in permission.peer_groups]
-    if entry.get("self") or r.get("id") in known_list(entry.get("security_groups")):
+    named = _listed(ctx, r.address, entry.get("security_groups"), at + "security_groups", ANY_GROUP)
+    permission.peer_groups = [g for g in named if g != r.get("id")]
+    permission.peer_groups = [
+        ctx.resolver.address_of_id(g) or g if isinstance(g, str) else ANY_GROUP for g in permission.peer_groups
+    ]
+    if (entry.get("self") is not False and entry.get("self") is not None) or r.get("id") in named:
         permission.peer_groups.append(group.id)
     if isinstance(flags, dict) and _has_unknown(flags.get("security_groups")):
         # Inline blocks share one reference list: it names the groups of every block.
         permission.peer_groups += _peer_groups(r, ctx, (direction, index, "security_groups"))
     return permission
+
+
+def _listed(ctx: ParseContext, owner: str, value: Any, at: str, widened: str) -> list[Any]:
+    """A rule's list of sources; one that is not a list (or not a list of strings) may be any."""
+    found = unknowns.value_list(ctx, owner, value, at, widened, unknowns.UNREADABLE_CIDR)
+    if any(not isinstance(v, str) for v in found):
+        unknowns.warn(
+            ctx, owner, None, f"{at} holds a value that is not a string; assumed {widened}", unknowns.UNREADABLE_CIDR
+        )
+        return [v if isinstance(v, str) else widened for v in found]
+    return found
 
 
 def _unknown_cidr(
@@ -172,8 +224,11 @@ def _peer_groups(r: ResourceInstance, ctx: ParseContext, path: tuple[str | int, 
 def _prefix_lists(r: ResourceInstance, ctx: ParseContext, path: tuple[str | int, ...]) -> list[str]:
     """Prefix lists by identity: the plan's own lists by address, others by id, unresolved ones by owner."""
     value = r.value_at(path)
-    known = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
+    listed = value if isinstance(value, list) else [value]
+    known = [v for v in listed if isinstance(v, str) and v]
     found = [ctx.resolver.address_of_id(v) or v for v in known]
+    if any(v is not None and not isinstance(v, str) for v in listed):
+        found.append(f"unresolved prefix list of {r.address}")  # not an id: it may be any list
     if _has_unknown(r.unknown_node(path)):
         link = ctx.resolver.link(r, path, PREFIX_LIST)
         found += [a for a in link.addresses if a not in found]
@@ -237,14 +292,15 @@ def _share(groups: list[SecurityGroup], rule: SecurityGroupRule) -> None:
 
 
 def _rule(ctx: ParseContext, owner: str, egress: bool, permission: _Permission) -> SecurityGroupRule:
-    protocols, assumption = unknowns.protocol(ctx, owner, permission.protocol)
+    at = permission.at
+    protocols, assumption = unknowns.protocol(ctx, owner, permission.protocol, at=at)
     permission.assume(assumption)
-    ports, assumption = unknowns.ports(ctx, owner, protocols, permission.from_port, permission.to_port)
+    ports, assumption = unknowns.ports(ctx, owner, protocols, permission.from_port, permission.to_port, at=at)
     permission.assume(assumption)
     problem = None if assumption else port_range_problem(protocols, permission.from_port, permission.to_port)
     if problem:
-        ctx.network.notice(owner, None, f"security group rule: {problem}")
-    cidrs, assumption = unknowns.readable_cidrs(ctx, owner, permission.cidrs)
+        ctx.network.notice(owner, None, f"security group rule {at.rstrip('.')}: {problem}".replace("rule :", "rule:"))
+    cidrs, assumption = unknowns.readable_cidrs(ctx, owner, permission.cidrs, at=at)
     permission.assume(assumption)
     sources = [*cidrs, *permission.peer_groups, *permission.prefix_lists]
     direction = "egress" if egress else "ingress"

@@ -44,6 +44,8 @@ DENY_IGNORED = "a deny rule cannot be read; assumed to deny nothing"
 UNKNOWN_PREFIX_LIST = "a prefix list's entries are unknown; assumed any address"
 UNKNOWN_GROUPS = "security groups not managed by this plan or not resolved; assumed to admit everything"
 UNKNOWN_RULES = "rules known only after apply; assumed to allow everything"
+UNREADABLE_RULES = "a rule block cannot be read; assumed to allow everything"
+UNREADABLE_RESOURCE = "a resource cannot be read; assumed the most exposed of its kind"
 UNREADABLE_TARGET = "a load balancer IP target matches no interface of the plan; its exposure is not analysed"
 
 
@@ -62,88 +64,94 @@ def marked(values: dict[str, Any], unknown: Any, fields: tuple[str, ...]) -> dic
     return {**values, **dict.fromkeys(flagged, AFTER_APPLY)} if flagged else values
 
 
-def _check_known(what: str, *values: Any) -> None:
-    if AFTER_APPLY in values:
-        raise ValueError(f"{what} is known only after apply")
+def _is_after_apply(*values: Any) -> bool:
+    return AFTER_APPLY in values
 
 
-# --- protocol, ports -------------------------------------------------------------------------
+# Messages name the attribute that cannot be read (`at` is where the rule sits, "ingress[2]." or
+# "egress #100 "), never its value: a plan's values may be secrets, or a file's content.
 
 
-def protocol(ctx: ParseContext, owner: str, value: Any, allow: bool = True) -> tuple[Span, str | None]:
+def protocol(ctx: ParseContext, owner: str, value: Any, allow: bool = True, at: str = "") -> tuple[Span, str | None]:
     """A rule's protocol; every protocol when it cannot be read (None, "tcpp", 300, NaN)."""
     try:
-        _check_known("protocol", value)
-        if value is None or (isinstance(value, bool | float) and not float(value).is_integer()):
-            raise ValueError(f"protocol {value!r} is not a protocol")
-        return protocol_span(value), None
-    except (ValueError, OverflowError) as error:
-        return PROTOCOLS, _unreadable(ctx, owner, str(error), "every protocol", UNREADABLE_PROTOCOL, allow)
+        if not _is_after_apply(value) and value is not None and not _fraction(value):
+            return protocol_span(value), None
+    except (ValueError, OverflowError):
+        pass
+    problem = f"{at}protocol {_why(value, 'is not a protocol')}"
+    return PROTOCOLS, _unreadable(ctx, owner, problem, "every protocol", UNREADABLE_PROTOCOL, allow)
 
 
 def ports(
-    ctx: ParseContext, owner: str, protocols: Span, low: Any, high: Any, allow: bool = True
+    ctx: ParseContext, owner: str, protocols: Span, low: Any, high: Any, allow: bool = True, at: str = ""
 ) -> tuple[Span, str | None]:
     """A security group style port range (ICMP: type in `low`); all of them when unreadable."""
     try:
-        _check_known("port", low, high)
-        _check_number(low)
-        _check_number(high)
-        return port_span(protocols, low, high), None
-    except (ValueError, OverflowError) as error:
-        every = ICMP_TYPES if protocols[0] == protocols[1] and is_icmp(protocols[0]) else PORTS
-        return every, _unreadable(ctx, owner, str(error), "every port", UNREADABLE_PORT, allow)
+        if not _is_after_apply(low, high) and _port_like(low) and _port_like(high):
+            return port_span(protocols, low, high), None
+    except (ValueError, OverflowError):
+        pass
+    every = ICMP_TYPES if protocols[0] == protocols[1] and is_icmp(protocols[0]) else PORTS
+    problem = f"{at}from_port/to_port {_why(low, 'is not a port range', high)}"
+    return every, _unreadable(ctx, owner, problem, "every port", UNREADABLE_PORT, allow)
 
 
-def icmp_type(ctx: ParseContext, owner: str, value: Any, allow: bool = True) -> tuple[Span, str | None]:
+def icmp_type(ctx: ParseContext, owner: str, value: Any, allow: bool = True, at: str = "") -> tuple[Span, str | None]:
     try:
-        _check_known("ICMP type", value)
-        _check_number(value)
-        return icmp_type_span(value), None
-    except (ValueError, OverflowError) as error:
-        return ICMP_TYPES, _unreadable(ctx, owner, str(error), "every ICMP type", UNREADABLE_PORT, allow)
+        if not _is_after_apply(value) and _port_like(value):
+            return icmp_type_span(value), None
+    except (ValueError, OverflowError):
+        pass
+    problem = f"{at}icmp_type {_why(value, 'is not an ICMP type')}"
+    return ICMP_TYPES, _unreadable(ctx, owner, problem, "every ICMP type", UNREADABLE_PORT, allow)
 
 
-def rule_number(ctx: ParseContext, owner: str, value: Any, allow: bool) -> tuple[int, str | None]:
+def rule_number(ctx: ParseContext, owner: str, value: Any, allow: bool, at: str = "") -> tuple[int, str | None]:
     """A network ACL rule number; an allow rule whose number cannot be read comes first."""
     try:
-        _check_known("value", value)
-        _check_number(value)
-        if value is None or value == "":
-            raise ValueError("no rule number")
-        return int(value), None
-    except (ValueError, OverflowError, TypeError) as error:
-        return 0, _unreadable(ctx, owner, f"rule number: {error}", "it comes first", UNREADABLE_NUMBER, allow)
+        if not _is_after_apply(value) and _port_like(value) and value not in (None, ""):
+            return int(value), None
+    except (ValueError, OverflowError, TypeError):
+        pass
+    problem = f"{at}rule number {_why(value, 'is not a number')}"
+    return 0, _unreadable(ctx, owner, problem, "it comes first", UNREADABLE_NUMBER, allow)
 
 
-def rule_action(ctx: ParseContext, owner: str, value: Any) -> tuple[bool, str | None]:
+def rule_action(ctx: ParseContext, owner: str, value: Any, at: str = "") -> tuple[bool, str | None]:
     """allow / deny; a rule whose action is not known allows."""
-    text = str(value).strip().lower()
+    text = str(value).strip().lower() if isinstance(value, str) else None
     if text in ("allow", "deny"):
         return text == "allow", None
-    problem = "is known only after apply" if value == AFTER_APPLY else f"{str(value)[:40]!r} is not allow or deny"
-    assumption = f"action {problem}; assumed allow"
+    assumption = f"{at}action {_why(value, 'is not allow or deny')}; assumed allow"
     warn(ctx, owner, None, assumption, UNREADABLE_NUMBER)
     return True, assumption
 
 
-def _unreadable(ctx: ParseContext, owner: str, error: str, widened: str, cause: str, allow: bool) -> str:
+def _why(value: Any, unreadable: str, *others: Any) -> str:
+    return "is known only after apply" if _is_after_apply(value, *others) else unreadable
+
+
+def _unreadable(ctx: ParseContext, owner: str, problem: str, widened: str, cause: str, allow: bool) -> str:
     """An allow rule's unreadable value is widened; a deny rule with one denies nothing."""
     if allow:
-        assumption = f"{error}; assumed {widened}"
+        assumption = f"{problem}; assumed {widened}"
         warn(ctx, owner, None, assumption, cause)
         return assumption
-    assumption = f"{error}; this deny rule is assumed to deny nothing"
+    assumption = f"{problem}; this deny rule is assumed to deny nothing"
     warn(ctx, owner, None, assumption, DENY_IGNORED)
     return assumption
 
 
-def _check_number(value: Any) -> None:
+def _fraction(value: Any) -> bool:
+    return isinstance(value, bool) or (isinstance(value, float) and not float(value).is_integer())
+
+
+def _port_like(value: Any) -> bool:
     """A port is a whole number: not true, 22.5, NaN, Infinity or 1e30 (which int() would accept)."""
     if isinstance(value, bool):
-        raise ValueError(f"port {value!r} is not a number")
-    if isinstance(value, float) and (not value.is_integer() or abs(value) > 65535):
-        raise ValueError(f"port {value!r} is not a port number")
+        return False
+    return not (isinstance(value, float) and (not value.is_integer() or abs(value) > 65535))
 
 
 # --- CIDRs -----------------------------------------------------------------------------------
@@ -153,7 +161,9 @@ def any_address(cidr: Any) -> str:
     return ANY_IPV6 if ":" in str(cidr) else ANY_IPV4
 
 
-def readable_cidrs(ctx: ParseContext, owner: str, cidrs: list[Any]) -> tuple[list[str], str | None]:
+def readable_cidrs(
+    ctx: ParseContext, owner: str, cidrs: list[Any], at: str = "", field: str = "cidr_blocks"
+) -> tuple[list[str], str | None]:
     """The CIDRs that read as CIDRs; one that does not may be any address of its family."""
     out: list[str] = []
     assumption = None
@@ -161,7 +171,7 @@ def readable_cidrs(ctx: ParseContext, owner: str, cidrs: list[Any]) -> tuple[lis
         try:
             out.append(_normalized(str(cidr)))
         except ValueError:
-            assumption = f"{str(cidr)[:60]!r} is not a CIDR; assumed {any_address(cidr)}"
+            assumption = f"{at}{field} holds a value that is not a CIDR; assumed {any_address(cidr)}"
             warn(ctx, owner, None, assumption, UNREADABLE_CIDR)
             out.append(any_address(cidr))
     return out, assumption
@@ -253,6 +263,13 @@ def unknown_subnet(ctx: ParseContext, owner: str) -> str:
     )
 
 
+def subnet_that_cannot_be_read(ctx: ParseContext, address: str) -> str:
+    """Stands for a subnet of the plan whose values cannot be read."""
+    return _assumed_public(
+        ctx, address, f"{address} cannot be read; assumed routed to an internet gateway with open network ACLs"
+    )
+
+
 def _assumed_public(ctx: ParseContext, identity: str, assumption: str) -> str:
     if identity not in ctx.network.subnets:
         ctx.network.subnets[identity] = Subnet(
@@ -275,3 +292,38 @@ def unknown_rules(ctx: ParseContext, owner: str, direction: str) -> str:
     assumption = f"{direction} rules are known only after apply; assumed to allow everything"
     warn(ctx, owner, direction, assumption, UNKNOWN_RULES)
     return assumption
+
+
+def rule_blocks(
+    ctx: ParseContext, r: ResourceInstance, attribute: str, required: tuple[str, ...]
+) -> list[tuple[int, dict[str, Any] | None]]:
+    """(index, block) of a resource's inline rule blocks; None stands for a block that cannot be
+    read (a string, a number, null where an object belongs, an object without the keys terraform
+    always writes): it allows everything, never nothing."""
+    value = r.get(attribute)
+    if value is None and attribute not in r.values:
+        return []  # not configured (sources mode writes no null for it)
+    if not isinstance(value, list):
+        message = f"{attribute} is not a list of blocks; assumed to allow everything"
+        warn(ctx, r.address, attribute, message, UNREADABLE_RULES)
+        return [(0, None)]
+    out: list[tuple[int, dict[str, Any] | None]] = []
+    for index, block in enumerate(value):
+        flags = r.unknown_node((attribute, index))
+        unknown = flags if isinstance(flags, dict) else {}
+        readable = isinstance(block, dict) and all(key in block or key in unknown for key in required)
+        if not readable:
+            message = f"{attribute}[{index}] is not a rule block; assumed to allow everything"
+            warn(ctx, r.address, attribute, message, UNREADABLE_RULES)
+        out.append((index, block if readable else None))
+    return out
+
+
+def value_list(ctx: ParseContext, owner: str, value: Any, at: str, widened: Any, cause: str) -> list[Any]:
+    """A list attribute's known elements; one that is not a list stands for `widened` (warned)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [v for v in value if v not in (None, "")]
+    warn(ctx, owner, None, f"{at} is not a list; assumed {widened}", cause)
+    return [widened]

@@ -8,7 +8,7 @@ from typing import Any
 from ..model import VPC_DEFAULT, Gateway, Route, RouteTable, Subnet, Target, Vpc
 from ..packets import IntervalSet, addresses
 from ..plan.instances import ResourceInstance
-from . import finishes, parses, unknowns
+from . import finishes, parses, unknowns, when_unreadable
 from .context import (
     AMBIGUOUS,
     EGRESS_ONLY_GATEWAY,
@@ -131,6 +131,13 @@ def _holds(blocks: list[str], cidrs: list[str]) -> bool:
     ipv4 = [ipaddress.ip_network(c) for c in cidrs if ":" not in c]
     mine = [ipaddress.ip_network(b) for b in blocks if ":" not in b]
     return bool(ipv4) and all(any(c.subnet_of(b) for b in mine) for c in ipv4)  # type: ignore[arg-type]
+
+
+@when_unreadable("aws_subnet", "aws_default_subnet")
+def unreadable_subnet(r: ResourceInstance, ctx: ParseContext) -> str:
+    ctx.network.subnets.pop(r.address, None)
+    unknowns.subnet_that_cannot_be_read(ctx, r.address)
+    return "routed to an internet gateway, with open network ACLs and public addresses"
 
 
 @parses("aws_internet_gateway", "aws_egress_only_internet_gateway")

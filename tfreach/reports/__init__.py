@@ -21,6 +21,9 @@ class ReportOptions:
     fail_on_possible: bool = True  # possible findings (resting on an assumption) count too: fail closed
     colour: bool = False  # severities in colour (a terminal, and NO_COLOR not set)
     table_style: str = "simple"  # tabulate's tablefmt for --format table
+    # Sensitive values out of a cell before the table is laid out (the written report is redacted
+    # whole too; this keeps the columns aligned).
+    redact: Callable[[str], str] = str
 
 
 Formatter = Callable[[list[PlanResult], ReportOptions, TextIO], None]  # writes the report as it goes

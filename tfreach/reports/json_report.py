@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from .. import __version__
+from .. import __version__, escape
 from ..catalogue import Severity
 from ..check import PlanResult
 from ..findings import Finding
@@ -70,7 +70,7 @@ class _Shared:
 
 def _field(out: TextIO, name: str, value: Any) -> None:
     out.write(f'  "{name}": ')
-    out.write(orjson.dumps(value).decode())
+    out.write(escape.json_text(orjson.dumps(value).decode()))
     out.write(",\n")
 
 
@@ -79,7 +79,7 @@ def _stream(out: TextIO, name: str, items: Iterable[dict[str, Any]], last: bool 
     separator = "\n    "
     for item in items:
         out.write(separator)
-        out.write(orjson.dumps(item).decode())
+        out.write(escape.json_text(orjson.dumps(item).decode()))
         separator = ",\n    "
     out.write("\n  ]" if separator != "\n    " else "]")
     out.write("\n" if last else ",\n")

@@ -71,7 +71,7 @@ def render_sarif(results: list[PlanResult], options: ReportOptions) -> str:
             {"executionSuccessful": True, "toolExecutionNotifications": [{"level": "note", "message": {"text": note}}]}
         ]
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
+    return escape.json_text(orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode())
 
 
 def rule_id(finding: FindingGroup) -> str:
@@ -153,7 +153,7 @@ def _result(result: PlanResult, group: FindingGroup, rule: str) -> dict[str, Any
     }
     if group.suppressed is not None:
         out["suppressions"] = [
-            {"kind": "external", "justification": f"{group.suppressed.by}: {group.suppressed.reason}"}
+            {"kind": "external", "justification": escape.line(f"{group.suppressed.by}: {group.suppressed.reason}")}
         ]
     return out
 
@@ -161,4 +161,4 @@ def _result(result: PlanResult, group: FindingGroup, rule: str) -> dict[str, Any
 def _message(group: FindingGroup) -> str:
     hops = " -> ".join(hop["address"] or group.label for hop in group.path)
     certainty = "" if group.certain else " It rests on an assumption: " + "; ".join(group.assumptions[:2]) + "."
-    return f"{group.title} ({group.status}). Path: {hops}.{certainty} {group.recommendation}"
+    return escape.line(f"{group.title} ({group.status}). Path: {hops}.{certainty} {group.recommendation}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from itertools import groupby
 
 from tabulate import tabulate
@@ -58,7 +59,9 @@ def _plan_section(result: PlanResult, options: ReportOptions) -> list[str]:
         # an intent's rows each say what passes: its heading names the broken pair alone
         title = summary.title.rsplit(": ", 1)[0] if summary.intent and len(ports) > 1 else summary.title
         lines += ["", title + count]
-        lines += ["  " + line for line in _columns(_HEADERS, [_row(g) for g in ports], options.table_style)]
+        lines += [
+            "  " + line for line in _columns(_HEADERS, [_row(g) for g in ports], options.table_style, options.redact)
+        ]
         lines += [shorten(f"  assumed: {a}") for a in sorted({a for g in alike for a in g.assumptions})]
     hidden = sum(1 for g in groups if g.status != "new" and options.new_only and g.type != "NetworkExposure")
     if hidden:
@@ -82,9 +85,12 @@ _HEADERS = ("severity", "status", "certainty", "finding", "port", "from", "admit
 TABLE_STYLES = ("simple", "github", "grid", "plain", "rounded_outline")
 
 
-def _columns(headers: tuple[str, ...], rows: list[list[str]], style: str) -> list[str]:
+def _columns(
+    headers: tuple[str, ...], rows: list[list[str]], style: str, redact: Callable[[str], str] = str
+) -> list[str]:
     """The rows under their headers, laid out by tabulate (cells are text: never read as numbers)."""
-    return str(tabulate(rows, headers=list(headers), tablefmt=style, disable_numparse=True)).splitlines()
+    cells = [[redact(cell) for cell in row] for row in rows]
+    return str(tabulate(cells, headers=list(headers), tablefmt=style, disable_numparse=True)).splitlines()
 
 
 def _order(g: FindingGroup) -> tuple[int, str, tuple[int, int]]:

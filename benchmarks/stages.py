@@ -21,21 +21,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tfreach.cli import main
+from tfreach.cli.main import main
 
 # (stage, module, function): the outermost call of each stage of the pipeline.
 STAGES = [
-    ("read and check the JSON", "plan/load.py", "load_plan"),
-    ("build the model (after)", "parsers/__init__.py", "planned_network"),
-    ("  of which: resolve unknown links", "plan/resolve.py", "link"),
-    ("  of which: evaluate the sources beside it", "check.py", "by_address"),
-    ("build the model (before)", "parsers/__init__.py", "prior_network"),
-    ("graph: routes, ACLs, groups, forwards", "graph.py", "build"),
-    ("reachable packet sets", "reach.py", "reachable_endpoints"),
-    ("findings and their evidence", "findings.py", "endpoint_findings"),
-    ("closed findings", "findings.py", "closed_findings"),
-    ("segmentation intents (--config)", "intents.py", "check_intents"),
-    ("suppressions", "suppress.py", "apply_suppressions"),
+    ("read and check the JSON", "inputs/plan/load.py", "load_plan"),
+    ("build the model (after)", "families/__init__.py", "planned_network"),
+    ("  of which: resolve unknown links", "inputs/plan/resolve.py", "link"),
+    ("  of which: evaluate the sources beside it", "questions/check.py", "by_address"),
+    ("build the model (before)", "families/__init__.py", "prior_network"),
+    ("graph: routes, ACLs, groups, forwards", "engine/graph.py", "build"),
+    ("reachable packet sets", "engine/reach.py", "reachable_endpoints"),
+    ("findings and their evidence", "findings/findings.py", "endpoint_findings"),
+    ("closed findings", "findings/findings.py", "closed_findings"),
+    ("segmentation intents (--config)", "questions/intents.py", "check_intents"),
+    ("suppressions", "findings/suppress.py", "apply_suppressions"),
     ("report", "reports/table.py", "render_table"),
 ]
 

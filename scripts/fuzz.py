@@ -30,12 +30,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tfreach.check import Settings, check_document, check_sources  # noqa: E402
-from tfreach.config import Config  # noqa: E402
 from tfreach.errors import InputError  # noqa: E402
-from tfreach.plan.load import _check_addresses, _check_envelope  # noqa: E402
+from tfreach.findings.config import Config  # noqa: E402
+from tfreach.findings.suppress import apply_suppressions  # noqa: E402
+from tfreach.inputs.plan.load import _check_addresses, _check_envelope  # noqa: E402
+from tfreach.questions.check import Settings, check_document, check_sources  # noqa: E402
 from tfreach.reports import ReportOptions, formatters  # noqa: E402
-from tfreach.suppress import apply_suppressions  # noqa: E402
 
 ODD_VALUES: list[Any] = [
     None,

@@ -1,4 +1,4 @@
-"""Regenerate tfreach/hcl/provider_schema.json: the attributes the AWS provider computes.
+"""Regenerate tfreach/inputs/sources/provider_schema.json: the attributes the AWS provider computes.
 
 HCL mode needs to know, for each resource type, which attributes the provider fills in
 when the configuration leaves them unset: in a plan they are "known after apply".

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tfreach.graph import build_graph
-from tfreach.model import (
+from tfreach.engine.graph import build_graph
+from tfreach.engine.reach import reachable_endpoints
+from tfreach.model.network import (
     AclRule,
     Gateway,
     Listener,
@@ -31,10 +32,9 @@ from tfreach.model import (
     TargetGroup,
     Vpc,
 )
-from tfreach.packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses, union_all
-from tfreach.protocols import port_span, protocol_span
-from tfreach.reach import reachable_endpoints
-from tfreach.sources import INTERNET, Source
+from tfreach.model.packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses, union_all
+from tfreach.model.protocols import port_span, protocol_span
+from tfreach.model.sources import INTERNET, Source
 
 VPC, IGW = "aws_vpc.main", "aws_internet_gateway.main"
 ALLOW, DENY = True, False

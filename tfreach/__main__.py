@@ -1,3 +1,3 @@
-from .cli import run
+from tfreach.cli.main import run
 
 run()

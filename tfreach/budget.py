@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputError
+from tfreach.errors import InputError
 
 
 @dataclass(frozen=True)

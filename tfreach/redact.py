@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TextIO
 
-from . import escape
+from tfreach import escape
 
 SENSITIVE = "(sensitive value)"
 MIN_LENGTH = 5
@@ -85,8 +85,8 @@ def _bounded(form: str) -> str:
 
 def _spellings(secret: str) -> set[str]:
     """The secret as each format writes it."""
-    from .reports.github import _data, _property
-    from .reports.markdown import md
+    from tfreach.reports.github import _data, _property
+    from tfreach.reports.markdown import md
 
     forms: list[Callable[[str], str]] = [
         lambda s: s,

@@ -13,9 +13,9 @@ from typing import Any
 
 import jsonschema
 
-from tfreach.packets import PORTS, IntervalSet, PacketSet, addresses
-from tfreach.protocols import protocol_span
-from tfreach.sources import INTERNET
+from tfreach.model.packets import PORTS, IntervalSet, PacketSet, addresses
+from tfreach.model.protocols import protocol_span
+from tfreach.model.sources import INTERNET
 
 
 def run_cli(*args: str, stdin: bytes | None = None, timeout: float | None = None) -> subprocess.CompletedProcess[str]:

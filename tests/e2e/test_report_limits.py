@@ -16,8 +16,8 @@ import pytest
 from conftest import REPO, SHARED
 from e2e.helpers import validate_output
 
-from tfreach.catalogue import Severity
-from tfreach.check import PlanResult, check_plan
+from tfreach.findings.catalogue import Severity
+from tfreach.questions.check import PlanResult, check_plan
 from tfreach.reports import ReportOptions, formatters
 
 sys.path.insert(0, str(REPO / "benchmarks"))

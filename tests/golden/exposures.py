@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from e2e.helpers import finding_packets  # noqa: E402
 
-from tfreach.packets import PacketSet, cidrs_of  # noqa: E402
+from tfreach.model.packets import PacketSet, cidrs_of  # noqa: E402
 
 GOLDEN = HERE / "exposures.json"
 CORPUS = REPO.parent / "shared" / "corpus"

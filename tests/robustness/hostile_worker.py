@@ -25,8 +25,10 @@ def _warm_up() -> None:
     """Import (and so open) everything tfreach may load, before opens are watched."""
     import importlib
 
-    modules = ("hcl2", "jsonschema", "lark", "networkx", "tfreach.cli", "tfreach.hcl.evaluate", "tfreach.hcl.to_plan")
-    for name in (*modules, "tfreach.explain", "tfreach.query", "tfreach.classes", "tfreach.intents"):
+    modules = ["hcl2", "jsonschema", "lark", "networkx", "tfreach.cli.main"]
+    modules += [f"tfreach.inputs.sources.{name}" for name in ("evaluate", "to_plan")]
+    modules += [f"tfreach.questions.{name}" for name in ("explain", "query", "intents")]
+    for name in (*modules, "tfreach.engine.classes"):
         importlib.import_module(name)
     for report in ("github", "json_report", "junit", "markdown", "sarif", "table", "diagram"):
         importlib.import_module(f"tfreach.reports.{report}")
@@ -45,7 +47,7 @@ def _audit(event: str, args: tuple[object, ...]) -> None:
 
 
 def _run(args: list[str]) -> tuple[int, str, str]:
-    from tfreach.cli import main
+    from tfreach.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from model_builder import ALLOW, DENY, NetworkBuilder, match
 
-from tfreach.filters import acl_decisions, allowed
-from tfreach.model import AclRule, NetworkAcl
-from tfreach.packets import IntervalSet, PacketSet, addresses
+from tfreach.aws.filters import acl_decisions, allowed
+from tfreach.model.network import AclRule, NetworkAcl
+from tfreach.model.packets import IntervalSet, PacketSet, addresses
 
 # A small universe: two protocols, eight ports, the eight addresses of 198.51.100.0/29.
 BASE = addresses("198.51.100.0/29").spans[0][0]
@@ -118,7 +118,7 @@ def test_the_same_input_gives_byte_identical_reports_whatever_the_hash_seed():
 def test_every_assumption_a_finding_rests_on_is_a_warning():
     from conftest import CORPUS, SAMPLES
 
-    from tfreach.check import check_plan
+    from tfreach.questions.check import check_plan
 
     plans = (
         sorted(SAMPLES.glob("*/plan.json")) + sorted(CORPUS.glob("plans/*.json")) + sorted(CORPUS.glob("public/*.json"))

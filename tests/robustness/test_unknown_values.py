@@ -18,7 +18,7 @@ from e2e.helpers import uncovered
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tfreach.check import Settings, check_document
+from tfreach.questions.check import Settings, check_document
 from tfreach.reports import ReportOptions
 from tfreach.reports.json_report import render_json
 

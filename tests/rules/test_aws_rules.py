@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from model_builder import ALLOW, DENY, IGW, NetworkBuilder, match, reaches
 
-from tfreach.model import ServicePorts, Target
+from tfreach.model.network import ServicePorts, Target
 
 ANYWHERE = "0.0.0.0/0"
 CLIENT = "198.51.100.7"  # a documentation address: AWS delivers it like any public address

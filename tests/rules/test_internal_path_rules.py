@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from model_builder import ALLOW, NetworkBuilder, match
 
-from tfreach.graph import GraphBuilder
-from tfreach.internal import InternalPaths
-from tfreach.packets import PacketSet
+from tfreach.engine.graph import GraphBuilder
+from tfreach.engine.internal import InternalPaths
+from tfreach.model.packets import PacketSet
 
 LINUX_CLIENT_PORTS = (32768, 60999)
 

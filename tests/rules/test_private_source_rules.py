@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from model_builder import NetworkBuilder, match, reaches
 
-from tfreach.model import Target, TransitAttachment, TransitGateway, TransitRouteTable
-from tfreach.sources import PEERING, TRANSIT_GATEWAY, VPN
+from tfreach.model.network import Target, TransitAttachment, TransitGateway, TransitRouteTable
+from tfreach.model.sources import PEERING, TRANSIT_GATEWAY, VPN
 
 ON_PREMISES = "192.168.0.0/16"
 OFFICE_HOST = "192.168.4.20"

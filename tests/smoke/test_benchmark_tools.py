@@ -67,7 +67,7 @@ def test_the_profile_sums_the_time_by_pipeline_stage():
 
 def test_the_benchmark_intents_are_twenty_valid_intents():
     """docs/performance.md times `--config benchmarks/intents.yml`: it must stay loadable."""
-    from tfreach.config import load_config
+    from tfreach.findings.config import load_config
 
     config = load_config(REPO / "benchmarks" / "intents.yml")
     assert len(config.intents) == 20

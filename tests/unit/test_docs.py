@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conftest import REPO
 
-from tfreach.catalogue import CATALOGUE
-from tfreach.cli import FAIL_ON_CHOICES, check, explain_command, graph_command, query_command
-from tfreach.parsers import modelled_types
+from tfreach.cli.main import FAIL_ON_CHOICES, check, explain_command, graph_command, query_command
+from tfreach.families import modelled_types
+from tfreach.findings.catalogue import CATALOGUE
 from tfreach.reports import formatters
 
 README = (REPO / "README.md").read_text()
@@ -20,7 +20,7 @@ MODELLED = (REPO / "docs" / "modelled.md").read_text()
 
 def test_every_modelled_resource_type_is_in_the_generated_table_with_its_aws_doc():
     """docs/modelled.md holds `modelled_table()` word for word: regenerate it when a parser changes."""
-    from tfreach.parsers import modelled_table
+    from tfreach.families import modelled_table
 
     generated = MODELLED.split("<!-- generated: modelled types -->\n")[1].split("<!-- end generated -->")[0]
     assert generated == modelled_table()
@@ -65,8 +65,8 @@ UNKNOWN_VALUES = (REPO / "docs" / "unknown-values.md").read_text()
 
 def test_every_kind_of_assumption_is_in_the_written_rule():
     """docs/unknown-values.md names every cause a warning can carry, word for word."""
-    from tfreach.parsers import context, unknowns, unmodelled
-    from tfreach.plan import resolve
+    from tfreach.families import context, unknowns, unmodelled
+    from tfreach.inputs.plan import resolve
 
     causes = [getattr(unknowns, name) for name in dir(unknowns) if name.isupper() and name.startswith(("UN", "DENY"))]
     causes += [resolve.KEYED, resolve.LOCAL, resolve.OUTSIDE, resolve.UNREFERENCED, resolve.TOO_DEEP]
@@ -77,6 +77,6 @@ def test_every_kind_of_assumption_is_in_the_written_rule():
 
 
 def test_no_modelled_type_is_still_listed_as_unmodelled():
-    from tfreach.parsers.unmodelled import NETWORK_BEARING
+    from tfreach.families.unmodelled import NETWORK_BEARING
 
     assert sorted(set(NETWORK_BEARING) & set(modelled_types())) == []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from model_builder import NetworkBuilder, match
 
-from tfreach.catalogue import Severity
-from tfreach.findings import Finding, endpoint_findings
-from tfreach.graph import build_graph
-from tfreach.reach import reachable_endpoints
-from tfreach.sources import INTERNET
+from tfreach.engine.graph import build_graph
+from tfreach.engine.reach import reachable_endpoints
+from tfreach.findings.catalogue import Severity
+from tfreach.findings.findings import Finding, endpoint_findings
+from tfreach.model.sources import INTERNET
 
 
 def findings_for(*rules) -> list[Finding]:

@@ -8,9 +8,9 @@ import pytest
 from e2e.helpers import run_cli
 
 from tfreach.errors import InputError
-from tfreach.hcl.evaluate import Project
-from tfreach.hcl.to_plan import plan_document
-from tfreach.hcl.variables import root_values
+from tfreach.inputs.sources.evaluate import Project
+from tfreach.inputs.sources.to_plan import plan_document
+from tfreach.inputs.sources.variables import root_values
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:

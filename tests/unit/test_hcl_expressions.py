@@ -7,9 +7,9 @@ from typing import Any
 import hcl2
 import pytest
 
-from tfreach.hcl.expressions import EvaluationError, evaluate
-from tfreach.hcl.references import references_in
-from tfreach.hcl.values import Unknown
+from tfreach.inputs.sources.expressions import EvaluationError, evaluate
+from tfreach.inputs.sources.references import references_in
+from tfreach.inputs.sources.values import Unknown
 
 
 class Names:

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from tfreach.filters import Decision
-from tfreach.graph import Hop
-from tfreach.packets import PacketSet, addresses
+from tfreach.aws.filters import Decision
+from tfreach.engine.graph import Hop
+from tfreach.model.packets import PacketSet, addresses
 
 
 def _rule(i: int, protocol: int, port: int, cidr: str, allow: bool = True) -> Decision:

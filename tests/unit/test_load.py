@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tfreach.errors import InputError
-from tfreach.plan.load import load_plan
+from tfreach.inputs.plan.load import load_plan
 
 
 def write(tmp_path, name, data: bytes):

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tfreach.packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses, cidrs_of
+from tfreach.model.packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses, cidrs_of
 
 UNIVERSE = range(0, 40)
 spans = st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)).map(lambda t: (min(t), max(t))), max_size=6)

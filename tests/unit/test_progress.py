@@ -7,7 +7,7 @@ import io
 from conftest import sample_plan
 
 from tfreach import progress
-from tfreach.check import check_plan
+from tfreach.questions.check import check_plan
 
 
 class Terminal(io.StringIO):

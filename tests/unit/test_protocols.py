@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tfreach.protocols import ALL, describe, port_span, protocol_span
+from tfreach.model.protocols import ALL, describe, port_span, protocol_span
 
 
 @pytest.mark.parametrize(

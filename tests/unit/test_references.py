@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tfreach.plan.references import Key, maximal, parse_traversal, split_instance_address
+from tfreach.inputs.plan.references import Key, maximal, parse_traversal, split_instance_address
 
 
 def test_addresses_split_into_names_and_keys():

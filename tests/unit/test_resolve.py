@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import corpus_plan, load_json, sample_plan
 
-from tfreach.parsers.context import INSTANCE, SECURITY_GROUP, SUBNET
-from tfreach.plan.instances import config_modules, planned_instances
-from tfreach.plan.references import STAND_IN_PREFIX
-from tfreach.plan.resolve import Resolver
+from tfreach.families.context import INSTANCE, SECURITY_GROUP, SUBNET
+from tfreach.inputs.plan.instances import config_modules, planned_instances
+from tfreach.inputs.plan.references import STAND_IN_PREFIX
+from tfreach.inputs.plan.resolve import Resolver
 
 
 def resolver_for(path) -> Resolver:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import random
 
-from tfreach.internal import _Regions, _where
-from tfreach.packets import IntervalSet, addresses
+from tfreach.engine.internal import _Regions, _where
+from tfreach.model.packets import IntervalSet, addresses
 
 
 def test_a_remote_inside_one_segment_gets_the_answer_of_asking_each_rule():

@@ -7,7 +7,7 @@ import shutil
 from conftest import SAMPLES
 from e2e.helpers import run_cli
 
-from tfreach.model import Notice
+from tfreach.model.network import Notice
 from tfreach.reports.warnings import MAX_LINE, warning_lines
 
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from .. import escape
-from ..catalogue import Severity
-from ..check import PlanResult
-from ..model import Notice
+from tfreach import escape
+from tfreach.findings.catalogue import Severity
+from tfreach.model.network import Notice
+from tfreach.questions.check import PlanResult
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,12 @@ Renderer = Callable[[list[PlanResult], ReportOptions], str]
 
 
 def formatters() -> dict[str, Formatter]:
-    from .github import render_github
-    from .json_report import render_json
-    from .junit import render_junit
-    from .markdown import render_markdown
-    from .sarif import render_sarif
-    from .table import render_table
+    from tfreach.reports.github import render_github
+    from tfreach.reports.json_report import render_json
+    from tfreach.reports.junit import render_junit
+    from tfreach.reports.markdown import render_markdown
+    from tfreach.reports.sarif import render_sarif
+    from tfreach.reports.table import render_table
 
     return {
         "table": _whole(render_table),
@@ -82,7 +82,7 @@ def counted(finding: Countable, options: ReportOptions) -> bool:
 
 def failing(results: list[PlanResult], options: ReportOptions) -> bool:
     """Is any counted finding at or above the --fail-on severity?"""
-    from .groups import finding_groups
+    from tfreach.reports.groups import finding_groups
 
     if options.fail_on is None:
         return False

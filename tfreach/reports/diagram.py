@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from networkx import DiGraph
 
-from ..graph import Forward, Node
-from ..model import Network
-from ..packets import PORTS, PROTOCOLS, PacketSet
-from . import printable
-from .markdown import mermaid_label
+from tfreach.engine.graph import Forward, Node
+from tfreach.model.network import Network
+from tfreach.model.packets import PORTS, PROTOCOLS, PacketSet
+from tfreach.reports import printable
+from tfreach.reports.markdown import mermaid_label
 
 
 @dataclass

@@ -7,11 +7,11 @@ notice that counts everything, including what is not shown.
 
 from __future__ import annotations
 
-from .. import escape
-from ..catalogue import Severity
-from ..check import PlanResult
-from . import ReportOptions, counted, relative_path
-from .groups import FindingGroup, finding_groups
+from tfreach import escape
+from tfreach.findings.catalogue import Severity
+from tfreach.questions.check import PlanResult
+from tfreach.reports import ReportOptions, counted, relative_path
+from tfreach.reports.groups import FindingGroup, finding_groups
 
 PER_LEVEL = 10  # what GitHub shows of each level in one step
 _COMMAND = {

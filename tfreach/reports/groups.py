@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..catalogue import Severity
-from ..check import PlanResult
-from ..findings import Exposure, Suppression
-from ..packets import Span
-from ..plan.references import module_address, split_instance_address
-from ..sources import Source
+from tfreach.findings.catalogue import Severity
+from tfreach.findings.findings import Exposure, Suppression
+from tfreach.inputs.plan.references import module_address, split_instance_address
+from tfreach.model.packets import Span
+from tfreach.model.sources import Source
+from tfreach.questions.check import PlanResult
 
 
 @dataclass(eq=False)

@@ -13,13 +13,13 @@ from typing import Any, TextIO
 
 import orjson
 
-from .. import __version__, escape
-from ..catalogue import Severity
-from ..check import PlanResult
-from ..findings import Finding
-from ..hcl.locations import Location
-from . import ReportOptions, failing
-from .groups import finding_groups
+from tfreach import __version__, escape
+from tfreach.findings.catalogue import Severity
+from tfreach.findings.findings import Finding
+from tfreach.inputs.sources.locations import Location
+from tfreach.questions.check import PlanResult
+from tfreach.reports import ReportOptions, failing
+from tfreach.reports.groups import finding_groups
 
 
 def render_json(results: list[PlanResult], options: ReportOptions, out: TextIO) -> None:

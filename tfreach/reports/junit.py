@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..check import PlanResult
-from . import ReportOptions, counted, printable
-from .groups import FindingGroup, finding_groups
+from tfreach.questions.check import PlanResult
+from tfreach.reports import ReportOptions, counted, printable
+from tfreach.reports.groups import FindingGroup, finding_groups
 
 
 def render_junit(results: list[PlanResult], options: ReportOptions) -> str:

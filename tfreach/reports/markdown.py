@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from itertools import groupby
 
-from .. import escape
-from ..catalogue import Severity
-from ..check import PlanResult
-from ..protocols import span_text
-from . import ReportOptions, failing
-from .groups import FindingGroup, finding_groups
-from .warnings import warning_lines
+from tfreach import escape
+from tfreach.findings.catalogue import Severity
+from tfreach.model.protocols import span_text
+from tfreach.questions.check import PlanResult
+from tfreach.reports import ReportOptions, failing
+from tfreach.reports.groups import FindingGroup, finding_groups
+from tfreach.reports.warnings import warning_lines
 
 _MD = {
     "&": "&amp;",

@@ -13,11 +13,11 @@ from typing import Any
 
 import orjson
 
-from .. import __version__, escape
-from ..catalogue import Severity
-from ..check import PlanResult
-from . import ReportOptions, relative_path
-from .groups import FindingGroup, finding_groups
+from tfreach import __version__, escape
+from tfreach.findings.catalogue import Severity
+from tfreach.questions.check import PlanResult
+from tfreach.reports import ReportOptions, relative_path
+from tfreach.reports.groups import FindingGroup, finding_groups
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tfreach/tfreach"

@@ -9,13 +9,13 @@ from itertools import groupby
 
 from tabulate import tabulate
 
-from ..catalogue import Severity
-from ..check import PlanResult
-from ..model import Notice
-from ..protocols import span_text
-from . import ReportOptions, counted, failing, printable
-from .groups import FindingGroup, finding_groups
-from .warnings import shorten, warning_lines
+from tfreach.findings.catalogue import Severity
+from tfreach.model.network import Notice
+from tfreach.model.protocols import span_text
+from tfreach.questions.check import PlanResult
+from tfreach.reports import ReportOptions, counted, failing, printable
+from tfreach.reports.groups import FindingGroup, finding_groups
+from tfreach.reports.warnings import shorten, warning_lines
 
 _MAX_WARNINGS = 20
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Notice
+from tfreach.model.network import Notice
 
 MAX_LINE = 300  # characters: a warning is one readable line, never a paragraph
 SHOWN = 3  # places named per grouped line

@@ -1,0 +1,179 @@
+"""Which route table a subnet uses and where it sends each destination (longest prefix)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from tfreach.model.network import VPC_DEFAULT, Network, Route, RouteTable, Subnet, Target, TransitRoute
+from tfreach.model.packets import IntervalSet, addresses
+
+
+def route_tables_for(network: Network, subnet: Subnet) -> list[RouteTable]:
+    """The explicitly associated table, else the VPC's main table, else AWS's untouched main table.
+
+    Several only when the plan cannot tell which of them the association names.
+    """
+    associated = network.subnet_route_tables.get(subnet.id, [])
+    explicit = [network.route_tables[t] for t in associated if t in network.route_tables]
+    if explicit and VPC_DEFAULT not in associated:
+        return explicit
+    return explicit + _main_route_tables(network, subnet)
+
+
+def _main_route_tables(network: Network, subnet: Subnet) -> list[RouteTable]:
+    main = network.main_route_tables.get(subnet.vpc or "", [])
+    tables = [network.route_tables[t] for t in main if t in network.route_tables]
+    if tables:
+        return tables
+    identity = f"{subnet.vpc or subnet.id} main route table"
+    return [RouteTable(identity, "main route table (AWS default)", subnet.vpc, implicit=True)]
+
+
+# When a VPN's prefixes are learned over BGP (or its connections are not in the plan),
+# on-premises networks are assumed to use private address space.
+ASSUMED_ON_PREMISES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+ON_PREMISES_ASSUMPTION = (
+    "on-premises prefixes are not in the plan (BGP or no VPN connection); assumed private address space"
+)
+
+
+def effective_routes(network: Network, table: RouteTable) -> list[Route]:
+    """The local route for each CIDR of the VPC, the table's own routes, then propagated ones.
+
+    Listed in that order so that a static route wins over a propagated one of equal prefix.
+    """
+    vpc = network.vpcs.get(table.vpc or "")
+    local = [
+        Route(addresses(cidr), cidr, _length(cidr), Target.LOCAL, None, f"{table.id} {cidr} -> local")
+        for cidr in (vpc.cidrs if vpc else [])
+    ]
+    return local + table.routes + _propagated(network, table)
+
+
+def _propagated(network: Network, table: RouteTable) -> list[Route]:
+    routes = []
+    for gateway in table.propagating_gateways:
+        for cidr, origin, assumption in on_premises_prefixes(network, gateway):
+            label = f"{table.id} {cidr} -> {gateway} (propagated: {origin})"
+            routes.append(Route(addresses(cidr), cidr, _length(cidr), Target.VPN_GATEWAY, gateway, label, assumption))
+    return routes
+
+
+def on_premises_prefixes(network: Network, gateway: str) -> list[tuple[str, str, str | None]]:
+    """(CIDR, where it comes from, assumption) of the networks behind a VPN gateway."""
+    remote = network.remote_networks.get(gateway)
+    known: list[tuple[str, str, str | None]] = []
+    if remote is not None:
+        known = [(cidr, label, None) for cidr, label in zip(remote.cidrs, remote.labels, strict=True)]
+    if remote is None or remote.dynamic or not known:
+        known += [(cidr, "assumed on-premises range", ON_PREMISES_ASSUMPTION) for cidr in ASSUMED_ON_PREMISES]
+    return known
+
+
+def _length(cidr: str) -> int:
+    return int(cidr.split("/")[1])
+
+
+class _Prefixed(Protocol):
+    destination: IntervalSet
+    prefix_length: int
+
+
+P = TypeVar("P", bound=_Prefixed)
+
+
+def destinations_won(routes: list[P]) -> list[tuple[IntervalSet, P]]:
+    """For each route, the destinations it wins by longest prefix match (ties: first listed)."""
+    claimed = IntervalSet()
+    won: list[tuple[IntervalSet, P]] = []
+    ordered = sorted(enumerate(routes), key=lambda item: (-item[1].prefix_length, item[0]))
+    for _, route in ordered:
+        mine = route.destination - claimed
+        if mine:
+            won.append((mine, route))
+            claimed = claimed | route.destination
+    return won
+
+
+def routes_to(network: Network, table: RouteTable, wanted: Callable[[Route], bool]) -> list[tuple[IntervalSet, Route]]:
+    """The destinations this table sends to a route that `wanted` accepts."""
+    return [(mine, route) for mine, route in won_routes(network, table) if wanted(route)]
+
+
+def won_by_target(network: Network, table: RouteTable) -> dict[str | None, list[tuple[IntervalSet, Route]]]:
+    """The table's won routes by each target they may have (once per table)."""
+    cache: dict[str, dict[str | None, list[tuple[IntervalSet, Route]]]] = network.derived.setdefault("by target", {})
+    if table.id not in cache:
+        index: dict[str | None, list[tuple[IntervalSet, Route]]] = {}
+        for mine, route in won_routes(network, table):
+            for target in (route.target, *route.alternatives):
+                index.setdefault(target, []).append((mine, route))
+        cache[table.id] = index
+    return cache[table.id]
+
+
+def won_routes(network: Network, table: RouteTable) -> list[tuple[IntervalSet, Route]]:
+    """Each route of the table with the destinations it wins: computed once per table, as every
+    gateway, subnet and peer asks about the same few tables again and again."""
+    cache: dict[str, list[tuple[IntervalSet, Route]]] = network.derived.setdefault("routes won", {})
+    if table.id not in cache:
+        cache[table.id] = destinations_won(effective_routes(network, table))
+    return cache[table.id]
+
+
+def transit_routes(network: Network, table_id: str | None) -> list[TransitRoute]:
+    """A transit gateway route table: static routes, then each propagating attachment's VPC CIDRs."""
+    table = network.transit_route_tables.get(table_id or "")
+    if table is None:
+        return []
+    routes = list(table.routes)
+    propagated: dict[str, list[tuple[str, str]]] = {}
+    for attachment_id in table.propagations:
+        for cidr, origin in _propagated_by(network, attachment_id):
+            propagated.setdefault(cidr, []).append((attachment_id, origin))
+    for cidr, senders in propagated.items():
+        routes.append(_propagated_route(network, table.id, cidr, senders))
+    return routes
+
+
+def _propagated_route(network: Network, table: str, cidr: str, senders: list[tuple[str, str]]) -> TransitRoute:
+    """The route a CIDR propagated by one attachment makes. Several propagate it only when the plan
+    cannot tell their VPCs apart: the route may lead to any of them, each is considered."""
+    (attachment, origin), others = senders[0], [a for a, _ in senders[1:]]
+    if not others:
+        return TransitRoute(
+            addresses(cidr), f"{table} {cidr} -> {attachment} (propagated{origin})", _length(cidr), attachment
+        )
+    ambiguous = [a for a, _ in senders if len(network.transit_attachments[a].vpcs) > 1]
+    label = f"{table} {cidr} -> {' or '.join(a for a, _ in senders)} (propagated; the plan alone cannot tell which)"
+    if not ambiguous:  # AWS propagates a CIDR from one VPC attachment only
+        label = f"{table} {cidr} -> {attachment} (propagated{origin})"
+        return TransitRoute(addresses(cidr), label, _length(cidr), attachment)
+    return TransitRoute(addresses(cidr), label, _length(cidr), attachment, tuple(others))
+
+
+def _propagated_by(network: Network, attachment_id: str) -> list[tuple[str, str]]:
+    """(CIDR, origin) an attachment propagates: its VPCs' blocks; a VPN's prefixes learned over
+    BGP (a static VPN propagates nothing: the gateway's static routes name its prefixes)."""
+    attachment = network.transit_attachments.get(attachment_id)
+    if attachment is None:
+        return []
+    if attachment.vpn:
+        remote = network.remote_networks.get(attachment_id)
+        if remote is None or not remote.dynamic:
+            return []
+        return [(cidr, f": {origin}") for cidr, origin, _ in on_premises_prefixes(network, attachment_id)]
+    vpcs = [network.vpcs[v] for v in attachment.vpcs if v in network.vpcs]
+    return [(cidr, "") for vpc in vpcs for cidr in vpc.cidrs]
+
+
+def transit_routes_to(
+    network: Network, table_id: str | None, attachment: str
+) -> list[tuple[IntervalSet, TransitRoute]]:
+    """The destinations a transit gateway route table sends to `attachment` (longest prefix)."""
+    return [
+        (mine, route)
+        for mine, route in destinations_won(transit_routes(network, table_id))
+        if route.attachment == attachment or attachment in route.alternatives
+    ]

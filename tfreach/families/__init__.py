@@ -1,0 +1,200 @@
+"""Terraform resources -> the network model, one module per family of AWS resources.
+
+Each parser registers the resource types it maps with `@parses(...)`. Parsers run in
+phases so that a parser can rely on the objects of earlier phases: 0 creates containers
+(VPCs, subnets, gateways, tables, ACLs, groups, interfaces), 1 adds what belongs to them
+(routes, rules, associations, instances) and 2 attaches addresses and interfaces. A type
+may have one parser per phase (a route table is created in 0, its inline routes read in 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tfreach.families.context import NAME_ATTRIBUTE, NAMED_TYPES, ParseContext
+from tfreach.families.unknowns import UNREADABLE_RESOURCE
+from tfreach.families.unmodelled import warn_unmodelled
+from tfreach.inputs.plan.instances import (
+    ResourceInstance,
+    config_modules,
+    planned_instances,
+    prior_instances,
+    removed_instances,
+)
+from tfreach.inputs.plan.resolve import Resolver, SourceValues
+from tfreach.model.network import Network
+
+Parser = Callable[[ResourceInstance, ParseContext], None]
+Fallback = Callable[[ResourceInstance, ParseContext], str]  # -> the assumption made
+Finisher = Callable[[ParseContext], None]
+PARSERS: dict[str, dict[int, Parser]] = {}
+FALLBACKS: dict[str, Fallback] = {}
+PHASES = (0, 1, 2)
+FINISHERS: list[Finisher] = []
+
+
+def parses(*types: str, phase: int = 0) -> Callable[[Parser], Parser]:
+    def register(parser: Parser) -> Parser:
+        for resource_type in types:
+            PARSERS.setdefault(resource_type, {})[phase] = parser
+        return parser
+
+    return register
+
+
+def when_unreadable(*types: str) -> Callable[[Fallback], Fallback]:
+    """Registers the most exposed reading of a resource of these types whose values cannot be
+    read (a rule block that is a string, a list where an object belongs): never its absence."""
+
+    def register(fallback: Fallback) -> Fallback:
+        for resource_type in types:
+            FALLBACKS[resource_type] = fallback
+        return fallback
+
+    return register
+
+
+def finishes(finisher: Finisher) -> Finisher:
+    """Registers a step that runs once every resource is parsed (cross-resource conclusions)."""
+    FINISHERS.append(finisher)
+    return finisher
+
+
+def modelled_types() -> list[str]:
+    return sorted(PARSERS)
+
+
+def build_network(
+    instances: list[ResourceInstance],
+    configuration: dict[str, Any] | None,
+    removed: Sequence[ResourceInstance] = (),
+    unset_variables: frozenset[str] = frozenset(),
+    source_values: SourceValues | None = None,
+) -> Network:
+    """The network these resource instances make; `removed` are resources the plan deletes.
+
+    `source_values`: the configuration evaluated from its sources, to resolve what the plan
+    JSON cannot (see `Resolver`).
+    """
+    resolver = Resolver(instances, config_modules(configuration), unset_variables, source_values)
+    context = ParseContext(Network(), resolver, list(removed))
+    for instance in instances:
+        name = instance.get(NAME_ATTRIBUTE.get(instance.type, "name"))
+        if instance.type in NAMED_TYPES and isinstance(name, str):
+            context.names[(instance.type, name)] = instance.address
+    for instance in instances:
+        counts = context.network.modelled if instance.type in PARSERS else context.network.skipped
+        counts[instance.type] += 1
+    warn_unmodelled(context.network, context.network.skipped)
+    for phase in PHASES:
+        for instance in instances:
+            parser = PARSERS.get(instance.type, {}).get(phase)
+            if parser is not None:
+                _parse(parser, instance, context)
+    for finisher in FINISHERS:
+        finisher(context)
+    return context.network
+
+
+def planned_network(plan: dict[str, Any], source_values: SourceValues | None = None) -> Network:
+    """The network after apply, as the plan describes it."""
+    return build_network(
+        planned_instances(plan),
+        plan.get("configuration"),
+        removed_instances(plan),
+        unset_variables(plan),
+        source_values,
+    )
+
+
+def prior_network(plan: dict[str, Any]) -> Network | None:
+    """The network deployed now (the plan's prior state); None for a plan without one."""
+    instances = prior_instances(plan)
+    return None if instances is None else build_network(instances, plan.get("configuration"))
+
+
+def unset_variables(plan: dict[str, Any]) -> frozenset[str]:
+    """Root variables declared without a value: never in a real plan, common in bare sources."""
+    if not isinstance(plan.get("variables"), dict):
+        return frozenset()
+    root = ((plan.get("configuration") or {}).get("root_module") or {}).get("variables") or {}
+    given = plan["variables"]
+    if not isinstance(root, dict):
+        return frozenset()
+    return frozenset(name for name in root if not isinstance(given.get(name), dict) or "value" not in given[name])
+
+
+_MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError, ArithmeticError, RecursionError)
+
+
+def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) -> None:
+    """A malformed resource (a CIDR that is not one, a list where a string belongs) is read as
+    the most exposed resource of its kind, with a warning that names it, never its values."""
+    try:
+        parser(instance, context)
+    except _MALFORMED as error:
+        fallback = FALLBACKS.get(instance.type)
+        assumed = "ignored"
+        if fallback is not None:
+            try:
+                assumed = f"assumed {fallback(instance, context)}"
+            except _MALFORMED:
+                assumed = "ignored"
+        message = f"could not be read ({type(error).__name__}); {assumed}"
+        context.network.notice(instance.address, None, message, UNREADABLE_RESOURCE)
+
+
+# Importing the families registers their parsers.
+from tfreach.families import (  # noqa: E402
+    autoscaling,
+    caches,
+    compute,
+    containers,
+    databases,
+    file_systems,
+    load_balancers,
+    managed,
+    messaging,
+    nacls,
+    prefix_lists,
+    private_links,
+    search,
+    security_groups,
+    vpc,
+)
+
+_FAMILIES = (
+    vpc,
+    security_groups,
+    nacls,
+    prefix_lists,
+    compute,
+    autoscaling,
+    load_balancers,
+    private_links,
+    managed,
+    databases,
+    caches,
+    file_systems,
+    search,
+    containers,
+    messaging,
+)
+
+
+def modelled_table() -> str:
+    """The generated part of docs/modelled.md: every modelled type by family, with its AWS doc."""
+    out = []
+    for family in _FAMILIES:
+        summary = (family.__doc__ or "").strip().splitlines()[0].rstrip(".")
+        name = family.__name__.rsplit(".", 1)[-1]
+        out += [f"### {summary}", "", f"Parsed in `tfreach/families/{name}.py`.", ""]
+        out += ["| resource type | what AWS documents |", "|---|---|"]
+        out += [f"| `{t}` | [{_page(url)}]({url}) |" for t, url in family.AWS_DOCS.items()]
+        out.append("")
+    return "\n".join(out)
+
+
+def _page(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")

@@ -1,0 +1,63 @@
+"""Resource types that can be reached from outside but are not modelled yet: each is a warning.
+
+A plan full of types tfreach skips must not pass silently: a publicly accessible DocumentDB instance
+or a public Transfer Family server is an exposure tfreach cannot see. Every type here can carry a
+network interface in a VPC, a public address or a public endpoint; when a parser learns one, it
+leaves this table (a test checks that no modelled type stays in it). Types that never accept a
+connection from outside (a Lambda function's interfaces, a NAT gateway) are not listed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tfreach.model.network import Network
+
+CAUSE = "resource types that can be reachable from outside are not modelled; their exposure is not analysed"
+
+# type -> what it exposes (as the warning says it)
+NETWORK_BEARING: dict[str, str] = {
+    "aws_db_proxy": "RDS Proxy (interfaces in the VPC)",
+    "aws_docdb_cluster_instance": "DocumentDB instance (interfaces in the VPC)",
+    "aws_neptune_cluster_instance": "Neptune instance (interfaces in the VPC)",
+    "aws_dax_cluster": "DAX cluster (interfaces in the VPC)",
+    "aws_msk_cluster": "MSK cluster (brokers in the VPC, optional public access)",
+    "aws_msk_serverless_cluster": "MSK Serverless cluster (endpoints in the VPC)",
+    "aws_vpc_endpoint_service": "PrivateLink endpoint service (its load balancers reachable from other VPCs)",
+    "aws_spot_instance_request": "EC2 Spot instance (like aws_instance)",
+    "aws_spot_fleet_request": "EC2 Spot fleet (instances)",
+    "aws_ec2_fleet": "EC2 fleet (instances)",
+    "aws_batch_compute_environment": "Batch compute environment (instances)",
+    "aws_emr_cluster": "EMR cluster (master and core nodes)",
+    "aws_sagemaker_notebook_instance": "SageMaker notebook instance (direct internet access)",
+    "aws_workspaces_workspace": "WorkSpaces workspace (interfaces, optional public IP)",
+    "aws_directory_service_directory": "Directory Service directory (domain controllers in the VPC)",
+    "aws_transfer_server": "Transfer Family server (public or VPC endpoint, Elastic IPs)",
+    "aws_cloud9_environment_ec2": "Cloud9 environment (an EC2 instance)",
+    "aws_elastic_beanstalk_environment": "Elastic Beanstalk environment (instances, load balancer)",
+    "aws_mwaa_environment": "MWAA environment (public web server access)",
+    "aws_apprunner_service": "App Runner service (public endpoint)",
+    "aws_lightsail_instance": "Lightsail instance (public IP, its own firewall)",
+    "aws_lambda_function_url": "Lambda function URL (public HTTPS endpoint)",
+    "aws_ec2_client_vpn_endpoint": "Client VPN endpoint (remote users reach its target networks)",
+    "aws_ec2_instance_connect_endpoint": "EC2 Instance Connect endpoint (SSH/RDP into private subnets)",
+    "aws_globalaccelerator_endpoint_group": "Global Accelerator endpoint group (internet to its endpoints)",
+    "aws_api_gateway_vpc_link": "API Gateway VPC link (a public API in front of a private NLB)",
+    "aws_apigatewayv2_vpc_link": "API Gateway VPC link (a public API in front of private resources)",
+    "aws_cloudfront_vpc_origin": "CloudFront VPC origin (the internet to a private load balancer)",
+    "aws_route53_resolver_endpoint": "Route 53 Resolver inbound endpoint (DNS 53 in the VPC)",
+    "aws_verifiedaccess_endpoint": "Verified Access endpoint (users to private applications)",
+    "aws_networkfirewall_firewall": "Network Firewall (endpoints that filter traffic in transit)",
+    "aws_ec2_transit_gateway_peering_attachment": "transit gateway peering (networks of another gateway)",
+    "aws_ec2_transit_gateway_connect": "transit gateway Connect attachment (SD-WAN networks)",
+}
+
+
+def warn_unmodelled(network: Network, skipped: Counter[str]) -> None:
+    """One warning per network-bearing type the plan holds and tfreach skips, with its count."""
+    for resource_type, count in sorted(skipped.items()):
+        what = NETWORK_BEARING.get(resource_type)
+        if what is not None:
+            plural = "s" if count != 1 else ""
+            message = f"{count} resource{plural} of this type: {what}; not modelled, so not analysed"
+            network.notice(resource_type, None, message, CAUSE)

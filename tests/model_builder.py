@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tfreach.engine.graph import build_graph
-from tfreach.engine.reach import reachable_endpoints
+from tfreach.engine.build import build_graph
+from tfreach.engine.trace import from_outside
 from tfreach.model.network import (
     AclRule,
     Gateway,
@@ -210,7 +210,7 @@ class NetworkBuilder:
         """What reaches each endpoint from `source`, directly or through load balancer `via`."""
         graph = build_graph(self.network, [source])
         out: dict[str, PacketSet] = {}
-        for (endpoint, through), paths in reachable_endpoints(graph, source).items():
+        for (endpoint, through), paths in from_outside(graph, source).items():
             if through == via:
                 out[endpoint] = union_all(path.packets for path in paths)
         return out

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from model_builder import ALLOW, DENY, NetworkBuilder, match
 
-from tfreach.aws.filters import acl_decisions, allowed
+from tfreach.aws.acl import acl_decisions
+from tfreach.engine.hop import allowed
 from tfreach.model.network import AclRule, NetworkAcl
 from tfreach.model.packets import IntervalSet, PacketSet, addresses
 

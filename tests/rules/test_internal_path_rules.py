@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from model_builder import ALLOW, NetworkBuilder, match
 
-from tfreach.engine.graph import GraphBuilder
-from tfreach.engine.internal import InternalPaths
+from tfreach.engine.between import InternalPaths
+from tfreach.engine.build import GraphBuilder
 from tfreach.model.packets import PacketSet
 
 LINUX_CLIENT_PORTS = (32768, 60999)

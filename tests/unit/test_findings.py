@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from model_builder import NetworkBuilder, match
 
-from tfreach.engine.graph import build_graph
-from tfreach.engine.reach import reachable_endpoints
+from tfreach.engine.build import build_graph
+from tfreach.engine.trace import from_outside
 from tfreach.findings.catalogue import Severity
 from tfreach.findings.findings import Finding, endpoint_findings
 from tfreach.model.sources import INTERNET
@@ -17,7 +17,7 @@ def findings_for(*rules) -> list[Finding]:
     builder.public_route_table([subnet])
     group = builder.security_group("web", list(rules))
     builder.instance("web", subnet, [group])
-    paths = reachable_endpoints(build_graph(builder.network, [INTERNET]), INTERNET)
+    paths = from_outside(build_graph(builder.network, [INTERNET]), INTERNET)
     exposures = endpoint_findings(paths[("aws_instance.web", None)]) if paths else []
     return [Finding(e, "aws_instance.web") for e in exposures]
 
@@ -102,7 +102,7 @@ def test_what_reached_the_endpoint_before_the_plan_is_existing_the_rest_new():
         "web", [match("tcp", (443, 443), "0.0.0.0/0"), match("tcp", (8000, 8100), "0.0.0.0/0")]
     )
     builder.instance("web", subnet, [group])
-    paths = reachable_endpoints(build_graph(builder.network, [INTERNET]), INTERNET)[("aws_instance.web", None)]
+    paths = from_outside(build_graph(builder.network, [INTERNET]), INTERNET)[("aws_instance.web", None)]
     before = match("tcp", (443, 443), "0.0.0.0/0") | match("tcp", (8000, 8050), "0.0.0.0/0")
     statuses = {(e.port_range, e.status) for e in endpoint_findings(paths, before) if e.type != "NetworkExposure"}
     assert statuses == {((443, 443), "existing"), ((8000, 8050), "existing"), ((8051, 8100), "new")}

@@ -6,8 +6,7 @@ import random
 
 import pytest
 
-from tfreach.aws.filters import Decision
-from tfreach.engine.graph import Hop
+from tfreach.engine.hop import Decision, Hop
 from tfreach.model.packets import PacketSet, addresses
 
 

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import random
 
-from tfreach.engine.internal import _Regions, _where
+from tfreach.engine.regions import Regions, where
 from tfreach.model.packets import IntervalSet, addresses
 
 
 def test_a_remote_inside_one_segment_gets_the_answer_of_asking_each_rule():
-    regions = _Regions((addresses("10.0.0.0/16"), addresses("10.0.1.0/24"), addresses("0.0.0.0/0")))
+    regions = Regions((addresses("10.0.0.0/16"), addresses("10.0.1.0/24"), addresses("0.0.0.0/0")))
     for cidr in ("10.0.1.0/26", "10.0.1.128/25", "10.0.2.0/24", "10.1.0.0/24", "192.168.0.0/24"):
         remote = addresses(cidr)
-        assert regions.place_of(remote) == _where(remote, regions.regions)
+        assert regions.place_of(remote) == where(remote, regions.regions)
         assert regions.met_by(remote) == tuple(region.intersects(remote) for region in regions.regions)
 
 
 def test_a_remote_across_a_rule_edge_stands_alone():
-    regions = _Regions((addresses("10.0.1.0/24"),))
+    regions = Regions((addresses("10.0.1.0/24"),))
     straddling = addresses("10.0.0.0/23")  # half inside the rule's range, half outside
     assert regions.place_of(straddling) == straddling
     assert regions.met_by(straddling) == (True,)
@@ -33,8 +33,8 @@ def test_random_rules_and_remotes_agree_with_asking_each_rule():
         return IntervalSet([(lo, lo + rng.randrange(0, 2**8))])
 
     for _ in range(200):
-        regions = _Regions(tuple(some_range() for _ in range(rng.randrange(1, 6))))
+        regions = Regions(tuple(some_range() for _ in range(rng.randrange(1, 6))))
         for _ in range(10):
             remote = some_range()
-            assert regions.place_of(remote) == _where(remote, regions.regions)
+            assert regions.place_of(remote) == where(remote, regions.regions)
             assert regions.met_by(remote) == tuple(region.intersects(remote) for region in regions.regions)

@@ -1,10 +1,20 @@
-"""Which route table a subnet uses and where it sends each destination (longest prefix)."""
+"""Which route table a subnet uses and where it sends each destination (longest prefix).
+
+- A subnet uses the route table explicitly associated with it, else its VPC's main route table.
+  https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html
+- The most specific route that matches the destination wins (longest prefix match); a static
+  route wins over a propagated one of equal prefix; the local route cannot be overridden by a
+  less specific one. https://docs.aws.amazon.com/vpc/latest/userguide/route-table-priority.html
+- A transit gateway route table holds static routes and the CIDRs its propagating attachments
+  advertise. https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
+from tfreach.aws.defaults import untouched_main_route_table
 from tfreach.model.network import VPC_DEFAULT, Network, Route, RouteTable, Subnet, Target, TransitRoute
 from tfreach.model.packets import IntervalSet, addresses
 
@@ -24,10 +34,7 @@ def route_tables_for(network: Network, subnet: Subnet) -> list[RouteTable]:
 def _main_route_tables(network: Network, subnet: Subnet) -> list[RouteTable]:
     main = network.main_route_tables.get(subnet.vpc or "", [])
     tables = [network.route_tables[t] for t in main if t in network.route_tables]
-    if tables:
-        return tables
-    identity = f"{subnet.vpc or subnet.id} main route table"
-    return [RouteTable(identity, "main route table (AWS default)", subnet.vpc, implicit=True)]
+    return tables or [untouched_main_route_table(subnet)]
 
 
 # When a VPN's prefixes are learned over BGP (or its connections are not in the plan),
@@ -96,30 +103,26 @@ def destinations_won(routes: list[P]) -> list[tuple[IntervalSet, P]]:
     return won
 
 
-def routes_to(network: Network, table: RouteTable, wanted: Callable[[Route], bool]) -> list[tuple[IntervalSet, Route]]:
-    """The destinations this table sends to a route that `wanted` accepts."""
-    return [(mine, route) for mine, route in won_routes(network, table) if wanted(route)]
+Won = list[tuple[IntervalSet, Route]]  # each route with the destinations it wins
 
 
-def won_by_target(network: Network, table: RouteTable) -> dict[str | None, list[tuple[IntervalSet, Route]]]:
-    """The table's won routes by each target they may have (once per table)."""
-    cache: dict[str, dict[str | None, list[tuple[IntervalSet, Route]]]] = network.derived.setdefault("by target", {})
-    if table.id not in cache:
-        index: dict[str | None, list[tuple[IntervalSet, Route]]] = {}
-        for mine, route in won_routes(network, table):
-            for target in (route.target, *route.alternatives):
-                index.setdefault(target, []).append((mine, route))
-        cache[table.id] = index
-    return cache[table.id]
+def won_routes(network: Network, table: RouteTable) -> Won:
+    """Each route of the table with the destinations it wins (the engine asks once per table)."""
+    return destinations_won(effective_routes(network, table))
 
 
-def won_routes(network: Network, table: RouteTable) -> list[tuple[IntervalSet, Route]]:
-    """Each route of the table with the destinations it wins: computed once per table, as every
-    gateway, subnet and peer asks about the same few tables again and again."""
-    cache: dict[str, list[tuple[IntervalSet, Route]]] = network.derived.setdefault("routes won", {})
-    if table.id not in cache:
-        cache[table.id] = destinations_won(effective_routes(network, table))
-    return cache[table.id]
+def routes_to(won: Won, wanted: Callable[[Route], bool]) -> Won:
+    """The destinations a table (its won routes) sends to a route that `wanted` accepts."""
+    return [(mine, route) for mine, route in won if wanted(route)]
+
+
+def by_target(won: Won) -> dict[str | None, Won]:
+    """Won routes by each target they may have."""
+    index: dict[str | None, Won] = {}
+    for mine, route in won:
+        for target in (route.target, *route.alternatives):
+            index.setdefault(target, []).append((mine, route))
+    return index
 
 
 def transit_routes(network: Network, table_id: str | None) -> list[TransitRoute]:

@@ -22,8 +22,8 @@ from typing import Any, NoReturn, TextIO, TypeVar
 import click
 
 from tfreach import __version__, escape, progress
-from tfreach.aws.filters import EPHEMERAL_PORTS
-from tfreach.engine.graph import GraphBuilder, build_graph
+from tfreach.aws.acl import EPHEMERAL_PORTS
+from tfreach.engine.build import GraphBuilder, build_graph
 from tfreach.errors import InputError, NotAPlan
 from tfreach.findings.catalogue import DEFAULT_CATALOGUE, Severity
 from tfreach.findings.config import CONFIG_NAME, Config, find_config, load_config

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
-from tfreach.engine.reach import PathReach, Probe
+from tfreach.engine.trace import Probe, Trace
 from tfreach.findings.catalogue import (
     DEFAULT_CATALOGUE,
     RECOMMENDATIONS,
@@ -204,7 +204,7 @@ class _Slice:
 
 
 def endpoint_findings(
-    paths: list[PathReach],
+    paths: list[Trace],
     before: PacketSet = EMPTY,
     catalogue: Catalogue = DEFAULT_CATALOGUE,
     evidence: Evidence | None = None,
@@ -227,7 +227,7 @@ def endpoint_findings(
 
 
 def closed_findings(
-    paths: list[PathReach], gone: PacketSet, catalogue: Catalogue = DEFAULT_CATALOGUE, evidence: Evidence | None = None
+    paths: list[Trace], gone: PacketSet, catalogue: Catalogue = DEFAULT_CATALOGUE, evidence: Evidence | None = None
 ) -> list[Exposure]:
     """What reached the endpoint class before the plan and no longer does (`paths` are the old ones)."""
     evidence = evidence or Evidence()
@@ -235,7 +235,7 @@ def closed_findings(
     return [_finding(s, paths, "closed", evidence, certain) for s in _slices(gone, catalogue)]
 
 
-def certain_part(paths: list[PathReach]) -> PacketSet:
+def certain_part(paths: list[Trace]) -> PacketSet:
     """What reaches the endpoint whatever the assumptions.
 
     An endpoint whose subnet is one of several candidates is certainly reached only by what
@@ -319,7 +319,7 @@ def _all_traffic(reached: PacketSet) -> IntervalSet:
 # --- describing a finding ----------------------------------------------------------------
 
 
-def _finding(s: _Slice, paths: list[PathReach], status: str, evidence: Evidence, certain: PacketSet) -> Exposure:
+def _finding(s: _Slice, paths: list[Trace], status: str, evidence: Evidence, certain: PacketSet) -> Exposure:
     packets = s.packets()
     path = next(p for p in paths if p.packets.intersects(packets))
     source, via = path.source, path.via
@@ -340,7 +340,7 @@ def _finding(s: _Slice, paths: list[PathReach], status: str, evidence: Evidence,
         type=s.kind,
         severity=severity,
         title_of=partial(_title, s, protocol, source=source, restricted=restricted, via=via, closed=status == "closed"),
-        resource_type=path.endpoint.resource_type,
+        resource_type=path.resource_type,
         protocol=protocol,
         port_range=_shown_ports(s),
         source=source,
@@ -433,7 +433,7 @@ class Evidence:
     def __init__(self) -> None:
         self._known: dict[tuple[Any, ...], tuple[list[dict[str, Any]], list[str]]] = {}
 
-    def of(self, path: PathReach, packets: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
+    def of(self, path: Trace, packets: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
         delivered = path.packets & packets
         key = (path.source, tuple(map(id, path.hops)), path.probes, delivered)
         found = self._known.get(key)
@@ -442,7 +442,7 @@ class Evidence:
         return found
 
 
-def _evidence(path: PathReach, delivered: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
+def _evidence(path: Trace, delivered: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
     """Hop by hop, the rules that admitted these packets, and what had to be assumed."""
     hops: list[dict[str, Any]] = [
         {"address": path.source.kind, "type": "source", "role": "source", "rule": path.source.label}
@@ -461,7 +461,7 @@ def _evidence(path: PathReach, delivered: PacketSet) -> tuple[list[dict[str, Any
     return hops, assumptions
 
 
-def _exposure(reached: PacketSet, paths: list[PathReach], certain: PacketSet) -> Exposure:
+def _exposure(reached: PacketSet, paths: list[Trace], certain: PacketSet) -> Exposure:
     first = paths[0]
     via = first.via
     pieces = [
@@ -478,7 +478,7 @@ def _exposure(reached: PacketSet, paths: list[PathReach], certain: PacketSet) ->
         type="NetworkExposure",
         severity=Severity.INFO,
         title_of=partial(_summary_title, origin=origin, summary=summary),
-        resource_type=first.endpoint.resource_type,
+        resource_type=first.resource_type,
         protocol=protocols.pop() if len(protocols) == 1 else "all",
         port_range=None,
         source=first.source,

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tfreach import progress
-from tfreach.aws.filters import EPHEMERAL_PORTS
+from tfreach.aws.acl import EPHEMERAL_PORTS
+from tfreach.engine.between import InternalPaths
+from tfreach.engine.build import GraphBuilder
 from tfreach.engine.classes import Classes, endpoint_classes
-from tfreach.engine.graph import GraphBuilder
-from tfreach.engine.internal import InternalPaths
-from tfreach.engine.reach import PathReach, reachable_endpoints
+from tfreach.engine.trace import Trace, from_outside
 from tfreach.errors import InputError
 from tfreach.families import planned_network, prior_network
 from tfreach.findings.catalogue import DEFAULT_CATALOGUE, Catalogue
@@ -36,7 +36,7 @@ from tfreach.questions.intents import Intent, check_intents, violations_of
 if TYPE_CHECKING:
     from tfreach.inputs.sources.evaluate import ResourceValue
 
-Reached = dict[tuple[str, str, str | None], list[PathReach]]  # (source kind, endpoint, via) -> paths
+Reached = dict[tuple[str, str, str | None], list[Trace]]  # (source kind, endpoint, via) -> paths
 
 
 @dataclass(frozen=True)
@@ -288,7 +288,7 @@ def check_document(
 def _intents_before(
     before: Network | None,
     classes: Classes | None,
-    reached: dict[Any, list[PathReach]],
+    reached: dict[Any, list[Trace]],
     paths: InternalPaths | None,
 ) -> Callable[[Intent, str, str], PacketSet]:
     """What each intent's (source, target) pair broke in the deployed network: those are existing."""
@@ -337,10 +337,10 @@ def reached_from_outside(builder: GraphBuilder, settings: Settings) -> Reached:
     graph = builder.build(sources)
     out: Reached = {}
     for source in sources:
-        for (endpoint, via), paths in reachable_endpoints(graph, source).items():
+        for (endpoint, via), paths in from_outside(graph, source).items():
             out[(source.kind, endpoint, via)] = paths
     return out
 
 
-def _union(paths: list[PathReach]) -> PacketSet:
+def _union(paths: list[Trace]) -> PacketSet:
     return union_all(p.packets for p in paths) if paths else EMPTY

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
+from tfreach.engine.between import InternalPaths, Reaching
 from tfreach.engine.classes import Classes
-from tfreach.engine.internal import InternalPath, InternalPaths, Reaching
-from tfreach.engine.reach import PathReach
+from tfreach.engine.trace import Trace
 from tfreach.findings.catalogue import Severity
 from tfreach.findings.findings import Evidence, Exposure, certain_part, source_cidrs
 from tfreach.model.network import Network, NetworkInterface
@@ -30,7 +30,7 @@ from tfreach.model.sources import SOURCES, Source
 from tfreach.questions.selectors import Selection, select
 
 UNSURE_TAGS = "tags known only after apply: a tag selector takes the resource"
-Reached = dict[tuple[str, str, str | None], list[PathReach]]  # (source kind, endpoint class, via) -> paths
+Reached = dict[tuple[str, str, str | None], list[Trace]]  # (source kind, endpoint class, via) -> paths
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class _Broken:
     """What reaches a target against an intent, by one source (and how)."""
 
     source: str
-    paths: list[PathReach]
+    paths: list[Trace]
     packets: PacketSet  # beyond what the intent allows
     certain: PacketSet
     status: str = "new"  # or existing: the deployed network already let it through
@@ -155,7 +155,7 @@ def _violations(
             _keep_internal(out, "internet", named, internal.to_internet(interface), intent, interface)
         return out
     outside = sources.outside
-    reaching: dict[str, list[PathReach]] = {}  # from outside, by endpoint class
+    reaching: dict[str, list[Trace]] = {}  # from outside, by endpoint class
     for (_, endpoint, _), found in reached.items() if outside is not None else ():
         reaching.setdefault(endpoint, []).extend(found)
     named_sources = named_classes(sources.endpoints, classes, network) if outside is None else {}
@@ -179,7 +179,7 @@ def _keep(
     out: dict[str, list[_Broken]],
     target: str,
     source: str,
-    paths: list[PathReach],
+    paths: list[Trace],
     allowed: PacketSet,
     certain: PacketSet,
 ) -> None:
@@ -203,7 +203,7 @@ def _keep_internal(
     have many alike ones)."""
     beyond = reaching.packets - intent.allowed()
     if beyond:
-        paths = [_as_reach(p, interface, intent, sources[0]) for p in reaching.covering(beyond)]
+        paths = [_as_intent(p, interface, intent, sources[0]) for p in reaching.covering(beyond)]
         broken = _Broken(sources[0], paths, beyond, reaching.certain & beyond, alike=sources)
         out.setdefault(target, []).append(broken)
 
@@ -240,7 +240,7 @@ def named_classes(
     return {representative: tuple(named) for representative, named in out.items()}
 
 
-def _within(path: PathReach, cidrs: IntervalSet | None) -> PathReach:
+def _within(path: Trace, cidrs: IntervalSet | None) -> Trace:
     if cidrs is None:
         return path
     limit = PacketSet.box(PROTOCOLS, PORTS, cidrs)
@@ -250,9 +250,10 @@ def _within(path: PathReach, cidrs: IntervalSet | None) -> PathReach:
 _INTENT = Source("intent", ALL_ADDRESSES, "intent")
 
 
-def _as_reach(path: InternalPath, target: NetworkInterface, intent: Intent, name: str) -> PathReach:
+def _as_intent(path: Trace, target: NetworkInterface, intent: Intent, name: str) -> Trace:
+    """A trace between endpoints, as the finding of the intent it breaks tells of its source."""
     source = Source("intent", ALL_ADDRESSES, f"{name} (intent {intent.name!r})")
-    return PathReach(source, target, path.hops, path.packets, certain=path.certain)
+    return replace(path, source=source, endpoint=target)
 
 
 def _exposure(intent: Intent, target: str, case: _Broken, evidence: Evidence, network: Network) -> Exposure:

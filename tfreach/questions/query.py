@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tfreach.aws.filters import EPHEMERAL_PORTS
+from tfreach.aws.acl import EPHEMERAL_PORTS
+from tfreach.engine.between import InternalPaths
 from tfreach.engine.classes import Classes
-from tfreach.engine.graph import Hop
-from tfreach.engine.internal import InternalPaths
+from tfreach.engine.hop import Hop
 from tfreach.findings.findings import certain_part
 from tfreach.model.network import Network
 from tfreach.model.packets import EMPTY, PacketSet, Span, union_all
@@ -54,14 +54,14 @@ def query(
         interface = network.interfaces[s]
         if targets.outside == "internet":  # out to the internet: the packets' addresses are the destinations
             ways = internal.to_internet(interface)
-            found = [(p.hops, p.packets & probe, probe.only_from(p.remote)) for p in ways.paths()]
+            found = [(p.hops, p.packets & probe, probe.only_from(p.source.addresses)) for p in ways.paths()]
             out.append(_answer(named[0], "internet", named, found, ways.certain & probe))
         for t, members in targeted.items():
             # alike endpoints reach one another as any two do; an endpoint is not asked about itself
             name = next((n for n in named if len(members) > 1 or n not in members), None)
             if name is not None:
                 between = internal.between(interface, network.interfaces[t])
-                found = [(p.hops, p.packets & probe, probe.only_from(p.remote)) for p in between.paths()]
+                found = [(p.hops, p.packets & probe, probe.only_from(p.source.addresses)) for p in between.paths()]
                 others = tuple(m for m in members if m != name)
                 out.append(_answer(name, others[0], others, found, between.certain & probe))
     return out

@@ -6,15 +6,12 @@ naming the deciding rule or the missing piece ("NACL rule #100 denies", "no publ
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from tfreach.aws.filters import acl_decisions
+from tfreach.aws.acl import acl_decisions
+from tfreach.engine.hop import Explainer
 from tfreach.model.network import LoadBalancer, NetworkAcl, NetworkInterface, SecurityGroup, Subnet
 from tfreach.model.packets import PacketSet, Span, cidrs_of
 from tfreach.model.protocols import describe
 from tfreach.model.sources import INTERNET
-
-Explainer = Callable[[PacketSet], str]
 
 
 def what(packets: PacketSet) -> str:

@@ -1,0 +1,81 @@
+"""From a peered VPC, through a VPC peering connection.
+
+A subnet of the peer VPC sends to this VPC when its route table routes (part of) this VPC to the
+peering connection; the subnet here must route the replies back to it.
+https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html
+"""
+
+from __future__ import annotations
+
+from tfreach.aws.entries import WayIn, addresses_of, names, sent_from, vpc_addresses, way_in
+from tfreach.aws.view import NetworkView
+from tfreach.aws.why import no_senders
+from tfreach.engine.hop import Decision
+from tfreach.model.network import Peering, RouteTable, Subnet
+from tfreach.model.packets import IntervalSet, addresses
+
+
+@way_in("peering")
+def peering_connections(view: NetworkView) -> list[WayIn]:
+    out = []
+    for peering in view.network.peerings.values():
+        if not peering.active:
+            continue
+        for into in dict.fromkeys(into for into, _ in peering.sides()):
+            senders = [d for i, peer in peering.sides() if i == into for d in peering_senders(view, peering, i, peer)]
+            out.append(
+                WayIn(
+                    ("gateway", peering.id, into),
+                    peering.id,
+                    peering.resource_type,
+                    "peered VPC",
+                    tuple(senders),
+                    frozenset({peering.id}),
+                    into,
+                    False,
+                    no_senders(peering.id, "peered VPC"),
+                )
+            )
+    return out
+
+
+def peering_senders(view: NetworkView, peering: Peering, into: str, peer: str) -> list[Decision]:
+    """Subnets of the peer VPC whose route tables send (part of) this VPC to the peering."""
+    network = view.network
+    target = vpc_addresses(network, into)
+    if peer not in network.vpcs:
+        assumption = f"the peer VPC {peer} is not in the plan; assumed to route to {peering.id}"
+        outside = addresses(*peering.external_cidrs) if peering.external_cidrs else _everything() - target
+        return [sent_from(outside, f"{peering.id} from {peer}", peering.id, peering.resource_type, assumption)]
+    by_route: dict[str, list[Subnet]] = {}
+    for tables, subnets in view.subnets_by_tables(peer):
+        route = first_route_toward(view, tables, target, {peering.id})
+        if route is not None:
+            by_route.setdefault(route, []).extend(subnets)
+    return [
+        sent_from(
+            addresses_of(subnets),
+            f"{names(subnets)} via {route}",
+            peering.id,
+            peering.resource_type,
+            peering.assumption,
+        )
+        for route, subnets in by_route.items()
+    ]
+
+
+def first_route_toward(
+    view: NetworkView, tables: list[RouteTable], destination: IntervalSet, gateways: set[str]
+) -> str | None:
+    """The label of the first route of `tables` that sends part of `destination` to one of `gateways`."""
+    for table in tables:
+        index = view.won_by_target(table)
+        for gateway in sorted(gateways.intersection(index)):
+            for mine, route in index.get(gateway, []):
+                if mine.intersects(destination):
+                    return route.label
+    return None
+
+
+def _everything() -> IntervalSet:
+    return addresses("0.0.0.0/0", "::/0")

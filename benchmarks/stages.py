@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tfreach.cli.main import main
+from tfreach.cli import main
 
 # (stage, module, function): the outermost call of each stage of the pipeline.
 STAGES = [

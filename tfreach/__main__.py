@@ -1,3 +1,3 @@
-from tfreach.cli.main import run
+from tfreach.cli import run
 
 run()

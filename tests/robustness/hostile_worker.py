@@ -25,7 +25,7 @@ def _warm_up() -> None:
     """Import (and so open) everything tfreach may load, before opens are watched."""
     import importlib
 
-    modules = ["hcl2", "jsonschema", "lark", "networkx", "tfreach.cli.main"]
+    modules = ["hcl2", "jsonschema", "lark", "networkx", "tfreach.cli"]
     modules += [f"tfreach.inputs.sources.{name}" for name in ("evaluate", "to_plan")]
     modules += [f"tfreach.questions.{name}" for name in ("explain", "query", "intents")]
     for name in (*modules, "tfreach.engine.classes"):
@@ -47,7 +47,7 @@ def _audit(event: str, args: tuple[object, ...]) -> None:
 
 
 def _run(args: list[str]) -> tuple[int, str, str]:
-    from tfreach.cli.main import main
+    from tfreach.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import REPO, SAMPLES, sample_plan
 from e2e.helpers import run_cli
 
-from tfreach.cli.main import main
+from tfreach.cli import main
 
 HOSTILE = SAMPLES / "hostile-names"
 

@@ -20,7 +20,7 @@ def test_checking_a_plan_alone_imports_none_of_the_heavy_libraries(tmp_path):
     plan.write_bytes(sample_plan("inspector-blog").read_bytes())
     script = (
         "import sys\n"
-        "from tfreach.cli.main import main\n"
+        "from tfreach.cli import main\n"
         f"try:\n    main(['check', {str(plan)!r}, '-o', {str(tmp_path / 'out.txt')!r}, '--fail-on', 'never'])\n"
         "except SystemExit:\n    pass\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"

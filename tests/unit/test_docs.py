@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from conftest import REPO
 
-from tfreach.cli.main import FAIL_ON_CHOICES, check, explain_command, graph_command, query_command
+from tfreach.cli import main
+from tfreach.cli.check import FAIL_ON_CHOICES
 from tfreach.families import modelled_types
 from tfreach.findings.catalogue import CATALOGUE
 from tfreach.reports import formatters
@@ -29,7 +30,7 @@ def test_every_modelled_resource_type_is_in_the_generated_table_with_its_aws_doc
 
 
 def test_every_option_and_format_is_in_the_cli_reference():
-    commands = (check, explain_command, graph_command, query_command)
+    commands = main.commands.values()
     options = [opt for command in commands for param in command.params for opt in param.opts if opt.startswith("-")]
     assert [name for name in formatters() if f"--format {name}" not in CLI] == []
     assert [o for o in options if o not in CLI] == []

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
 
 from tfreach.model.packets import IntervalSet, PacketSet
 
@@ -388,8 +387,6 @@ class Network:
         return sum(1 for i in self.interfaces.values() if i.attached) + len(self.load_balancers)
 
     _noticed: set[Notice] = field(default_factory=set, repr=False)
-    # What the engine derives from the finished network, once (route winners per table...).
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def notice(self, resource: str, attribute: str | None, message: str, cause: str | None = None) -> None:
         self.add(Notice(resource, attribute, message, cause))

@@ -159,6 +159,7 @@ from tfreach.families import (  # noqa: E402
     nacls,
     prefix_lists,
     private_links,
+    route_tables,
     search,
     security_groups,
     vpc,
@@ -166,6 +167,7 @@ from tfreach.families import (  # noqa: E402
 
 _FAMILIES = (
     vpc,
+    route_tables,
     security_groups,
     nacls,
     prefix_lists,

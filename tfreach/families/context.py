@@ -1,8 +1,10 @@
 """What every parser needs: the network being built and typed access to plan values.
 
-Parsers never read ids directly: `one`, `candidates` and `many` turn an id attribute into
-model identities (resource addresses), resolving "known after apply" values through the
-configuration and recording a notice whenever the answer is unresolved or ambiguous.
+Parsers never read ids directly. `link` is the one accessor: it turns an id attribute into a
+`Linked` (the plan's resources it may be, the ids outside the plan it names, whether part of it
+cannot be told), resolving "known after apply" values through the configuration and recording a
+notice whenever the answer is unresolved or ambiguous. `candidates`, `many`, `one` and
+`one_or_any` are its views for the common cases, each saying what it does with several.
 """
 
 from __future__ import annotations
@@ -93,6 +95,20 @@ def path_text(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".")
 
 
+@dataclass(frozen=True)
+class Linked:
+    """What an id-valued attribute points at after apply."""
+
+    candidates: tuple[str, ...]  # identities of the plan's resources it may be (each is considered)
+    outside: tuple[str, ...]  # known ids of resources this plan does not hold
+    unknown: bool  # part of it cannot be told (known after apply, nothing referenced)
+    configured: bool  # False: not set at all, so AWS's default applies
+
+    @property
+    def single(self) -> str | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+
 class ParseContext:
     def __init__(self, network: Network, resolver: Resolver, removed: list[ResourceInstance] | None = None) -> None:
         self.network = network
@@ -112,6 +128,30 @@ class ParseContext:
 
     # --- ids -> identities --------------------------------------------------------------
 
+    def link(
+        self,
+        r: ResourceInstance,
+        path: str | tuple[str | int, ...],
+        types: frozenset[str],
+        if_several: str | None = "all are considered",
+    ) -> Linked:
+        """What the attribute points at; a notice says what is unresolved, outside or ambiguous
+        (`if_several`: what the caller does with several candidates, None for a list attribute)."""
+        steps = (path,) if isinstance(path, str) else path
+        link = self.resolver.link(r, steps, types)
+        found = tuple(self.aliases.get(a, a) for a in link.addresses)
+        attribute = path_text(steps)
+        several = if_several is not None and len(found) > 1
+        if link.problem:
+            cause = link.causes[0] if link.causes else None
+            self.network.notice(r.address, attribute, link.problem + (f"; {if_several}" if several else ""), cause)
+        elif several:
+            message = f"ambiguous: may be any of {some_of(list(found))}; {if_several}"
+            self.network.notice(r.address, attribute, message, AMBIGUOUS)
+        for external in link.external:
+            self.network.notice(r.address, attribute, f"{external} is not managed by this plan", EXTERNAL)
+        return Linked(found, link.external, not link.complete, link.configured)
+
     def candidates(
         self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str], quiet: bool = False
     ) -> list[str]:
@@ -119,7 +159,7 @@ class ParseContext:
 
         `quiet`: the caller settles an ambiguity itself (and says so).
         """
-        return self._resolve(r, path, types, None if quiet else "all are considered")
+        return list(self.link(r, path, types, None if quiet else "all are considered").candidates)
 
     def one(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> str | None:
         """The single identity the attribute points at; None (and a notice) when it is not one.
@@ -128,18 +168,16 @@ class ParseContext:
         None admits every subnet) or merely a label; a child of several candidate parents goes
         to each of them (`candidates`).
         """
-        found = self._resolve(r, path, types, "left unlinked")
-        return found[0] if len(found) == 1 else None
+        return self.link(r, path, types, "left unlinked").single
 
     def one_or_any(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> str | None:
         """The single identity, else None meaning "any of them" (a gateway's VPC: every subnet
         the gateway may serve is considered), with a notice."""
-        found = self._resolve(r, path, types, "any of them is considered")
-        return found[0] if len(found) == 1 else None
+        return self.link(r, path, types, "any of them is considered").single
 
     def many(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> list[str]:
         """A list attribute (security group ids, subnet ids): all of it."""
-        return self._resolve(r, path, types, None)
+        return list(self.link(r, path, types, None).candidates)
 
     def removed_from(self, parent: ResourceInstance, types: frozenset[str], attribute: str) -> list[ResourceInstance]:
         """Resources of `types` the plan deletes that belonged to `parent` (by its known id).
@@ -166,7 +204,7 @@ class ParseContext:
         """
         link = self.resolver.link(r, path, types)
         if link.addresses or link.configured or not r.unknown_at(path):
-            return self._resolve(r, path, types, "all are considered")
+            return list(self.link(r, path, types).candidates)
         found = self.resolver.referenced_by(r, types) or self.resolver.in_module(r.module, types)
         attribute = ".".join(str(s) for s in path)
         if len(found) > 1:
@@ -177,24 +215,6 @@ class ParseContext:
         elif not found:
             self.network.notice(r.address, attribute, "set in a dynamic block and known only after apply; not linked")
         return [self.aliases.get(a, a) for a in found]
-
-    def _resolve(
-        self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str], if_several: str | None
-    ) -> list[str]:
-        steps = (path,) if isinstance(path, str) else path
-        link = self.resolver.link(r, steps, types)
-        found = [self.aliases.get(a, a) for a in link.addresses]
-        attribute = path_text(steps)
-        several = if_several is not None and len(found) > 1
-        if link.problem:
-            cause = link.causes[0] if link.causes else None
-            self.network.notice(r.address, attribute, link.problem + (f"; {if_several}" if several else ""), cause)
-        elif several:
-            message = f"ambiguous: may be any of {some_of(found)}; {if_several}"
-            self.network.notice(r.address, attribute, message, AMBIGUOUS)
-        for external in link.external:
-            self.network.notice(r.address, attribute, f"{external} is not managed by this plan", EXTERNAL)
-        return found
 
     def associate(self, kind: str, r: ResourceInstance, subnets: list[str], parents: list[str]) -> None:
         """Subnets -> route table or network ACL (`kind`: "route table" / "network ACL").

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
-from tfreach.engine.trace import Probe, Trace
+from tfreach.engine.trace import Trace
 from tfreach.findings.catalogue import (
     DEFAULT_CATALOGUE,
     RECOMMENDATIONS,
@@ -24,6 +24,7 @@ from tfreach.findings.catalogue import (
     Severity,
     unrecognized_severity,
 )
+from tfreach.findings.evidence import Evidence, evidence_of, source_cidrs
 from tfreach.model.network import NetworkInterface
 from tfreach.model.packets import (
     ALL_ADDRESSES,
@@ -33,8 +34,6 @@ from tfreach.model.packets import (
     IntervalSet,
     PacketSet,
     Span,
-    cidrs_of,
-    family_of,
     union_all,
 )
 from tfreach.model.protocols import ALL, ICMP, ICMP_TYPES, ICMPV6, TCP, UDP, protocol_name, span_text
@@ -404,63 +403,6 @@ def _covers_whole_source(source: Source, addrs: IntervalSet) -> bool:
     return source.covers_family(addrs, 4) or source.covers_family(addrs, 6)
 
 
-def source_cidrs(source: Source, addrs: IntervalSet) -> list[str]:
-    """0.0.0.0/0 (::/0) stands for the whole source in that family; else exact CIDRs."""
-    return list(_source_cidrs(source, addrs))
-
-
-@lru_cache(maxsize=65536)
-def _source_cidrs(source: Source, addrs: IntervalSet) -> tuple[str, ...]:
-    """Many findings share their sources: describe each set of addresses once."""
-    out: list[str] = []
-    for version, whole in ((4, "0.0.0.0/0"), (6, "::/0")):
-        part = family_of(addrs, version)
-        if source.kind == "internet" and source.covers_family(addrs, version):
-            out.append(whole)
-        elif part:
-            out.extend(cidrs_of(part))
-    return tuple(out)
-
-
-class Evidence:
-    """The evidence of findings, computed once per hops and packets.
-
-    Endpoints behind the same subnet, groups and load balancer share their hop objects, and
-    their findings ask about the same packets: one answer serves them all (and is shared,
-    read-only, by their findings).
-    """
-
-    def __init__(self) -> None:
-        self._known: dict[tuple[Any, ...], tuple[list[dict[str, Any]], list[str]]] = {}
-
-    def of(self, path: Trace, packets: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
-        delivered = path.packets & packets
-        key = (path.source, tuple(map(id, path.hops)), path.probes, delivered)
-        found = self._known.get(key)
-        if found is None:
-            found = self._known[key] = _evidence(path, delivered)
-        return found
-
-
-def _evidence(path: Trace, delivered: PacketSet) -> tuple[list[dict[str, Any]], list[str]]:
-    """Hop by hop, the rules that admitted these packets, and what had to be assumed."""
-    hops: list[dict[str, Any]] = [
-        {"address": path.source.kind, "type": "source", "role": "source", "rule": path.source.label}
-    ]
-    assumptions: list[str] = []
-    seen_by: dict[Probe, PacketSet] = {}  # a path has one or two probes: compute each once
-    for index, hop in enumerate(path.hops):
-        probe = path.probe(index)
-        if probe not in seen_by:
-            seen_by[probe] = probe.apply(delivered)
-        shown, assumed = hop.evidence(seen_by[probe])
-        hops.append(shown)
-        for text in assumed:
-            if text not in assumptions:
-                assumptions.append(text)
-    return hops, assumptions
-
-
 def _exposure(reached: PacketSet, paths: list[Trace], certain: PacketSet) -> Exposure:
     first = paths[0]
     via = first.via
@@ -471,7 +413,7 @@ def _exposure(reached: PacketSet, paths: list[Trace], certain: PacketSet) -> Exp
     ]
     ranges = [{"protocol": p, "port_range": list(s), "cidrs": source_cidrs(first.source, a)} for p, s, a in pieces]
     summary = "; ".join(f"{p} {span_text(s)}" for p, s, _ in pieces[:6]) + ("; ..." if len(pieces) > 6 else "")
-    hops, assumptions = _evidence(first, reached)
+    hops, assumptions = evidence_of(first, reached)
     origin = first.source.label + (f" through {via}" if via else "")
     protocols = {p for p, _, _ in pieces}
     return Exposure(

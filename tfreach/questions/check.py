@@ -22,7 +22,8 @@ from tfreach.engine.trace import Trace, from_outside
 from tfreach.errors import InputError
 from tfreach.families import planned_network, prior_network
 from tfreach.findings.catalogue import DEFAULT_CATALOGUE, Catalogue
-from tfreach.findings.findings import Evidence, Exposure, Finding, closed_findings, endpoint_findings
+from tfreach.findings.evidence import Evidence
+from tfreach.findings.findings import Exposure, Finding, closed_findings, endpoint_findings
 from tfreach.inputs.plan.instances import value_at_path
 from tfreach.inputs.plan.load import load_plan
 from tfreach.inputs.plan.resolve import SourceValues
@@ -34,7 +35,7 @@ from tfreach.model.sources import SOURCES
 from tfreach.questions.intents import Intent, check_intents, violations_of
 
 if TYPE_CHECKING:
-    from tfreach.inputs.sources.evaluate import ResourceValue
+    from tfreach.inputs.sources.resources import ResourceValue
 
 Reached = dict[tuple[str, str, str | None], list[Trace]]  # (source kind, endpoint, via) -> paths
 
@@ -253,7 +254,7 @@ def check_document(
     reached_before = reached_from_outside(builder_before, settings) if builder_before else {}
     is_state = "planned_values" not in document and "resource_changes" not in document
     progress.stage("findings")
-    evidence = Evidence()
+    evidence = Evidence(builder_after.cache.table("evidence of a path for packets"))
     for (kind, endpoint, via), paths in reached_after.items():
         # Members of one class reached alike may have been reached differently before the plan.
         for earlier, members in _regrouped(classes_after.members_of(endpoint), classes_before).items():

@@ -12,7 +12,7 @@ from tfreach.aws.acl import EPHEMERAL_PORTS
 from tfreach.engine.build import build_graph
 from tfreach.engine.classes import endpoint_classes
 from tfreach.engine.trace import Walked, every_path
-from tfreach.findings.findings import source_cidrs
+from tfreach.findings.evidence import source_cidrs
 from tfreach.model.network import Network
 from tfreach.model.packets import PORTS, PacketSet, Span
 from tfreach.model.protocols import ALL, describe

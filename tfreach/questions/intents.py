@@ -22,7 +22,8 @@ from tfreach.engine.between import InternalPaths, Reaching
 from tfreach.engine.classes import Classes
 from tfreach.engine.trace import Trace
 from tfreach.findings.catalogue import Severity
-from tfreach.findings.findings import Evidence, Exposure, certain_part, source_cidrs
+from tfreach.findings.evidence import Evidence, source_cidrs
+from tfreach.findings.findings import Exposure, certain_part
 from tfreach.model.network import Network, NetworkInterface
 from tfreach.model.packets import ALL_ADDRESSES, EMPTY, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, union_all
 from tfreach.model.protocols import ICMP, ICMPV6, TCP, UDP, protocol_name, protocol_span, span_text
@@ -84,7 +85,7 @@ def check_intents(
     `analysed`: the kinds of outside source check followed (an intent about another is warned)."""
     if not intents:
         return []
-    evidence = Evidence()
+    evidence = Evidence(paths.cache.table("evidence of a path for packets"))
     out = []
     selected: dict[str, Selection] = {}  # intents name the same tiers again and again
     for intent in intents:

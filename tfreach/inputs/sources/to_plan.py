@@ -14,20 +14,12 @@ from typing import Any
 
 from tfreach.errors import InputError
 from tfreach.inputs.plan.references import ModulePath
-from tfreach.inputs.sources.evaluate import (
-    CALL_ARGUMENTS,
-    META_ATTRIBUTES,
-    META_BLOCKS,
-    ModuleInstance,
-    Project,
-    ResourceValue,
-    calls_itself,
-    key_text,
-    local_folder,
-)
+from tfreach.inputs.sources.addresses import key_text
+from tfreach.inputs.sources.evaluate import CALL_ARGUMENTS, ModuleInstance, Project, calls_itself, local_folder
 from tfreach.inputs.sources.expressions import EvaluationError, Namespace, evaluate
 from tfreach.inputs.sources.provider import computed_attributes, defaults_of
 from tfreach.inputs.sources.references import references_in
+from tfreach.inputs.sources.resources import META_ATTRIBUTES, META_BLOCKS, ResourceValue
 from tfreach.inputs.sources.sensitivity import Sensitivity
 from tfreach.inputs.sources.source import Block, Body, Expression, ModuleSource, name_of
 from tfreach.inputs.sources.values import Unknown, unknowns_in

@@ -1,4 +1,11 @@
-"""How findings are computed, grouped or reported never changes an answer (tests/golden/exposures.py)."""
+"""A change detector, not proof: tfreach's own answers, recorded by tfreach (tests/golden/exposures.py).
+
+A refactoring (how findings are computed, grouped or reported) must not change them; a change that
+means to change an answer rewrites the file and says in its commit which answers and by which AWS
+rule. Whether an answer is right is decided elsewhere, by answers written from the AWS docs before
+the code ran: every sample's expected.json (test_sample_plans.py) and the corpus README's
+expected.json (test_corpus.py).
+"""
 
 from __future__ import annotations
 

@@ -4,8 +4,10 @@
 
 What each endpoint is reachable by (per source kind, load balancer in front and status), as
 canonical boxes: a change to how findings are cut, grouped or reported must not change these
-(tests/e2e/test_golden.py). Rewrite the file only for a change that is meant to change answers,
-and say which in the commit.
+(tests/e2e/test_golden.py). It is a change detector, written by tfreach itself, never the proof
+that an answer is right (the samples' expected.json and the corpus answers are). Rewrite the file
+only for a change that is meant to change answers, where ../shared exists (the corpus plans are in
+it), and say which answers changed and why in the commit.
 """
 
 from __future__ import annotations

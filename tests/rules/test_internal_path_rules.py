@@ -50,3 +50,17 @@ def test_the_client_ports_check_was_given_are_the_ones_intents_use():
     app_and_database(builder)
     shared = GraphBuilder(builder.network, LINUX_CLIENT_PORTS)  # check's own builder, handed to the intents
     assert not postgres_from_app(InternalPaths(builder.network, builder=shared), builder.network)
+
+
+def test_a_subnet_whose_vpc_is_unknown_may_share_the_other_s_local_route_but_only_possibly():
+    """AWS routes within a VPC by its local route; a subnet the plan cannot place in a VPC may be in
+    the other's (so the connection may pass: the gate fails closed), but it is not certain."""
+    builder = NetworkBuilder()
+    app_and_database(builder)
+    builder.network.subnets["aws_subnet.db"].vpc = None
+    paths = InternalPaths(builder.network)
+    reaching = paths.between(
+        builder.network.interfaces["aws_instance.app"], builder.network.interfaces["aws_instance.db"]
+    )
+    postgres = match("tcp", (5432, 5432), "10.0.1.0/24")
+    assert reaching.packets & postgres and not reaching.certain & postgres

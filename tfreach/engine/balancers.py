@@ -112,7 +112,7 @@ class BalancerHops:
         """From each subnet of the load balancer to each subnet the target may be in."""
         from tfreach.engine.build import placement
 
-        label = f"{group.id} -> {interface.id} port {port}"
+        label = f"{group.id} -> its target on port {port}"  # shared by alike targets: names none
         forwarding = Decision(EVERYTHING, label, True, group.id, group.resource_type, target.assumption)
         first = Hop(group.id, group.resource_type, "target group", (forwarding,))
         reached = Decision(EVERYTHING, f"port {port}", True, interface.id, interface.resource_type)

@@ -9,7 +9,10 @@ may have one parser per phase (a route table is created in 0, its inline routes 
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 from tfreach.families.context import NAME_ATTRIBUTE, NAMED_TYPES, ParseContext
@@ -145,44 +148,19 @@ def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) ->
         context.network.notice(instance.address, None, message, UNREADABLE_RESOURCE)
 
 
-# Importing the families registers their parsers.
-from tfreach.families import (  # noqa: E402
-    autoscaling,
-    caches,
-    compute,
-    containers,
-    databases,
-    file_systems,
-    load_balancers,
-    managed,
-    messaging,
-    nacls,
-    prefix_lists,
-    private_links,
-    route_tables,
-    search,
-    security_groups,
-    vpc,
-)
+# Every module of this package that documents its types (AWS_DOCS) is a family: importing it
+# registers its parsers. A new family is one new module; the docs table lists it (this order first).
+_HELPERS = frozenset({"context", "unknowns", "unmodelled"})
+_DOCS_ORDER = ("vpc", "route_tables", "security_groups", "nacls", "prefix_lists", "compute", "autoscaling")
 
-_FAMILIES = (
-    vpc,
-    route_tables,
-    security_groups,
-    nacls,
-    prefix_lists,
-    compute,
-    autoscaling,
-    load_balancers,
-    private_links,
-    managed,
-    databases,
-    caches,
-    file_systems,
-    search,
-    containers,
-    messaging,
-)
+
+def _families() -> list[ModuleType]:
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in _HELPERS)
+    ordered = [n for n in _DOCS_ORDER if n in names] + [n for n in names if n not in _DOCS_ORDER]
+    return [importlib.import_module(f"{__name__}.{name}") for name in ordered]
+
+
+_FAMILIES = _families()
 
 
 def modelled_table() -> str:
@@ -196,6 +174,14 @@ def modelled_table() -> str:
         out += [f"| `{t}` | [{_page(url)}]({url}) |" for t, url in family.AWS_DOCS.items()]
         out.append("")
     return "\n".join(out)
+
+
+def unmodelled_table() -> str:
+    """The generated list of docs/modelled.md: types that can be reachable and are not modelled yet."""
+    from tfreach.families.unmodelled import not_modelled
+
+    rows = [f"| `{t}` | {what} |" for t, what in not_modelled(set(PARSERS)).items()]
+    return "\n".join(["| resource type | what it can expose |", "|---|---|", *rows, ""])
 
 
 def _page(url: str) -> str:

@@ -55,6 +55,10 @@ def _known_private_ips(r: ResourceInstance, *attributes: str) -> list[str]:
     return list(dict.fromkeys(v for v in found if isinstance(v, str) and v))
 
 
+# Resources that launch an instance: without a subnet, AWS launches it in the default VPC.
+LAUNCHED_IN_DEFAULT_VPC = {"aws_instance"}
+
+
 @parses("aws_instance", phase=1)
 def parse_instance(r: ResourceInstance, ctx: ParseContext) -> None:
     interface = _launch_interfaces(r, ctx)
@@ -90,7 +94,7 @@ def _launch_interfaces(r: ResourceInstance, ctx: ParseContext) -> NetworkInterfa
 def _place(r: ResourceInstance, ctx: ParseContext, interface: NetworkInterface) -> None:
     """The subnet(s) the interface may be in; without any, an instance lands in the default VPC."""
     if not ctx.is_set(r, "subnet_id"):
-        interface.subnets = [default_vpc_subnet(ctx)] if r.type == "aws_instance" else []
+        interface.subnets = [default_vpc_subnet(ctx)] if r.type in LAUNCHED_IN_DEFAULT_VPC else []
         return
     interface.subnets = subnets_of(ctx, r, "subnet_id", one_of=True)
     if len(interface.subnets) > 1:

@@ -3,7 +3,8 @@ glob of addresses, a CIDR, or an outside source (`internet`, `vpn`, `peering`, `
 
 A selector resolves through modules, `count` and `for_each` (addresses carry them) and tags. An
 endpoint whose tags are known only after apply is never silently left out: a tag selector takes
-it (fail closed) and says in `unsure` which endpoints it took so, for a warning.
+it (fail closed) and says in `unsure` which endpoints it took so, for a warning. An instance
+selected is all of it: the secondary network interfaces attached to it are selected with it.
 """
 
 from __future__ import annotations
@@ -74,8 +75,17 @@ def select(network: Network, text: str) -> Selection:
         key, _, value = text[4:].partition("=")
         found = tuple(e for e, tags in endpoints.items() if tags.get(key) == value)
         unsure = tuple(e for e, tags in endpoints.items() if UNKNOWN_TAGS in tags and e not in found)
-        return Selection(text, found + unsure, unsure=unsure)
-    return Selection(text, tuple(e for e in endpoints if _names(text, e)))
+        return Selection(text, _with_attached(network, found + unsure), unsure=unsure)
+    return Selection(text, _with_attached(network, tuple(e for e in endpoints if _names(text, e))))
+
+
+def _with_attached(network: Network, selected: tuple[str, ...]) -> tuple[str, ...]:
+    """The selected endpoints and the secondary interfaces attached to a selected instance."""
+    chosen = set(selected)
+    attached = [
+        i.id for i in network.interfaces.values() if i.attached and i.attached_to in chosen and i.id not in chosen
+    ]
+    return selected + tuple(attached)
 
 
 def _endpoints(network: Network) -> dict[str, dict[str, str]]:
@@ -103,6 +113,9 @@ def address_glob(pattern: str) -> re.Pattern[str]:
     return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
 
 
+_LOOKS_LIKE_CIDR = re.compile(r"[0-9a-fA-F:.]+/[0-9]{1,3}")
+
+
 def is_cidr(text: str) -> bool:
-    """`cidr:10.0.0.0/8`, `10.0.0.0/8` or `fd00::/8`."""
-    return text.startswith("cidr:") or ("/" in text and (text[0].isdigit() or ":" in text.split("/")[0]))
+    """`cidr:10.0.0.0/8`, `10.0.0.0/8` or `fd00::/8` (not an address holding a `/` in a key)."""
+    return text.startswith("cidr:") or bool(_LOOKS_LIKE_CIDR.fullmatch(text))

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from tfreach.errors import InputError  # noqa: E402
 from tfreach.findings.config import Config  # noqa: E402
 from tfreach.findings.suppress import apply_suppressions  # noqa: E402
-from tfreach.inputs.plan.load import _check_addresses, _check_envelope  # noqa: E402
+from tfreach.inputs.plan.load import _check_addresses, check_envelope  # noqa: E402
 from tfreach.questions.check import Settings, check_document, check_sources  # noqa: E402
 from tfreach.reports import ReportOptions, formatters  # noqa: E402
 
@@ -100,7 +100,7 @@ def mutate(document: Any, rng: random.Random) -> str:
 
 
 def run_plan(document: Any) -> None:
-    _check_envelope("fuzz.json", document)
+    check_envelope("fuzz.json", document)
     _check_addresses("fuzz.json", document)
     result = check_document(document, "fuzz.json", Settings())
     apply_suppressions([result], Config(), None)

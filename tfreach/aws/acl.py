@@ -14,6 +14,8 @@ https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html
 from __future__ import annotations
 
 from tfreach.aws.defaults import untouched_default_nacl
+from tfreach.aws.outside import allowing_everything
+from tfreach.aws.routing import vpc_is_outside
 from tfreach.engine.hop import Decision
 from tfreach.model.network import VPC_DEFAULT, AclRule, Network, NetworkAcl, Subnet
 from tfreach.model.packets import ALL_ADDRESSES, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, union_all
@@ -41,8 +43,19 @@ def nacls_for(network: Network, subnet: Subnet) -> list[NetworkAcl]:
 
 
 def _default_nacls(network: Network, subnet: Subnet) -> list[NetworkAcl]:
+    """The VPC's default ACL: the plan's (or a context's), else AWS's own (allow all); of a VPC the
+    plan does not know, one whose rules are unknown (it allows everything, as an assumption)."""
     default = network.default_nacls.get(subnet.vpc or "")
-    return [network.nacls[default]] if default in network.nacls else [untouched_default_nacl(subnet)]
+    if default in network.nacls:
+        return [network.nacls[default]]
+    if vpc_is_outside(network, subnet.vpc):
+        identity = f"default network ACL of {subnet.vpc or subnet.id}"
+        return [
+            allowing_everything(
+                identity, subnet.vpc, f"the default network ACL of {subnet.vpc or 'its VPC'} is unknown"
+            )
+        ]
+    return [untouched_default_nacl(subnet)]
 
 
 def acl_decisions(acl: NetworkAcl, egress: bool) -> list[Decision]:

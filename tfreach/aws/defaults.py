@@ -7,6 +7,10 @@ the default security group.
 - A subnet without an explicit network ACL association uses its VPC's default ACL; AWS's
   default ACL allows all inbound and outbound IPv4 and IPv6 traffic (rules 100 and 101).
   https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html
+- A default VPC has the IPv4 block 172.31.0.0/16, an internet gateway, a main route table that
+  sends 0.0.0.0/0 to it and default subnets that map public IPv4 addresses; any of it may have
+  been changed since, and the plan holds none of it: it is read as a VPC outside the plan.
+  https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html
 - An instance launched without security groups is in its VPC's default group, which admits its
   own members and lets everything out.
   https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html
@@ -14,7 +18,7 @@ the default security group.
 
 from __future__ import annotations
 
-from tfreach.model.network import AclRule, NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet
+from tfreach.model.network import AclRule, NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc
 from tfreach.model.packets import ALL_ADDRESSES, ALL_IPV4, ALL_IPV6, PORTS, PROTOCOLS, PacketSet
 
 
@@ -47,3 +51,12 @@ def untouched_default_group(vpc: str | None) -> SecurityGroup:
     )
     group.rules.append(SecurityGroupRule(True, everything, f"{identity} egress all to 0.0.0.0/0, ::/0", everything))
     return group
+
+
+DEFAULT_VPC_BLOCK = "172.31.0.0/16"
+
+
+def default_vpc(identity: str, cidrs: list[str], synthetic: bool = False) -> Vpc:
+    """The region's default VPC: AWS's block (a VPC's primary block never changes), and tables,
+    gateways, ACL and groups outside the plan (the most exposed reading, aws/outside.py)."""
+    return Vpc(identity, "aws_default_vpc", cidrs or [DEFAULT_VPC_BLOCK], outside=True, synthetic=synthetic)

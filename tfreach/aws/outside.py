@@ -4,21 +4,47 @@ A subnet the plan cannot tell (a data source, an id of another stack) may hold a
 route anywhere, its VPC may be the other end's; a route's target outside the plan (a gateway of
 another stack, a target known only after apply, a transit gateway or appliance that may lead to a
 central egress) may lead out. Each is an assumption the evidence names, so what rests on it is
-possible, not certain. (The parse-time stand-ins, a group that admits everything, a subnet routed
-to an internet gateway, are families/unknowns.py's.)
+possible, not certain. Parsers (families/unknowns.py, families/outside.py) decide when an id or a
+value stands for one of these readings; the readings themselves are all here.
 """
 
 from __future__ import annotations
 
 from tfreach.engine.hop import Decision, Hop, box
-from tfreach.model.network import Route, Subnet
-from tfreach.model.packets import ALL_ADDRESSES, IntervalSet, addresses
+from tfreach.model.network import (
+    AclRule,
+    Gateway,
+    NetworkAcl,
+    Peering,
+    Route,
+    RouteTable,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+    Target,
+    TransitGateway,
+    Vpc,
+)
+from tfreach.model.packets import ALL_ADDRESSES, ALL_IPV6, PORTS, PROTOCOLS, IntervalSet, PacketSet, addresses
 from tfreach.model.sources import INTERNET_ADDRESSES
 
 
 def subnet_addresses(subnet: Subnet) -> IntervalSet:
-    """A subnet's addresses; one the plan does not know may hold any address."""
-    return addresses(*subnet.cidrs) if subnet.cidrs and not subnet.unknown else ALL_ADDRESSES
+    """A subnet's addresses; one the plan does not know may hold any address, one whose IPv6 block
+    is known only after apply any IPv6 address."""
+    if not subnet.cidrs or subnet.unknown:
+        return ALL_ADDRESSES
+    held = addresses(*subnet.cidrs)
+    return held | ALL_IPV6 if subnet.has_ipv6 and not any(":" in c for c in subnet.cidrs) else held
+
+
+def vpc_may_hold(vpc: Vpc | None) -> IntervalSet:
+    """The addresses a VPC may hold: its blocks, any IPv6 address when its IPv6 block is known only
+    after apply, any address when none of its blocks is known (or the VPC is not known at all)."""
+    if vpc is None or not vpc.cidrs:
+        return ALL_ADDRESSES
+    held = addresses(*vpc.cidrs)
+    return held | ALL_IPV6 if vpc.ipv6_unknown else held
 
 
 def vpc_unknown(a: Subnet, b: Subnet) -> str | None:
@@ -43,3 +69,91 @@ def may_lead_out(route: Route, target: str | None, destinations: IntervalSet) ->
     why = f"{where} is not followed (outside the plan, or a central egress beyond it): it may lead out"
     out = Decision(box(destinations), why, True, where, route.target_kind.value, why)
     return (Hop(where, route.target_kind.value, "beyond the route", (out,)),)
+
+
+# --- the most exposed reading of each kind the plan names by id only ------------------------------
+
+HINT = "give the stack that owns it with --context, or --context aws"
+
+
+def outside_vpc(identity: str) -> Vpc:
+    """A VPC known by id (or a data source's facts): its route tables, ACLs, groups and gateways
+    are not known, so its main route table may route anywhere and any gateway may lead into it."""
+    return Vpc(identity, "aws_vpc (outside the plan)", outside=True)
+
+
+def routing_anywhere(identity: str, vpc: str | None, why: str) -> RouteTable:
+    """A route table whose routes are unknown: every destination may go to any gateway."""
+    table = RouteTable(identity, "aws_route_table (outside the plan)", vpc)
+    for cidr in ("0.0.0.0/0", "::/0"):
+        route = Route(addresses(cidr), cidr, 0, Target.UNKNOWN, None, f"{identity} {cidr} -> unknown ({why})", why)
+        table.routes.append(route)
+    return table
+
+
+def allowing_everything(identity: str, vpc: str | None, why: str) -> NetworkAcl:
+    """A network ACL whose rules are unknown: it allows everything, both ways, first."""
+    match = PacketSet.box(PROTOCOLS, PORTS, ALL_ADDRESSES)
+    rules = [
+        AclRule(0, egress, True, match, f"{identity} {'egress ' if egress else ''}ALLOW all (assumed: {why})", why)
+        for egress in (False, True)
+    ]
+    return NetworkAcl(identity, "aws_network_acl (outside the plan)", vpc, rules)
+
+
+def outside_gateway(identity: str, kind: Target, vpc: str | None) -> Gateway:
+    """A gateway known by id: an internet gateway delivers from the internet, a VPN gateway from
+    on-premises networks (assumed private address space when its connections are unknown)."""
+    return Gateway(identity, f"{kind.value} (outside the plan)", kind, vpc)
+
+
+def outside_peering(identity: str, vpc: str | None) -> Peering:
+    """A peering known by id: active, to a VPC outside the plan that may route anything to it."""
+    why = f"{identity} is not in the plan or its contexts; assumed active, to a VPC that routes any address to it"
+    return Peering(
+        identity,
+        "aws_vpc_peering_connection (outside the plan)",
+        [vpc] if vpc else [],
+        [OUTSIDE_PEER],
+        True,
+        assumption=why,
+    )
+
+
+OUTSIDE_PEER = "a VPC outside the plan"
+
+
+def outside_transit_gateway(identity: str) -> TransitGateway:
+    """A transit gateway known by id: it may deliver from anywhere it could reach."""
+    return TransitGateway(identity, "aws_ec2_transit_gateway (outside the plan)", outside=True)
+
+
+SUBNET_READING = (
+    "reached through every kind of gateway (internet, VPN, peering, transit) with open network ACLs "
+    "and public addresses"
+)
+
+
+def unknown_subnet(identity: str, assumption: str) -> Subnet:
+    """A subnet the plan cannot tell: any address, any VPC, routed through every gateway, open ACLs,
+    public addresses on launch (None: the engine takes the more exposed side)."""
+    return Subnet(
+        identity,
+        "aws_subnet",
+        None,
+        map_public_ip_on_launch=None,
+        assign_ipv6_address_on_creation=None,
+        unknown=True,
+        assumption=assumption,
+    )
+
+
+def admitting_everything(identity: str, vpc: str | None) -> SecurityGroup:
+    """A security group whose rules are unknown: it admits everything from anywhere, lets all out."""
+    why = f"the rules of {identity} are unknown; assumed to admit everything"
+    group = SecurityGroup(identity, "aws_security_group (outside the plan)", vpc)
+    everything = PacketSet.box(PROTOCOLS, PORTS, ALL_ADDRESSES)
+    for egress in (False, True):
+        label = f"{identity} {'egress' if egress else 'ingress'} all (assumed)"
+        group.rules.append(SecurityGroupRule(egress, everything, label, everything, assumption=why))
+    return group

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from tfreach.aws.defaults import untouched_main_route_table
+from tfreach.aws.outside import routing_anywhere
 from tfreach.model.network import VPC_DEFAULT, Network, Route, RouteTable, Subnet, Target, TransitRoute
 from tfreach.model.packets import IntervalSet, addresses
 
@@ -32,9 +33,22 @@ def route_tables_for(network: Network, subnet: Subnet) -> list[RouteTable]:
 
 
 def _main_route_tables(network: Network, subnet: Subnet) -> list[RouteTable]:
+    """The VPC's main table: the one the plan (or a context) sets, else AWS's own, local routes only;
+    of a VPC the plan does not know (an id, a data source's facts), one that may route anywhere."""
     main = network.main_route_tables.get(subnet.vpc or "", [])
     tables = [network.route_tables[t] for t in main if t in network.route_tables]
-    return tables or [untouched_main_route_table(subnet)]
+    if tables:
+        return tables
+    if vpc_is_outside(network, subnet.vpc):
+        identity = f"main route table of {subnet.vpc or subnet.id}"
+        return [routing_anywhere(identity, subnet.vpc, f"the main route table of {subnet.vpc or 'its VPC'} is unknown")]
+    return [untouched_main_route_table(subnet)]
+
+
+def vpc_is_outside(network: Network, vpc: str | None) -> bool:
+    """A VPC whose tables, ACLs and groups are not known: not told, not held, or known by facts only."""
+    found = network.vpcs.get(vpc or "")
+    return found is None or found.outside
 
 
 # When a VPN's prefixes are learned over BGP (or its connections are not in the plan),
@@ -85,22 +99,26 @@ def _length(cidr: str) -> int:
 class _Prefixed(Protocol):
     destination: IntervalSet
     prefix_length: int
+    destination_unknown: bool
 
 
 P = TypeVar("P", bound=_Prefixed)
 
 
 def destinations_won(routes: list[P]) -> list[tuple[IntervalSet, P]]:
-    """For each route, the destinations it wins by longest prefix match (ties: first listed)."""
+    """For each route, the destinations it wins by longest prefix match (ties: first listed).
+
+    A route whose destination is known only after apply may be more specific than any known
+    route, or less: it may win any of its family, and takes nothing from the others."""
     claimed = IntervalSet()
     won: list[tuple[IntervalSet, P]] = []
-    ordered = sorted(enumerate(routes), key=lambda item: (-item[1].prefix_length, item[0]))
-    for _, route in ordered:
+    known = [item for item in enumerate(routes) if not item[1].destination_unknown]
+    for _, route in sorted(known, key=lambda item: (-item[1].prefix_length, item[0])):
         mine = route.destination - claimed
         if mine:
             won.append((mine, route))
             claimed = claimed | route.destination
-    return won
+    return won + [(route.destination, route) for route in routes if route.destination_unknown]
 
 
 Won = list[tuple[IntervalSet, Route]]  # each route with the destinations it wins
@@ -141,19 +159,18 @@ def transit_routes(network: Network, table_id: str | None) -> list[TransitRoute]
 
 
 def _propagated_route(network: Network, table: str, cidr: str, senders: list[tuple[str, str]]) -> TransitRoute:
-    """The route a CIDR propagated by one attachment makes. Several propagate it only when the plan
-    cannot tell their VPCs apart: the route may lead to any of them, each is considered."""
+    """The route a CIDR propagated by one attachment makes. When several attachments propagate the
+    same CIDR, AWS keeps the route of whichever propagated first, which a plan cannot know: the
+    route may lead to any of them, each possible."""
     (attachment, origin), others = senders[0], [a for a, _ in senders[1:]]
     if not others:
         return TransitRoute(
             addresses(cidr), f"{table} {cidr} -> {attachment} (propagated{origin})", _length(cidr), attachment
         )
-    ambiguous = [a for a, _ in senders if len(network.transit_attachments[a].vpcs) > 1]
-    label = f"{table} {cidr} -> {' or '.join(a for a, _ in senders)} (propagated; the plan alone cannot tell which)"
-    if not ambiguous:  # AWS propagates a CIDR from one VPC attachment only
-        label = f"{table} {cidr} -> {attachment} (propagated{origin})"
-        return TransitRoute(addresses(cidr), label, _length(cidr), attachment)
-    return TransitRoute(addresses(cidr), label, _length(cidr), attachment, tuple(others))
+    every = " or ".join(a for a, _ in senders)
+    why = f"{every} propagate {cidr}; AWS keeps whichever propagated first, which the plan cannot tell"
+    label = f"{table} {cidr} -> {every} (propagated; the plan cannot tell which)"
+    return TransitRoute(addresses(cidr), label, _length(cidr), attachment, tuple(others), why)
 
 
 def _propagated_by(network: Network, attachment_id: str) -> list[tuple[str, str]]:

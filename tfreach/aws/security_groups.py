@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tfreach.aws.defaults import untouched_default_group
+from tfreach.aws.outside import admitting_everything
+from tfreach.aws.routing import vpc_is_outside
 from tfreach.engine.hop import Decision
 from tfreach.model.network import ANY_GROUP, Network, SecurityGroup, SecurityGroupRule
 from tfreach.model.packets import IntervalSet
@@ -25,6 +27,8 @@ def groups_of(network: Network, group_ids: list[str], default_group: bool, vpc: 
         default_id = network.default_security_groups.get(vpc or "")
         if default_id in network.security_groups:
             groups.insert(0, network.security_groups[default_id])
+        elif vpc_is_outside(network, vpc):  # a VPC the plan does not know: its default group's rules neither
+            groups.insert(0, admitting_everything(f"default security group of {vpc or 'the VPC'}", vpc))
         else:
             groups.insert(0, untouched_default_group(vpc))
     return groups

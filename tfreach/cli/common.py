@@ -51,6 +51,14 @@ def analysis_options(command: Callable[..., None]) -> Callable[..., None]:
             "[default: the plan's folder when it holds .tf files]",
         ),
         click.option(
+            "--context",
+            "contexts",
+            multiple=True,
+            metavar="SOURCE",
+            help="The network beyond the plan: another stack's state or plan (terraform show -json, or a raw "
+            "state file), a folder of them, or 'aws' for the live account (read only). Repeatable.",
+        ),
+        click.option(
             "--var",
             "assignments",
             multiple=True,
@@ -70,12 +78,14 @@ def analysis_options(command: Callable[..., None]) -> Callable[..., None]:
     def collapsed(
         config_path: str | None,
         tf_root: str | None,
+        contexts: tuple[str, ...],
         assignments: tuple[str, ...],
         var_files: tuple[str, ...],
         **rest: Any,
     ) -> None:
         config = guarded(lambda: read_config(config_path))
-        command(analysis=Analysis(config, tf_root, Variables(var_files, assignments)), **rest)
+        every = tuple(dict.fromkeys((*contexts, *config.contexts)))
+        command(analysis=Analysis(config, tf_root, Variables(var_files, assignments), every), **rest)
 
     for option in reversed(options):
         collapsed = option(collapsed)
@@ -89,6 +99,7 @@ class Analysis:
     config: Config
     tf_root: str | None
     variables: Variables
+    contexts: tuple[str, ...] = ()
 
     def settings(self, sources: list[str] | None) -> Settings:
         return Settings(
@@ -97,6 +108,7 @@ class Analysis:
             catalogue=DEFAULT_CATALOGUE.extended(self.config.recognized_ports),
             tf_root=Path(self.tf_root) if self.tf_root else None,
             intents=self.config.intents,
+            contexts=self.contexts,
         )
 
     def analyse(self, path: str, sources: list[str] | None) -> tuple[PlanResult, Settings, Redactor]:

@@ -111,10 +111,11 @@ class GraphBuilder:
             self.graph.add_node(source_node(source), kind="source", source=source)
             for entry in self._entries_of(source):
                 self._enter(source, entry)
-            if source.kind == "internet":
-                for subnet in self.network.subnets.values():
-                    if subnet.unknown:
-                        self.add_edge(source_node(source), subnet_node(subnet.id, True), [self.subnet_hop(subnet)])
+            # A subnet the plan cannot tell may be reached by any kind of source (aws/outside.py).
+            for subnet in self.network.subnets.values():
+                if subnet.unknown:
+                    public = source.kind == "internet"
+                    self.add_edge(source_node(source), subnet_node(subnet.id, public), [self.subnet_hop(subnet)])
         for interface in self.network.interfaces.values():
             # One endpoint node per class: its members are reached exactly as it is.
             if interface.attached and self.classes.of(interface.id) == interface.id:
@@ -177,8 +178,8 @@ class GraphBuilder:
         ambiguity = f"the route table of {subnet.id} may be any of {several}" if len(tables) > 1 else None
 
         def through_entry(route: Route) -> bool:
-            # A route whose target is unknown is assumed to go to the internet gateway.
-            return route.goes_to(entry.gateways) or (entry.public and route.target_kind is Target.UNKNOWN)
+            # A route whose target is unknown may go to any gateway (aws/outside.py: fail closed).
+            return route.goes_to(entry.gateways) or route.target_kind is Target.UNKNOWN
 
         each = [
             [

@@ -18,6 +18,7 @@ from typing import Any
 from tfreach.families.context import NAME_ATTRIBUTE, NAMED_TYPES, ParseContext
 from tfreach.families.unknowns import UNREADABLE_RESOURCE
 from tfreach.families.unmodelled import warn_unmodelled
+from tfreach.inputs.context import Context, beyond
 from tfreach.inputs.plan.instances import (
     ResourceInstance,
     config_modules,
@@ -64,6 +65,15 @@ def finishes(finisher: Finisher) -> Finisher:
     return finisher
 
 
+LAST_FINISHERS: list[Finisher] = []
+
+
+def finishes_last(finisher: Finisher) -> Finisher:
+    """Registers a step that runs after every other (the ids nothing holds, once all are named)."""
+    LAST_FINISHERS.append(finisher)
+    return finisher
+
+
 def modelled_types() -> list[str]:
     return sorted(PARSERS)
 
@@ -74,47 +84,57 @@ def build_network(
     removed: Sequence[ResourceInstance] = (),
     unset_variables: frozenset[str] = frozenset(),
     source_values: SourceValues | None = None,
+    contexts: Sequence[Context] = (),
 ) -> Network:
     """The network these resource instances make; `removed` are resources the plan deletes.
 
     `source_values`: the configuration evaluated from its sources, to resolve what the plan
-    JSON cannot (see `Resolver`).
+    JSON cannot (see `Resolver`). `contexts`: resources beyond the plan (other stacks, data
+    sources, the live account) that join it by AWS id; they are `foreign` (never reported).
     """
-    resolver = Resolver(instances, config_modules(configuration), unset_variables, source_values)
+    foreign = beyond(instances, list(removed), list(contexts))
+    every = instances + foreign
+    resolver = Resolver(every, config_modules(configuration), unset_variables, source_values)
     context = ParseContext(Network(), resolver, list(removed))
-    for instance in instances:
+    context.network.foreign = {i.address for i in foreign}
+    facts = {i.address for c in contexts if c.facts for i in c.instances}
+    context.facts = {i.address for i in foreign if i.address in facts}
+    for instance in every:
         name = instance.get(NAME_ATTRIBUTE.get(instance.type, "name"))
         if instance.type in NAMED_TYPES and isinstance(name, str):
-            context.names[(instance.type, name)] = instance.address
+            context.names.setdefault((instance.type, name), instance.address)
     for instance in instances:
         counts = context.network.modelled if instance.type in PARSERS else context.network.skipped
         counts[instance.type] += 1
     warn_unmodelled(context.network, context.network.skipped)
     for phase in PHASES:
-        for instance in instances:
+        for instance in every:
             parser = PARSERS.get(instance.type, {}).get(phase)
             if parser is not None:
                 _parse(parser, instance, context)
-    for finisher in FINISHERS:
+    for finisher in FINISHERS + LAST_FINISHERS:
         finisher(context)
     return context.network
 
 
-def planned_network(plan: dict[str, Any], source_values: SourceValues | None = None) -> Network:
-    """The network after apply, as the plan describes it."""
+def planned_network(
+    plan: dict[str, Any], source_values: SourceValues | None = None, contexts: Sequence[Context] = ()
+) -> Network:
+    """The network after apply, as the plan describes it (joined by the contexts beyond it)."""
     return build_network(
         planned_instances(plan),
         plan.get("configuration"),
         removed_instances(plan),
         unset_variables(plan),
         source_values,
+        contexts,
     )
 
 
-def prior_network(plan: dict[str, Any]) -> Network | None:
+def prior_network(plan: dict[str, Any], contexts: Sequence[Context] = ()) -> Network | None:
     """The network deployed now (the plan's prior state); None for a plan without one."""
     instances = prior_instances(plan)
-    return None if instances is None else build_network(instances, plan.get("configuration"))
+    return None if instances is None else build_network(instances, plan.get("configuration"), contexts=contexts)
 
 
 def unset_variables(plan: dict[str, Any]) -> frozenset[str]:
@@ -150,7 +170,7 @@ def _parse(parser: Parser, instance: ResourceInstance, context: ParseContext) ->
 
 # Every module of this package that documents its types (AWS_DOCS) is a family: importing it
 # registers its parsers. A new family is one new module; the docs table lists it (this order first).
-_HELPERS = frozenset({"context", "unknowns", "unmodelled"})
+_HELPERS = frozenset({"context", "outside", "unknowns", "unmodelled"})
 _DOCS_ORDER = ("vpc", "route_tables", "security_groups", "nacls", "prefix_lists", "compute", "autoscaling")
 
 

@@ -13,6 +13,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
+from tfreach.aws import outside
 from tfreach.inputs.plan.instances import ResourceInstance
 from tfreach.inputs.plan.resolve import Resolver
 from tfreach.model.network import UNKNOWN_TAGS, Network, SecurityGroupRule, Subnet
@@ -56,6 +57,21 @@ RDS_CLUSTER = frozenset({"aws_rds_cluster"})
 EKS_CLUSTER = frozenset({"aws_eks_cluster"})
 ECS_TASK_DEFINITION = frozenset({"aws_ecs_task_definition"})
 PREFIX_LIST = frozenset({"aws_ec2_managed_prefix_list"})
+
+# Kinds whose ids outside the plan the link views hand on as they are: families/outside.py makes
+# each the most exposed thing of its kind. Subnets and security groups are read per owner
+# (families/unknowns.py), the rest are looked up where they are used.
+OUTSIDE_READINGS = (
+    VPC
+    | ROUTE_TABLE
+    | NETWORK_ACL
+    | INTERNET_GATEWAY
+    | EGRESS_ONLY_GATEWAY
+    | NAT_GATEWAY
+    | VPN_GATEWAY
+    | PEERING
+    | TRANSIT_GATEWAY
+)
 
 # Resources other resources refer to by name (default-VPC groups, ELB, ASG, subnet group, EKS names).
 NAMED_TYPES = (
@@ -109,6 +125,20 @@ class Linked:
         return self.candidates[0] if len(self.candidates) == 1 else None
 
 
+def _single_or_outside(link: Linked) -> str | None:
+    """The one identity a link names: a resource of the plan, or an id outside it (the model then
+    holds the most exposed thing of its kind for it: families/outside.py); None for several or none."""
+    if link.candidates:
+        return link.single
+    return link.outside[0] if len(link.outside) == 1 else None
+
+
+def _with_outside(link: Linked, types: frozenset[str]) -> list[str]:
+    """The plan's candidates, and the ids outside it when their kind has an outside reading."""
+    outside = link.outside if types <= OUTSIDE_READINGS else ()
+    return list(dict.fromkeys(link.candidates + outside))
+
+
 class ParseContext:
     def __init__(self, network: Network, resolver: Resolver, removed: list[ResourceInstance] | None = None) -> None:
         self.network = network
@@ -125,6 +155,7 @@ class ParseContext:
         self.ambiguous_targets: dict[str, list[tuple[str, tuple[str, ...], int | None]]] = {}
         # (route tables or ACLs, candidate subnets) -> the ambiguous associations naming them
         self.ambiguous_associations: dict[tuple[str, frozenset[str]], list[str]] = {}
+        self.facts: set[str] = set()  # resources known by a data source's facts only (no tables, no rules)
 
     # --- ids -> identities --------------------------------------------------------------
 
@@ -149,7 +180,8 @@ class ParseContext:
             message = f"ambiguous: may be any of {some_of(list(found))}; {if_several}"
             self.network.notice(r.address, attribute, message, AMBIGUOUS)
         for external in link.external:
-            self.network.notice(r.address, attribute, f"{external} is not managed by this plan", EXTERNAL)
+            message = f"{external} is not managed by this plan or its contexts; {outside.HINT}"
+            self.network.notice(r.address, attribute, message, EXTERNAL)
         return Linked(found, link.external, not link.complete, link.configured)
 
     def candidates(
@@ -159,7 +191,7 @@ class ParseContext:
 
         `quiet`: the caller settles an ambiguity itself (and says so).
         """
-        return list(self.link(r, path, types, None if quiet else "all are considered").candidates)
+        return _with_outside(self.link(r, path, types, None if quiet else "all are considered"), types)
 
     def one(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> str | None:
         """The single identity the attribute points at; None (and a notice) when it is not one.
@@ -168,16 +200,16 @@ class ParseContext:
         None admits every subnet) or merely a label; a child of several candidate parents goes
         to each of them (`candidates`).
         """
-        return self.link(r, path, types, "left unlinked").single
+        return _single_or_outside(self.link(r, path, types, "left unlinked"))
 
     def one_or_any(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> str | None:
         """The single identity, else None meaning "any of them" (a gateway's VPC: every subnet
         the gateway may serve is considered), with a notice."""
-        return self.link(r, path, types, "any of them is considered").single
+        return _single_or_outside(self.link(r, path, types, "any of them is considered"))
 
     def many(self, r: ResourceInstance, path: str | tuple[str | int, ...], types: frozenset[str]) -> list[str]:
         """A list attribute (security group ids, subnet ids): all of it."""
-        return list(self.link(r, path, types, None).candidates)
+        return _with_outside(self.link(r, path, types, None), types)
 
     def removed_from(self, parent: ResourceInstance, types: frozenset[str], attribute: str) -> list[ResourceInstance]:
         """Resources of `types` the plan deletes that belonged to `parent` (by its known id).

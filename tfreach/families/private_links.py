@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tfreach.families import finishes, parses
+from tfreach.families import finishes, outside, parses
 from tfreach.families.context import (
     AMBIGUOUS,
     ROUTE_TABLE,
@@ -18,6 +18,7 @@ from tfreach.families.context import (
     checked_cidrs,
 )
 from tfreach.families.managed import in_subnets, managed_endpoint
+from tfreach.families.unknowns import UNKNOWN_ROUTE_DESTINATION, warn
 from tfreach.inputs.plan.instances import ResourceInstance
 from tfreach.model.network import (
     Gateway,
@@ -48,8 +49,8 @@ def parse_vpn_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
 def parse_vpn_gateway_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
     vpc = ctx.one_or_any(r, "vpc_id", VPC)
     for gateway_id in ctx.candidates(r, "vpn_gateway_id", VPN_GATEWAY):
-        if gateway_id in ctx.network.gateways:
-            ctx.network.gateways[gateway_id].vpc = vpc
+        outside.gateway(ctx, gateway_id, Target.VPN_GATEWAY, vpc)  # an id the plan does not hold
+        ctx.network.gateways[gateway_id].vpc = vpc
 
 
 @parses("aws_vpn_gateway_route_propagation", phase=1)
@@ -274,21 +275,27 @@ def parse_transit_propagation(r: ResourceInstance, ctx: ParseContext) -> None:
 
 @parses("aws_ec2_transit_gateway_route", phase=2)
 def parse_transit_route(r: ResourceInstance, ctx: ParseContext) -> None:
-    """An ambiguous route goes in each candidate table; to each candidate attachment."""
+    """An ambiguous route goes in each candidate table; to each candidate attachment. A destination
+    known only after apply may be any address (the route is kept: it may carry the replies)."""
     destination = checked_cidrs(r.get("destination_cidr_block"))
+    why = None
     if not destination:
-        return
+        why = f"{r.address} goes to a destination known only after apply; assumed it may hold any address"
+        warn(ctx, r.address, None, why, UNKNOWN_ROUTE_DESTINATION)
+    blocks = destination or ["0.0.0.0/0", "::/0"]
     blackhole = as_bool(r.get("blackhole"))
     attachments = [None] if blackhole else ctx.candidates(r, "transit_gateway_attachment_id", TRANSIT_ATTACHMENT)
     for table_id in transit_tables_named(ctx, r, "transit_gateway_route_table_id"):
         table = ctx.network.transit_route_tables.get(table_id)
         if table is None:
             continue
-        for attachment in attachments:
-            label = f"{r.address} {destination[0]} -> {attachment or 'blackhole'}"
-            length = int(destination[0].split("/")[1])
-            table.routes.append(TransitRoute(addresses(destination[0]), label, length, attachment))
-    for attachment in attachments:
+        for attachment, block in ((a, b) for a in attachments for b in blocks):
+            shown = block if why is None else "an unknown destination"
+            label = f"{r.address} {shown} -> {attachment or 'blackhole'}"
+            length = int(block.split("/")[1])
+            route = TransitRoute(addresses(block), label, length, attachment, (), why, why is not None)
+            table.routes.append(route)
+    for attachment in attachments if destination else ():
         _on_premises_route(ctx, attachment, destination[0], r.address)
 
 

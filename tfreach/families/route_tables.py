@@ -23,6 +23,7 @@ from tfreach.families.context import (
     ParseContext,
     some_of,
 )
+from tfreach.families.unknowns import UNKNOWN_ROUTE_DESTINATION, warn
 from tfreach.families.vpc import KIND_OF_TYPE
 from tfreach.inputs.plan.instances import ResourceInstance
 from tfreach.model.network import VPC_DEFAULT, Route, RouteTable, Target
@@ -110,9 +111,7 @@ def _inline_routes(r: ResourceInstance, ctx: ParseContext) -> list[Route]:
             if entry.get(f) or (isinstance(entry_unknown, dict) and entry_unknown.get(f) is True)
         ]
         label = f"{r.address} route"
-        route = _route(ctx, r, entry, _DESTINATIONS, ("route", index), fields, label)
-        if route is not None:
-            out.append(route)
+        out += _route(ctx, r, entry, _DESTINATIONS, ("route", index), fields, label)
     return out
 
 
@@ -151,13 +150,11 @@ def parse_route(r: ResourceInstance, ctx: ParseContext) -> None:
         if t in ctx.network.route_tables
     ]
     fields = [f for f in TARGET_FIELDS if r.get(f) or ctx.configured(r, f)]
-    route = _route(ctx, r, r.values, _ROUTE_DESTINATIONS, (), fields, r.address)
-    if route is None:
-        return
-    if len(tables) > 1:
-        route.assumption = route.assumption or f"{r.address} may belong to any of {some_of([t.id for t in tables])}"
-    for table in tables:
-        table.routes.append(route)
+    for route in _route(ctx, r, r.values, _ROUTE_DESTINATIONS, (), fields, r.address):
+        if len(tables) > 1:
+            route.assumption = route.assumption or f"{r.address} may belong to any of {some_of([t.id for t in tables])}"
+        for table in tables:
+            table.routes.append(route)
 
 
 def _route(
@@ -168,26 +165,53 @@ def _route(
     prefix: tuple[str | int, ...],
     target_fields: list[str],
     label: str,
-) -> Route | None:
-    destination = next((values[f] for f in destination_fields[:2] if values.get(f)), None)
-    if destination is None:
-        prefix_list = values.get(destination_fields[2])
-        what = f"prefix list {prefix_list}" if prefix_list else "an unknown destination"
-        ctx.network.notice(r.address, None, f"route to {what} is not modelled (its addresses are unknown)")
-        return None
-    network = ipaddress.ip_network(destination, strict=False)
-    kind, targets, assumption = _target(ctx, r, values, prefix, target_fields, addresses(str(network)))
-    shown = " or ".join(targets) or kind.value
-    return Route(
-        addresses(destination),
-        str(network),
-        network.prefixlen,
-        kind,
-        targets[0] if targets else None,
-        f"{label} {network} -> {shown}",
-        assumption,
-        tuple(targets[1:]),
-    )
+) -> list[Route]:
+    """The route an entry makes: one per destination block (a prefix list holds several)."""
+    blocks, unknown_why = _destination_blocks(ctx, r, values, destination_fields, prefix)
+    out = []
+    for block in blocks:
+        network = ipaddress.ip_network(block, strict=False)
+        kind, targets, assumption = _target(ctx, r, values, prefix, target_fields, addresses(str(network)))
+        shown = " or ".join(targets) or kind.value
+        destination = "an unknown destination" if unknown_why else str(network)
+        route = Route(
+            addresses(block),
+            str(network),
+            network.prefixlen,
+            kind,
+            targets[0] if targets else None,
+            f"{label} {destination} -> {shown}",
+            unknown_why or assumption,
+            tuple(targets[1:]),
+            destination_unknown=unknown_why is not None,
+        )
+        out.append(route)
+    return out
+
+
+def _destination_blocks(
+    ctx: ParseContext,
+    r: ResourceInstance,
+    values: dict[str, Any],
+    fields: tuple[str, ...],
+    prefix: tuple[str | int, ...],
+) -> tuple[list[str], str | None]:
+    """The blocks a route sends (a CIDR, or a prefix list's entries), and why they are unknown:
+    a route to a destination the plan cannot show may send any address of its family (it is kept,
+    never dropped: it may be the route back to a peer, or a way out)."""
+    cidr, ipv6, prefix_list = fields
+    found = next((values[f] for f in (cidr, ipv6) if values.get(f)), None)
+    if found is not None:
+        return [str(found)], None
+    listed = values.get(prefix_list)
+    entries = ctx.prefix_lists.get(str(listed)) if listed else None
+    if entries is not None and entries.complete and entries.cidrs:
+        return list(entries.cidrs), None
+    families = [c for f, c in ((cidr, "0.0.0.0/0"), (ipv6, "::/0")) if r.unknown_at((*prefix, f))]
+    what = f"prefix list {listed}" if listed else "a destination known only after apply"
+    why = f"a route of {r.address} goes to {what}; assumed it may hold any address"
+    warn(ctx, r.address, None, why, UNKNOWN_ROUTE_DESTINATION)
+    return families or ["0.0.0.0/0", "::/0"], why
 
 
 def _target(
@@ -224,7 +248,7 @@ def _target(
         return (
             Target.UNKNOWN,
             [],
-            f"the target of a route of {r.address} is unknown; assumed to be an internet gateway",
+            f"the target of a route of {r.address} is unknown; assumed it may be any gateway",
         )
     return Target.OTHER, [], None
 

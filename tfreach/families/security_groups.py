@@ -89,9 +89,9 @@ def parse_security_group_rule(r: ResourceInstance, ctx: ParseContext) -> None:
     for egress in _directions(r, ctx):
         if as_bool(r.get("self")):  # it names its own group: one rule per candidate group
             for group in groups:
-                _add(ctx, group, r.address, egress, _rule_permission(r, ctx, group))
+                _add(ctx, group, r.address, egress, _rule_permission(r, ctx, group, [group]))
         elif groups:  # the same rule for every candidate group: read once
-            _share(groups, _rule(ctx, r.address, egress, _rule_permission(r, ctx, None)))
+            _share(groups, _rule(ctx, r.address, egress, _rule_permission(r, ctx, None, groups)))
 
 
 def _directions(r: ResourceInstance, ctx: ParseContext) -> list[bool]:
@@ -104,13 +104,15 @@ def _directions(r: ResourceInstance, ctx: ParseContext) -> list[bool]:
     return [False, True]
 
 
-def _rule_permission(r: ResourceInstance, ctx: ParseContext, group: SecurityGroup | None) -> _Permission:
+def _rule_permission(
+    r: ResourceInstance, ctx: ParseContext, group: SecurityGroup | None, groups: list[SecurityGroup]
+) -> _Permission:
     values = unknowns.marked(r.values, r.unknown, ("protocol", "from_port", "to_port"))
     permission = _Permission(values.get("protocol"), values.get("from_port"), values.get("to_port"))
     for attribute, whole in (("cidr_blocks", _IPV4_ANY), ("ipv6_cidr_blocks", _IPV6_ANY)):
         permission.cidrs += _listed(ctx, r.address, r.get(attribute), attribute, whole)
         if _has_unknown(r.unknown.get(attribute)) and ctx.resolver.set_after_apply(r, (attribute,)):
-            _unknown_cidr(r, ctx, (attribute,), whole, permission)
+            _unknown_cidr(r, ctx, (attribute,), whole, permission, groups)
     permission.prefix_lists = _prefix_lists(r, ctx, ("prefix_list_ids",))
     if as_bool(r.get("self")) and group is not None:
         permission.peer_groups.append(group.id)
@@ -123,17 +125,17 @@ def _rule_permission(r: ResourceInstance, ctx: ParseContext, group: SecurityGrou
 def parse_vpc_security_group_rule(r: ResourceInstance, ctx: ParseContext) -> None:
     groups = _groups_of_rule(r, ctx)
     if groups:
-        _share(groups, _rule(ctx, r.address, r.type.endswith("egress_rule"), _vpc_rule_permission(r, ctx)))
+        _share(groups, _rule(ctx, r.address, r.type.endswith("egress_rule"), _vpc_rule_permission(r, ctx, groups)))
 
 
-def _vpc_rule_permission(r: ResourceInstance, ctx: ParseContext) -> _Permission:
+def _vpc_rule_permission(r: ResourceInstance, ctx: ParseContext, groups: list[SecurityGroup]) -> _Permission:
     values = unknowns.marked(r.values, r.unknown, ("ip_protocol", "from_port", "to_port"))
     permission = _Permission(values.get("ip_protocol"), values.get("from_port"), values.get("to_port"))
     for attribute, whole in (("cidr_ipv4", _IPV4_ANY), ("cidr_ipv6", _IPV6_ANY)):
         if r.get(attribute):
             permission.cidrs.append(r.get(attribute))
         elif ctx.configured(r, attribute):
-            _unknown_cidr(r, ctx, (attribute,), whole, permission)
+            _unknown_cidr(r, ctx, (attribute,), whole, permission, groups)
     if r.get("prefix_list_id") or ctx.configured(r, "prefix_list_id"):
         permission.prefix_lists = _prefix_lists(r, ctx, ("prefix_list_id",))
     if ctx.is_set(r, "referenced_security_group_id"):
@@ -180,7 +182,7 @@ def _inline_permission(
     for attribute, whole in (("cidr_blocks", _IPV4_ANY), ("ipv6_cidr_blocks", _IPV6_ANY)):
         permission.cidrs += _listed(ctx, r.address, entry.get(attribute), at + attribute, whole)
         if isinstance(flags, dict) and _has_unknown(flags.get(attribute)):
-            _unknown_cidr(r, ctx, (direction, index, attribute), whole, permission)
+            _unknown_cidr(r, ctx, (direction, index, attribute), whole, permission, [group])
     permission.prefix_lists = _prefix_lists(r, ctx, (direction, index, "prefix_list_ids"))
     named = _listed(ctx, r.address, entry.get("security_groups"), at + "security_groups", ANY_GROUP)
     permission.peer_groups = [g for g in named if g != r.get("id")]
@@ -207,9 +209,15 @@ def _listed(ctx: ParseContext, owner: str, value: Any, at: str, widened: str) ->
 
 
 def _unknown_cidr(
-    r: ResourceInstance, ctx: ParseContext, path: tuple[str | int, ...], whole: str, permission: _Permission
+    r: ResourceInstance,
+    ctx: ParseContext,
+    path: tuple[str | int, ...],
+    whole: str,
+    permission: _Permission,
+    groups: list[SecurityGroup],
 ) -> None:
-    cidrs, assumption = unknowns.unknown_cidr(ctx, r, path, whole, _OWN_BLOCKS)
+    own = frozenset(g.vpc for g in groups if g.vpc is not None) if all(g.vpc for g in groups) else frozenset()
+    cidrs, assumption = unknowns.unknown_cidr(ctx, r, path, whole, _OWN_BLOCKS, own)
     permission.cidrs += cidrs
     permission.assume(assumption)
 

@@ -14,7 +14,7 @@ parser reads that kind of value through it (docs/unknown-values.md is the table 
 | prefix list          | its entries when this plan creates them, else any address            |
 | security group set   | a group that admits everything from anywhere                         |
 | rule block           | a rule that allows everything                                        |
-| subnet               | a subnet routed to an internet gateway, with open ACLs               |
+| subnet               | a subnet reached through every kind of gateway, with open ACLs      |
 
 Each function returns what to use and the assumption made (None when nothing was assumed),
 and records a notice whose `cause` groups it with the same assumption elsewhere.
@@ -26,10 +26,11 @@ import ipaddress
 from functools import lru_cache
 from typing import Any
 
+from tfreach.aws import outside
 from tfreach.families.context import SECURITY_GROUP, ParseContext, path_text
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import Notice, SecurityGroup, SecurityGroupRule, Subnet
-from tfreach.model.packets import ALL_ADDRESSES, PORTS, PROTOCOLS, PacketSet, Span
+from tfreach.model.network import Notice
+from tfreach.model.packets import PORTS, PROTOCOLS, Span
 from tfreach.model.protocols import ICMP_TYPES, icmp_type_span, is_icmp, port_span, protocol_span
 
 ANY_IPV4, ANY_IPV6 = "0.0.0.0/0", "::/0"
@@ -46,6 +47,7 @@ UNKNOWN_GROUPS = "security groups not managed by this plan or not resolved; assu
 UNKNOWN_RULES = "rules known only after apply; assumed to allow everything"
 UNREADABLE_RULES = "a rule block cannot be read; assumed to allow everything"
 UNREADABLE_RESOURCE = "a resource cannot be read; assumed the most exposed of its kind"
+UNKNOWN_ROUTE_DESTINATION = "a route's destination is known only after apply; assumed it may hold any address"
 UNREADABLE_TARGET = "a load balancer IP target matches no interface of the plan; its exposure is not analysed"
 
 
@@ -184,16 +186,29 @@ def _normalized(cidr: str) -> str:
 
 
 def unknown_cidr(
-    ctx: ParseContext, r: ResourceInstance, path: tuple[str | int, ...], whole: str, own_blocks: frozenset[str]
+    ctx: ParseContext,
+    r: ResourceInstance,
+    path: tuple[str | int, ...],
+    whole: str,
+    own_blocks: frozenset[str],
+    own_vpcs: frozenset[str],
 ) -> tuple[list[str], str | None]:
-    """A CIDR known only after apply: [] when it can only be a VPC's or subnet's own block
-    (`own_blocks` are their types; such a block is not a source outside the VPC), else `whole`."""
+    """A CIDR known only after apply: [] when it can only be a block of the group's own VPC (of
+    `own_vpcs`, by a VPC or subnet of `own_blocks` types: no source outside the VPC holds it), else
+    `whole` (another VPC's block, a peer's IPv6 block, may be anywhere a source may be)."""
     link = ctx.resolver.link(r, path, own_blocks)
-    if link.addresses and link.complete and not ctx.resolver.reads_other_than(r, path, own_blocks):
+    own = link.addresses and all(_vpc_of_block(ctx, a) in own_vpcs for a in link.addresses)
+    if own and link.complete and not ctx.resolver.reads_other_than(r, path, own_blocks):
         return [], None
     assumption = f"{path_text(path)} is known only after apply; assumed {whole}"
     warn(ctx, r.address, None, assumption, UNKNOWN_CIDR)
     return [whole], assumption
+
+
+def _vpc_of_block(ctx: ParseContext, address: str) -> str | None:
+    """The VPC a VPC's or subnet's block belongs to."""
+    subnet = ctx.network.subnets.get(address)
+    return subnet.vpc if subnet is not None else address
 
 
 # --- prefix lists ----------------------------------------------------------------------------
@@ -229,13 +244,7 @@ def security_group_set(ctx: ParseContext, r: ResourceInstance, path: str | tuple
 def unknown_group(ctx: ParseContext, identity: str, owner: str) -> str:
     """A group whose rules cannot be seen: it admits every packet from anywhere."""
     if identity not in ctx.network.security_groups:
-        assumption = f"the rules of {identity} are unknown; assumed to admit everything"
-        group = SecurityGroup(identity, "aws_security_group", None)
-        everything = PacketSet.box(PROTOCOLS, PORTS, ALL_ADDRESSES)
-        for egress in (False, True):
-            label = f"{identity} {'egress' if egress else 'ingress'} all (assumed)"
-            group.rules.append(SecurityGroupRule(egress, everything, label, everything, assumption=assumption))
-        ctx.network.security_groups[identity] = group
+        ctx.network.security_groups[identity] = outside.admitting_everything(identity, None)
     warn(
         ctx, owner, "security_groups", f"{identity}: its rules are unknown; assumed to admit everything", UNKNOWN_GROUPS
     )
@@ -246,41 +255,26 @@ def unknown_group(ctx: ParseContext, identity: str, owner: str) -> str:
 
 
 def external_subnet(ctx: ParseContext, identity: str) -> str:
-    """A subnet id that is not managed by this plan: its routes and ACL are unknown."""
-    return _assumed_public(
-        ctx,
-        identity,
-        f"{identity} is not managed by this plan; assumed routed to an internet gateway with open network ACLs",
-    )
+    """A subnet id that is not managed by this plan or its contexts: its routes and ACL are unknown."""
+    return _assumed_public(ctx, identity, f"{identity} is not in the plan or its contexts; assumed {_ANYWHERE}")
 
 
 def unknown_subnet(ctx: ParseContext, owner: str) -> str:
     """Stands for a subnet the plan cannot name: a careful reviewer assumes it is public."""
-    return _assumed_public(
-        ctx,
-        f"unknown subnet of {owner}",
-        f"the subnet of {owner} is unknown; assumed routed to an internet gateway with open network ACLs",
-    )
+    return _assumed_public(ctx, f"unknown subnet of {owner}", f"the subnet of {owner} is unknown; assumed {_ANYWHERE}")
 
 
 def subnet_that_cannot_be_read(ctx: ParseContext, address: str) -> str:
     """Stands for a subnet of the plan whose values cannot be read."""
-    return _assumed_public(
-        ctx, address, f"{address} cannot be read; assumed routed to an internet gateway with open network ACLs"
-    )
+    return _assumed_public(ctx, address, f"{address} cannot be read; assumed {_ANYWHERE}")
+
+
+_ANYWHERE = outside.SUBNET_READING
 
 
 def _assumed_public(ctx: ParseContext, identity: str, assumption: str) -> str:
     if identity not in ctx.network.subnets:
-        ctx.network.subnets[identity] = Subnet(
-            identity,
-            "aws_subnet",
-            None,
-            map_public_ip_on_launch=None,
-            assign_ipv6_address_on_creation=None,
-            unknown=True,
-            assumption=assumption,
-        )
+        ctx.network.subnets[identity] = outside.unknown_subnet(identity, assumption)
     return identity
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from tfreach.families import parses, unknowns, when_unreadable
+from tfreach.aws import defaults
+from tfreach.aws import outside as outside_readings
+from tfreach.families import outside, parses, unknowns, when_unreadable
 from tfreach.families.context import (
     INTERNET_GATEWAY,
     SUBNET,
@@ -14,8 +16,7 @@ from tfreach.families.context import (
     checked_cidrs,
 )
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import Gateway, Route, RouteTable, Subnet, Target, Vpc
-from tfreach.model.packets import addresses
+from tfreach.model.network import Gateway, Subnet, Target, Vpc
 
 KIND_OF_TYPE = {
     "aws_internet_gateway": Target.INTERNET_GATEWAY,
@@ -36,6 +37,8 @@ def parse_vpc(r: ResourceInstance, ctx: ParseContext) -> None:
     vpc = Vpc(r.address, r.type, cidrs=checked_cidrs(r.get("cidr_block"), r.get("ipv6_cidr_block")))
     ipv6_requested = as_bool(r.get("assign_generated_ipv6_cidr_block")) or r.is_configured("ipv6_ipam_pool_id")
     vpc.ipv6_unknown = r.is_unknown("ipv6_cidr_block") and (ipv6_requested or r.is_configured("ipv6_cidr_block"))
+    vpc.outside = r.address in ctx.facts  # a data source's VPC: its blocks are known, its tables are not
+    vpc.known_as = r.get("id") if vpc.outside and isinstance(r.get("id"), str) else None
     ctx.network.vpcs[r.address] = vpc
 
 
@@ -98,7 +101,7 @@ def _holds(blocks: list[str], cidrs: list[str]) -> bool:
 def unreadable_subnet(r: ResourceInstance, ctx: ParseContext) -> str:
     ctx.network.subnets.pop(r.address, None)
     unknowns.subnet_that_cannot_be_read(ctx, r.address)
-    return "routed to an internet gateway, with open network ACLs and public addresses"
+    return outside_readings.SUBNET_READING
 
 
 @parses("aws_internet_gateway", "aws_egress_only_internet_gateway")
@@ -120,40 +123,58 @@ def parse_nat_gateway(r: ResourceInstance, ctx: ParseContext) -> None:
 def parse_gateway_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
     vpc = ctx.one_or_any(r, "vpc_id", VPC)
     for gateway_id in ctx.candidates(r, "internet_gateway_id", INTERNET_GATEWAY):
-        if gateway_id in ctx.network.gateways:
-            ctx.network.gateways[gateway_id].vpc = vpc
+        outside.gateway(ctx, gateway_id, Target.INTERNET_GATEWAY, vpc)  # an id the plan does not hold
+        ctx.network.gateways[gateway_id].vpc = vpc
 
 
 DEFAULT_VPC = "default VPC"
 DEFAULT_SUBNET = "default VPC subnet"
 
 
-def default_vpc_subnet(ctx: ParseContext) -> str:
-    """Where an instance without a subnet lands: AWS's default VPC, as AWS creates it.
+@parses("aws_default_vpc")
+def parse_default_vpc(r: ResourceInstance, ctx: ParseContext) -> None:
+    """The region's default VPC, adopted: its block is AWS's unless the plan shows it; its route
+    tables, ACL, groups and gateways are not in the plan (defaults.default_vpc)."""
+    ctx.network.vpcs[r.address] = defaults.default_vpc(r.address, checked_cidrs(r.get("cidr_block")))
 
-    A default subnet maps a public IPv4 address on launch and the default VPC's main route
-    table sends 0.0.0.0/0 to its internet gateway; the plan cannot prove it was not changed.
-    """
+
+@parses("aws_default_subnet")
+def parse_default_subnet(r: ResourceInstance, ctx: ParseContext) -> None:
+    """A default subnet of the region's default VPC (AWS maps public IPv4 addresses on launch)."""
+    adopted = [a for a, found in ctx.resolver.by_address.items() if found.type == "aws_default_vpc"]
+    vpc = adopted[0] if len(adopted) == 1 else _default_vpc(ctx)
+    subnet = Subnet(
+        r.address,
+        r.type,
+        vpc,
+        cidrs=checked_cidrs(r.get("cidr_block"), r.get("ipv6_cidr_block")),
+        has_ipv6=bool(r.get("ipv6_cidr_block")) or r.is_unknown("ipv6_cidr_block"),
+        map_public_ip_on_launch=ctx.flag(r, "map_public_ip_on_launch"),
+        assign_ipv6_address_on_creation=ctx.flag(r, "assign_ipv6_address_on_creation"),
+    )
+    ctx.network.subnets[r.address] = subnet
+
+
+def default_vpc_subnet(ctx: ParseContext) -> str:
+    """Where an instance without a subnet lands: a default subnet of the region's default VPC,
+    which maps a public IPv4 address on launch."""
     network = ctx.network
     if DEFAULT_SUBNET not in network.subnets:
-        gateway = "default VPC internet gateway"
-        table = "default VPC main route table"
-        network.vpcs[DEFAULT_VPC] = Vpc(DEFAULT_VPC, "aws_default_vpc", ["172.31.0.0/16"], synthetic=True)
         network.subnets[DEFAULT_SUBNET] = Subnet(
             DEFAULT_SUBNET,
             "aws_default_subnet",
-            DEFAULT_VPC,
+            _default_vpc(ctx),
             ["172.31.0.0/16"],
             map_public_ip_on_launch=True,
-            assumption="no subnet is set, so AWS launches it in the region's default VPC, assumed unmodified",
+            assumption="no subnet is set, so AWS launches it in a default subnet of the region's default VPC",
         )
-        network.gateways[gateway] = Gateway(gateway, "aws_internet_gateway", Target.INTERNET_GATEWAY, DEFAULT_VPC)
-        route = Route(
-            addresses("0.0.0.0/0"), "0.0.0.0/0", 0, Target.INTERNET_GATEWAY, gateway, f"{table} 0.0.0.0/0 -> {gateway}"
-        )
-        network.route_tables[table] = RouteTable(table, "aws_route_table", DEFAULT_VPC, [route])
-        network.main_route_tables[DEFAULT_VPC] = [table]
     return DEFAULT_SUBNET
+
+
+def _default_vpc(ctx: ParseContext) -> str:
+    if DEFAULT_VPC not in ctx.network.vpcs:
+        ctx.network.vpcs[DEFAULT_VPC] = defaults.default_vpc(DEFAULT_VPC, [], synthetic=True)
+    return DEFAULT_VPC
 
 
 def subnets_of(ctx: ParseContext, r: ResourceInstance, path: str | tuple[str | int, ...], *, one_of: bool) -> list[str]:
@@ -175,6 +196,8 @@ def subnets_of(ctx: ParseContext, r: ResourceInstance, path: str | tuple[str | i
 # Where AWS documents what each type does to the network (docs/modelled.md lists them all).
 AWS_DOCS = {
     "aws_vpc": "https://docs.aws.amazon.com/vpc/latest/userguide/configure-your-vpc.html",
+    "aws_default_vpc": "https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html",
+    "aws_default_subnet": "https://docs.aws.amazon.com/vpc/latest/userguide/default-subnet.html",
     "aws_vpc_ipv4_cidr_block_association": "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
     "aws_vpc_ipv6_cidr_block_association": "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
     "aws_subnet": "https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",

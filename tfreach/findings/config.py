@@ -78,6 +78,7 @@ class Config:
     recognized_ports: tuple[Service, ...] = ()
     allow: tuple[AllowEntry, ...] = ()
     intents: tuple[Intent, ...] = ()
+    contexts: tuple[str, ...] = ()  # other stacks' states or plans, or "aws" (paths as read: resolved)
 
 
 def find_config(start: Path) -> Path | None:
@@ -130,7 +131,13 @@ def _config(name: str, document: dict[str, Any]) -> Config:
         ),
         allow=tuple(_allow(name, i, entry) for i, entry in enumerate(document.get("allow", []))),
         intents=tuple(_intent(name, i, entry) for i, entry in enumerate(document.get("intents", []))),
+        contexts=tuple(_context_path(name, entry) for entry in document.get("context", [])),
     )
+
+
+def _context_path(name: str, entry: str) -> str:
+    """A context named in the settings file: `aws`, or a path relative to the file's folder."""
+    return entry if entry == "aws" else str((Path(name).parent / entry).resolve())
 
 
 def _intent(name: str, index: int, entry: dict[str, Any]) -> Intent:

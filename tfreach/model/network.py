@@ -41,6 +41,8 @@ class Vpc:
     cidrs: list[str] = field(default_factory=list)
     ipv6_unknown: bool = False  # an Amazon-provided IPv6 block whose value is known only after apply
     synthetic: bool = False  # stands for something the plan does not manage (the default VPC)
+    outside: bool = False  # known by id (or a data source's facts) only: its tables, ACLs and gateways are not
+    known_as: str | None = None  # its AWS id, where the model names it by address (a data source's VPC)
 
     def addresses(self) -> IntervalSet:
         from tfreach.model.packets import addresses
@@ -81,6 +83,9 @@ class Route:
     label: str  # what to show as evidence: "aws_route.public_igw (0.0.0.0/0 -> igw)"
     assumption: str | None = None
     alternatives: tuple[str, ...] = ()  # other targets it may have when the plan cannot tell
+    # The destination is known only after apply: it may be any address of `destination`, so the
+    # route may win any of it (it never hides a known route; aws/routing.destinations_won).
+    destination_unknown: bool = False
 
     def goes_to(self, gateways: set[str] | frozenset[str]) -> bool:
         return self.target in gateways or (bool(self.alternatives) and not gateways.isdisjoint(self.alternatives))
@@ -297,7 +302,9 @@ class TransitRoute:
     label: str
     prefix_length: int
     attachment: str | None  # None: a blackhole route
-    alternatives: tuple[str, ...] = ()  # other attachments it may lead to (VPCs the plan cannot tell apart)
+    alternatives: tuple[str, ...] = ()  # other attachments it may lead to (the plan cannot tell which)
+    assumption: str | None = None
+    destination_unknown: bool = False  # as Route's
 
 
 @dataclass
@@ -327,6 +334,7 @@ class TransitGateway:
     default_route_table: str | None = None  # when default association / propagation is enabled
     default_association: bool = True
     default_propagation: bool = True
+    outside: bool = False  # known by id only: its attachments and route tables are not
 
 
 @dataclass(frozen=True)
@@ -377,6 +385,8 @@ class Network:
     notices: list[Notice] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # resource types not modelled
     modelled: Counter[str] = field(default_factory=Counter)
+    # Identities of what other stacks hold (contexts, data sources): crossed by paths, never reported.
+    foreign: set[str] = field(default_factory=set)
 
     def tags_of(self, identity: str) -> dict[str, str]:
         endpoint = self.interfaces.get(identity) or self.load_balancers.get(identity)

@@ -24,6 +24,8 @@ from tfreach.families import planned_network, prior_network
 from tfreach.findings.catalogue import DEFAULT_CATALOGUE, Catalogue
 from tfreach.findings.evidence import Evidence
 from tfreach.findings.findings import Exposure, Finding, closed_findings, endpoint_findings
+from tfreach.inputs.context import Context
+from tfreach.inputs.context.states import data_source_facts, load_context
 from tfreach.inputs.plan.instances import value_at_path
 from tfreach.inputs.plan.load import load_plan
 from tfreach.inputs.plan.resolve import SourceValues
@@ -49,6 +51,7 @@ class Settings:
     catalogue: Catalogue = DEFAULT_CATALOGUE
     tf_root: Path | None = None  # the Terraform sources; None: the plan's folder when it holds .tf files
     intents: tuple[Intent, ...] = ()  # segmentation intent (.tfreach.yml)
+    contexts: tuple[str, ...] = ()  # --context: other stacks' states or plans (files or folders), or "aws"
 
 
 @dataclass(frozen=True)
@@ -235,11 +238,13 @@ def check_document(
     document: dict[str, Any], path: str, settings: Settings, source_values: SourceValues | None = None
 ) -> PlanResult:
     progress.stage("model")
-    after = planned_network(document, source_values)
-    before = prior_network(document)
+    # A stack's state says more than the plan's data sources about the same id: it comes first.
+    contexts = [*beyond_the_plan(settings.contexts), data_source_facts(document)]
+    after = planned_network(document, source_values, contexts)
+    before = prior_network(document, contexts)
     result = PlanResult(path, document["format_version"], document.get("terraform_version"), after)
     result.sources, result.compared = list(settings.sources), before is not None
-    result.secrets = sensitive_values(document)
+    result.secrets = sensitive_values(document).union(*(c.secrets for c in contexts))
     if not after.modelled and (before is None or not before.modelled):
         # Never a silent "nothing exposed": say that there was nothing to look at.
         others = sum(after.skipped.values())
@@ -257,15 +262,17 @@ def check_document(
     evidence = Evidence(builder_after.cache.table("evidence of a path for packets"))
     for (kind, endpoint, via), paths in reached_after.items():
         # Members of one class reached alike may have been reached differently before the plan.
-        for earlier, members in _regrouped(classes_after.members_of(endpoint), classes_before).items():
+        # What other stacks hold (contexts) is crossed, never reported.
+        own = tuple(m for m in classes_after.members_of(endpoint) if m not in after.foreign)
+        for earlier, members in _regrouped(own, classes_before).items():
             # A state is what is deployed: everything in it exists already.
             already = _union(paths) if is_state else _union(reached_before.get((kind, earlier, via), []))
             for exposure in endpoint_findings(paths, already, settings.catalogue, evidence):
                 result.exposures.append((exposure, members))
     for (kind, endpoint, via), paths in reached_before.items():
-        for later, members in _regrouped(
-            classes_before.members_of(endpoint) if classes_before else (), classes_after
-        ).items():
+        earlier_members = classes_before.members_of(endpoint) if classes_before else ()
+        own_before = tuple(m for m in earlier_members if before is None or m not in before.foreign)
+        for later, members in _regrouped(own_before, classes_after).items():
             gone = _union(paths) - _union(reached_after.get((kind, later, via), []))
             for exposure in closed_findings(paths, gone, settings.catalogue, evidence) if gone else []:
                 result.closed_exposures.append((exposure, members))
@@ -284,6 +291,11 @@ def check_document(
         )
     _list_assumptions(result)
     return result
+
+
+def beyond_the_plan(paths: tuple[str, ...]) -> list[Context]:
+    """The contexts named with --context (read once per run, whatever the number of plans)."""
+    return [context for path in paths for context in load_context(path)]
 
 
 def _intents_before(

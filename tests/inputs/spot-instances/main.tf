@@ -20,8 +20,10 @@ provider "aws" {
 
 # Spot Instances are instances (AWS EC2 User Guide, "Spot Instance requests"): one in a public
 # subnet with a public IP and SSH open to the world is reachable on 22; one in a private subnet
-# is not, whatever its group allows; one that names no subnet lands in the default VPC, whose
-# default subnets map public IPs and route to an internet gateway (assumed unmodified).
+# is not, whatever its group allows; one that names no subnet lands in the region's default VPC
+# in that VPC's default security group. Neither is in the plan: the default VPC's subnets, route
+# tables, ACLs and default group may have been changed since AWS created them, so until a context
+# says what they are the instance is possibly reachable from every source, and warned.
 
 resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"

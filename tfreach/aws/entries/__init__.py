@@ -12,6 +12,8 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tfreach.aws import outside
+from tfreach.aws.outside import subnet_addresses
 from tfreach.aws.view import NetworkView
 from tfreach.engine.hop import Decision, Explainer
 from tfreach.model.network import Network, Subnet
@@ -58,13 +60,15 @@ def sent_from(addrs: IntervalSet, label: str, owner: str, owner_type: str, assum
     return Decision(PacketSet.box(PROTOCOLS, PORTS, addrs), label, True, owner, owner_type, assumption)
 
 
-def subnet_addresses(subnet: Subnet) -> IntervalSet:
-    return addresses(*subnet.cidrs)
-
-
 def vpc_addresses(network: Network, vpc_id: str | None) -> IntervalSet:
+    """The VPC's known blocks (what senders outside it are not)."""
     vpc = network.vpcs.get(vpc_id or "")
     return addresses(*vpc.cidrs) if vpc else IntervalSet()
+
+
+def vpc_may_hold(network: Network, vpc_id: str | None) -> IntervalSet:
+    """What a route toward the VPC must cover: any address it may hold (aws/outside.py)."""
+    return outside.vpc_may_hold(network.vpcs.get(vpc_id or ""))
 
 
 def addresses_of(subnets: list[Subnet]) -> IntervalSet:

@@ -7,7 +7,8 @@ https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html
 
 from __future__ import annotations
 
-from tfreach.aws.entries import WayIn, addresses_of, names, sent_from, vpc_addresses, way_in
+from tfreach.aws.entries import WayIn, addresses_of, names, sent_from, vpc_addresses, vpc_may_hold, way_in
+from tfreach.aws.outside import OUTSIDE_PEER
 from tfreach.aws.view import NetworkView
 from tfreach.aws.why import no_senders
 from tfreach.engine.hop import Decision
@@ -42,10 +43,13 @@ def peering_connections(view: NetworkView) -> list[WayIn]:
 def peering_senders(view: NetworkView, peering: Peering, into: str, peer: str) -> list[Decision]:
     """Subnets of the peer VPC whose route tables send (part of) this VPC to the peering."""
     network = view.network
-    target = vpc_addresses(network, into)
+    target = vpc_may_hold(network, into)
     if peer not in network.vpcs:
         assumption = f"the peer VPC {peer} is not in the plan; assumed to route to {peering.id}"
-        outside = addresses(*peering.external_cidrs) if peering.external_cidrs else _everything() - target
+        if peer == OUTSIDE_PEER:  # the peering itself is outside the plan
+            assumption = peering.assumption or assumption
+        own = vpc_addresses(network, into)
+        outside = addresses(*peering.external_cidrs) if peering.external_cidrs else _everything() - own
         return [sent_from(outside, f"{peering.id} from {peer}", peering.id, peering.resource_type, assumption)]
     by_route: dict[str, list[Subnet]] = {}
     for tables, subnets in view.subnets_by_tables(peer):

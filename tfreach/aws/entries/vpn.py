@@ -11,7 +11,7 @@ https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpn-attachments.html
 
 from __future__ import annotations
 
-from tfreach.aws.entries import WayIn, sent_from, vpc_addresses, way_in
+from tfreach.aws.entries import WayIn, sent_from, vpc_addresses, vpc_may_hold, way_in
 from tfreach.aws.routing import on_premises_prefixes, transit_routes_to
 from tfreach.aws.view import NetworkView
 from tfreach.aws.why import no_senders, no_transit_path
@@ -80,7 +80,7 @@ def transit_vpn_senders(
 ) -> list[Decision]:
     """On-premises networks behind a VPN on the transit gateway that reach this VPC's attachment
     and get replies."""
-    target = vpc_addresses(network, into)
+    target = vpc_may_hold(network, into)
     forward = [
         route
         for table in vpn.route_tables
@@ -95,7 +95,7 @@ def transit_vpn_senders(
         returned = returned | mine
     out = []
     for cidr, origin, assumption in on_premises_prefixes(network, vpn.id):
-        senders = (addresses(cidr) & returned) - target
+        senders = (addresses(cidr) & returned) - vpc_addresses(network, into)
         if senders:
             label = f"{vpn.id} from {origin}; {forward[0].label}; replies {back[0][1].label}"
             out.append(sent_from(senders, label, vpn.gateway or vpn.id, "aws_ec2_transit_gateway", assumption))

@@ -28,13 +28,18 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 def load_plan(path: str) -> dict[str, Any]:
     """The parsed plan (or state) JSON of `path` ("-" is stdin); InputError otherwise."""
-    data = _read_bytes(path)
-    _check_size(path, data)
-    document = _parse_json(path, data)
-    _check_envelope(path, document)
+    document = load_json_document(path)
+    check_envelope(path, document)
     _check_resources(path, document)
     _check_addresses(path, document)
     return dict(document)
+
+
+def load_json_document(path: str) -> Any:
+    """The JSON of `path`, read within the budget (a raw state is read so: it has no envelope)."""
+    data = _read_bytes(path)
+    _check_size(path, data)
+    return _parse_json(path, data)
 
 
 def _check_size(path: str, data: bytes) -> None:
@@ -187,7 +192,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def _check_envelope(path: str, document: Any) -> None:
+def check_envelope(path: str, document: Any) -> None:
     if not isinstance(document, dict):
         kind = type(document).__name__.replace("dict", "object").replace("list", "array")
         raise NotAPlan(path, f"is not a Terraform plan: the top level is a JSON {kind}, not an object")

@@ -71,3 +71,30 @@ def test_the_benchmark_intents_are_twenty_valid_intents():
 
     config = load_config(REPO / "benchmarks" / "intents.yml")
     assert len(config.intents) == 20
+
+
+def test_the_context_benchmark_makes_a_state_whose_links_are_ids(tmp_path):
+    """benchmarks/context.py: a plan as Terraform records it after apply, read back as a context."""
+    from context import placed_in, state_of
+
+    plan = json.loads((REPO / "tests" / "inputs" / "outside" / "subnet-in-existing-vpc" / "plan.json").read_text())
+    mine = json.loads((REPO / "tests" / "inputs" / "outside" / "igw-route" / "plan.json").read_text())
+    state = state_of(mine)
+    by_address = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    assert by_address["aws_subnet.public"]["vpc_id"] == by_address["aws_vpc.main"]["id"]
+    assert by_address["aws_subnet.public"]["vpc_id"].startswith("vpc-")
+    placed = placed_in(plan, state)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "plan.json").write_text(json.dumps(placed))
+    (tmp_path / "context.json").write_text(json.dumps(state))
+    args = (
+        "check",
+        str(tmp_path / "app" / "plan.json"),
+        "--context",
+        str(tmp_path / "context.json"),
+        "--format",
+        "json",
+    )
+    result = run_cli(*args, "--fail-on", "never")
+    assert result.returncode == 0, result.stderr
+    assert any("context:aws_subnet.public" in json.dumps(p) for p in json.loads(result.stdout)["paths"].values())

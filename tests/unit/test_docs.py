@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from conftest import REPO
 
 from tfreach.cli import main
@@ -84,3 +87,18 @@ def test_the_docs_list_exactly_the_types_not_modelled_yet():
     generated = MODELLED.split("<!-- generated: not modelled yet -->\n")[1].split("<!-- end generated -->")[0]
     assert generated == unmodelled_table()
     assert [t for t in modelled_types() if f"| `{t}` |" in generated] == []
+
+
+def test_the_documented_read_only_policy_is_what_the_live_account_reader_calls():
+    """docs/context.md gives the minimal IAM policy of `--context aws`: every action live.py
+    calls, and nothing more (it never writes)."""
+    source = (REPO / "tfreach" / "inputs" / "context" / "live.py").read_text()
+    called = {
+        "ec2:" + "".join(part.capitalize() for part in name.split("_"))
+        for name in re.findall(r'"((?:describe|get|search)_[a-z_]+)"', source)
+    }
+    document = (REPO / "docs" / "context.md").read_text()
+    policy = json.loads(document.split("```json\n")[1].split("```")[0])
+    documented = set(policy["Statement"][0]["Action"])
+    assert documented == called
+    assert all(a.split(":")[1].startswith(("Describe", "Get", "Search")) for a in documented)

@@ -38,9 +38,7 @@ def public_address(balancer: LoadBalancer) -> list[Decision]:
 def listening(balancer: LoadBalancer) -> list[Decision]:
     """What its listeners accept."""
     return [
-        Decision(
-            PacketSet.box((p, p), (ln.port, ln.port), ALL_ADDRESSES), listener_label(ln), True, ln.id, ln.resource_type
-        )
+        Decision(PacketSet.box((p, p), ln.ports, ALL_ADDRESSES), listener_label(ln), True, ln.id, ln.resource_type)
         for ln in balancer.listeners
         for p in ln.protocols
     ]
@@ -48,12 +46,16 @@ def listening(balancer: LoadBalancer) -> list[Decision]:
 
 def listener_label(listener: Listener) -> str:
     where = f" -> {', '.join(listener.target_groups)}" if listener.target_groups else ""
-    return f"{listener.id} port {listener.port} ({listener.action}{where})"
+    first, last = listener.ports
+    ports = f"port {first}" if first == last else f"ports {first}-{last}"
+    return f"{listener.id} {ports} ({listener.action}{where})"
 
 
-def target_port(target: LoadBalancerTarget, group: TargetGroup) -> int | None:
-    """The registration's port, else the target group's."""
-    return target.port or group.port
+def target_ports(target: LoadBalancerTarget, group: TargetGroup) -> tuple[int, int]:
+    """The registration's port, else the target group's; any port when neither is known (a
+    target group outside the plan, a port known only after apply)."""
+    port = target.port or group.port
+    return (port, port) if port is not None else PORTS
 
 
 def preserves_client_ip(balancer: LoadBalancer, group: TargetGroup) -> bool:

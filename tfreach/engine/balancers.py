@@ -86,13 +86,13 @@ class BalancerHops:
         for listener in balancer.listeners:
             for group_id in listener.target_groups:
                 group = self.network.target_groups.get(group_id)
-                seen: set[tuple[str, int | None, str | None]] = set()
+                seen: set[tuple[str, tuple[int, int], str | None]] = set()
                 for target in group.targets if group else []:
                     representative = self.builder.classes.of(target.endpoint)
                     interface = self.network.interfaces.get(representative)
-                    port = rules.target_port(target, group) if group else None
-                    if group is None or interface is None or port is None:
+                    if group is None or interface is None:
                         continue
+                    port = rules.target_ports(target, group)
                     if (representative, port, target.assumption) in seen:
                         continue  # another member of a class already forwarded to
                     seen.add((representative, port, target.assumption))
@@ -107,15 +107,16 @@ class BalancerHops:
         group: TargetGroup,
         target: LoadBalancerTarget,
         interface: NetworkInterface,
-        port: int,
+        port: tuple[int, int],
     ) -> list[Forward]:
         """From each subnet of the load balancer to each subnet the target may be in."""
         from tfreach.engine.build import placement
 
-        label = f"{group.id} -> its target on port {port}"  # shared by alike targets: names none
+        on = f"port {port[0]}" if port[0] == port[1] else "any port (the target group's is unknown)"
+        label = f"{group.id} -> its target on {on}"  # shared by alike targets: names none
         forwarding = Decision(EVERYTHING, label, True, group.id, group.resource_type, target.assumption)
         first = Hop(group.id, group.resource_type, "target group", (forwarding,))
-        reached = Decision(EVERYTHING, f"port {port}", True, interface.id, interface.resource_type)
+        reached = Decision(EVERYTHING, on, True, interface.id, interface.resource_type)
         last = Hop(
             interface.id,
             interface.resource_type,

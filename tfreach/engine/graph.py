@@ -103,7 +103,7 @@ class Forward:
     listener: Listener
     balancer_subnet: str  # the load balancer node that opens the connection
     protocol: int
-    target_port: int
+    target_ports: tuple[int, int]  # one port, or any when the target group's is unknown
     sources: IntervalSet | None
     hops: tuple[Hop, ...]
     passes: PacketSet  # what gets through every hop, in the target's coordinates

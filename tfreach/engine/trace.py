@@ -161,7 +161,7 @@ def _through(graph: Graph, front: Trace) -> list[Trace]:
     node = balancer_node(front.endpoint.id)
     entered = next((hop.address for hop in reversed(front.hops) if hop.role == "subnet"), None)
     admitted: dict[tuple[object, ...], PacketSet] = {}
-    clients: dict[tuple[int, int], IntervalSet] = {}
+    clients: dict[tuple[int, tuple[int, int]], IntervalSet] = {}
     for target in graph.successors(node):
         interface = graph.nodes[target]["interface"]
         # Forwards that pass the same packets the same way are one path for the findings:
@@ -174,15 +174,15 @@ def _through(graph: Graph, front: Trace) -> list[Trace]:
                 id(forward.passes),
                 forward.sources,
                 forward.protocol,
-                forward.listener.port,
-                forward.target_port,
+                forward.listener.ports,
+                forward.target_ports,
             )
             if sameness in alike:
                 continue
             alike.add(sameness)
-            key = (forward.protocol, forward.listener.port)
+            key = (forward.protocol, forward.listener.ports)
             if key not in clients:
-                clients[key] = front.packets.restrict((key[0], key[0]), (key[1], key[1])).addresses()
+                clients[key] = front.packets.restrict((key[0], key[0]), key[1]).addresses()
             trace = _forwarded(front, forward, interface, clients[key], admitted)
             if trace is not None:
                 out.append(trace)
@@ -197,20 +197,19 @@ def _forwarded(
     admitted: dict[tuple[object, ...], PacketSet],
 ) -> Trace | None:
     """`clients` reached the listener; which of them does the target admit, on which port."""
-    protocol, port, target_port = forward.protocol, forward.listener.port, forward.target_port
+    protocol, port, target_ports = forward.protocol, forward.listener.port, forward.target_ports
     if not clients:
         return None
     seen_from = clients if forward.sources is None else forward.sources
-    key = (id(forward.passes), protocol, target_port, seen_from)
+    key = (id(forward.passes), protocol, target_ports, seen_from)
     if key not in admitted:
-        admitted[key] = PacketSet.box((protocol, protocol), (target_port, target_port), seen_from) & forward.passes
+        admitted[key] = PacketSet.box((protocol, protocol), target_ports, seen_from) & forward.passes
     passed = admitted[key]
     if not passed:
         return None
     # The trace speaks of the clients: those whose packets the target admits, or all of them
     # when the target only sees the load balancer.
-    reached = passed.addresses() if forward.sources is None else clients
-    packets = PacketSet.box((protocol, protocol), (target_port, target_port), reached)
+    packets = passed if forward.sources is None else _from_clients(passed, clients)
     probes = (Probe(port=port),) * len(front.hops) + (Probe(sources=forward.sources),) * len(forward.hops)
     certain = _certainly_forwarded(front, forward)
     assert front.endpoint is not None
@@ -219,14 +218,22 @@ def _forwarded(
 
 def _certainly_forwarded(front: Trace, forward: Forward) -> PacketSet:
     """The clients that reach the target on this forward whatever the assumptions."""
-    protocol, target_port = forward.protocol, forward.target_port
-    clients = front.certain.restrict((protocol, protocol), (forward.listener.port, forward.listener.port)).addresses()
+    protocol, target_ports = forward.protocol, forward.target_ports
+    clients = front.certain.restrict((protocol, protocol), forward.listener.ports).addresses()
     if not clients:
         return PacketSet()
     seen_from = clients if forward.sources is None else forward.sources
-    passed = PacketSet.box((protocol, protocol), (target_port, target_port), seen_from) & forward.certain
-    reached = passed.addresses() if forward.sources is None else (clients if passed else IntervalSet())
-    return PacketSet.box((protocol, protocol), (target_port, target_port), reached)
+    passed = PacketSet.box((protocol, protocol), target_ports, seen_from) & forward.certain
+    return passed if forward.sources is None else _from_clients(passed, clients)
+
+
+def _from_clients(passed: PacketSet, clients: IntervalSet) -> PacketSet:
+    """The protocols and ports the target admits, spoken of as the clients' (the target saw only
+    the load balancer's addresses)."""
+    out = PacketSet()
+    for protocols, ports, _ in passed.boxes():
+        out |= PacketSet.box(protocols, ports, clients)
+    return out
 
 
 # --- every path to one endpoint, blocked ones included (explain) ------------------------------------
@@ -291,24 +298,24 @@ def _forwarded_walk(
     source: Source, balancer: str, front: tuple[Hop, ...], forward: Forward, protocols: Span, ports: Span
 ) -> Walked:
     """Through the listener to the target: the target port must be the one asked about."""
-    protocol, listener, target_port = forward.protocol, forward.listener.port, forward.target_port
-    if not (protocols[0] <= protocol <= protocols[1] and ports[0] <= target_port <= ports[1]):
+    protocol, listener, targets = forward.protocol, forward.listener.ports, forward.target_ports
+    low, high = max(ports[0], targets[0]), min(ports[1], targets[1])
+    if not (protocols[0] <= protocol <= protocols[1] and low <= high):
         asked = describe(protocols, ports)
-        listened = describe((protocol, protocol), (listener, listener))
-        reason = f"{forward.listener.id} forwards {listened} to port {target_port} only, not {asked}"
+        listened = describe((protocol, protocol), listener)
+        onto = f"port {targets[0]}" if targets[0] == targets[1] else f"ports {targets[0]}-{targets[1]}"
+        reason = f"{forward.listener.id} forwards {listened} to {onto} only, not {asked}"
         return Walked(source, balancer, (Step(forward.hops[0], reason, blocked=True),), EMPTY)
-    at_listener = PacketSet.box((protocol, protocol), (listener, listener), source.addresses)
+    at_listener = PacketSet.box((protocol, protocol), listener, source.addresses)
     steps, reached = Trace(source, None, front, at_listener).steps(at_listener)
     if not reached:
         return Walked(source, balancer, tuple(steps), EMPTY)
     clients = reached.addresses()
     seen_from = clients if forward.sources is None else forward.sources
-    at_target = PacketSet.box((protocol, protocol), (target_port, target_port), seen_from)
+    at_target = PacketSet.box((protocol, protocol), (low, high), seen_from)
     back, delivered = Trace(source, None, forward.hops, at_target).steps(at_target)
     if not delivered:
         return Walked(source, balancer, tuple(steps + back), EMPTY)
     # Clients reach the target: all of them when it only sees the load balancer.
     clients = clients if forward.sources is not None else delivered.addresses()
-    return Walked(
-        source, balancer, tuple(steps + back), PacketSet.box((protocol, protocol), (target_port, target_port), clients)
-    )
+    return Walked(source, balancer, tuple(steps + back), PacketSet.box((protocol, protocol), (low, high), clients))

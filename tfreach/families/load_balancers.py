@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from tfreach.families import finishes, parses, unknowns
+from tfreach.families import finishes, outside, parses, unknowns
 from tfreach.families.context import (
     AMBIGUOUS,
     AUTOSCALING_GROUP,
@@ -78,7 +78,8 @@ def parse_target_group(r: ResourceInstance, ctx: ParseContext) -> None:
 @parses("aws_lb_listener", "aws_alb_listener", phase=1)
 def parse_listener(r: ResourceInstance, ctx: ParseContext) -> None:
     """A listener whose load balancer is ambiguous may belong to each candidate."""
-    balancers = ctx.candidates(r, "load_balancer_arn", LOAD_BALANCER)
+    link = ctx.link(r, "load_balancer_arn", LOAD_BALANCER)
+    balancers = [*link.candidates, *(outside.load_balancer(ctx, arn) for arn in link.outside)]
     for balancer in [ctx.network.load_balancers[b] for b in balancers if b in ctx.network.load_balancers]:
         default = "HTTP" if balancer.kind == "application" else "TCP"
         protocols = _LAYER4.get(str(r.get("protocol") or default).upper())
@@ -97,7 +98,8 @@ def parse_listener(r: ResourceInstance, ctx: ParseContext) -> None:
 @parses("aws_lb_listener_rule", "aws_alb_listener_rule", phase=2)
 def parse_listener_rule(r: ResourceInstance, ctx: ParseContext) -> None:
     """Rule conditions are not evaluated: some request may match any rule (of each candidate listener)."""
-    for listener_id in ctx.candidates(r, "listener_arn", LISTENER):
+    link = ctx.link(r, "listener_arn", LISTENER)
+    for listener_id in [*link.candidates, *(outside.listener(ctx, arn) for arn in link.outside)]:
         listener = ctx.network.listeners.get(listener_id)
         if listener is not None:
             groups = _forwarded_groups(r, ctx, "action")
@@ -126,7 +128,8 @@ def _forwarded_groups(r: ResourceInstance, ctx: ParseContext, block: str) -> lis
 
 @parses("aws_lb_target_group_attachment", "aws_alb_target_group_attachment", phase=2)
 def parse_target_group_attachment(r: ResourceInstance, ctx: ParseContext) -> None:
-    for group_id in ctx.candidates(r, "target_group_arn", TARGET_GROUP):
+    link = ctx.link(r, "target_group_arn", TARGET_GROUP)
+    for group_id in [*link.candidates, *(outside.target_group(ctx, arn) for arn in link.outside)]:
         if group_id in ctx.network.target_groups:
             _attach(r, ctx, ctx.network.target_groups[group_id])
 

@@ -24,7 +24,9 @@ def parse_network_acl(r: ResourceInstance, ctx: ParseContext) -> None:
 @parses("aws_default_network_acl")
 def parse_default_network_acl(r: ResourceInstance, ctx: ParseContext) -> None:
     """Terraform removes every rule of the adopted default ACL that is not configured."""
-    vpcs = ctx.candidates(r, "default_network_acl_id", VPC)
+    # A state (another stack's, the live account) records the VPC; a plan names it through the VPC.
+    known = isinstance(r.get("vpc_id"), str) and r.get("vpc_id")
+    vpcs = ctx.candidates(r, "vpc_id" if known else "default_network_acl_id", VPC)
     acl = NetworkAcl(r.address, r.type, vpcs[0] if len(vpcs) == 1 else None)
     acl.rules = _inline_rules(r, ctx)
     ctx.network.nacls[r.address] = acl

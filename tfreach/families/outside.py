@@ -11,9 +11,9 @@ gateway) may lead into it.
 from __future__ import annotations
 
 from tfreach.aws import outside
-from tfreach.families import finishes_last
+from tfreach.families import finishes_last, unknowns
 from tfreach.families.context import ParseContext
-from tfreach.model.network import VPC_DEFAULT, Target, TransitAttachment
+from tfreach.model.network import VPC_DEFAULT, Listener, LoadBalancer, Target, TargetGroup, TransitAttachment
 
 CAUSE = "ids of resources outside the plan: the most exposed of their kind is assumed (see the warnings)"
 _ROUTE_KINDS = (Target.INTERNET_GATEWAY, Target.EGRESS_ONLY_GATEWAY, Target.VPN_GATEWAY, Target.NAT_GATEWAY)
@@ -76,6 +76,48 @@ def network_acl(ctx: ParseContext, identity: str, vpc_id: str | None) -> str:
         ctx.network.nacls[identity] = outside.allowing_everything(identity, vpc_id, f"{identity} is not in the plan")
         _warn(ctx, identity, "a network ACL that allows everything")
     return identity
+
+
+def load_balancer(ctx: ParseContext, identity: str) -> str:
+    """A load balancer known by ARN (a listener or target group of this plan on another stack's
+    load balancer): internet-facing and dualstack, in subnets and groups the plan cannot tell. It is
+    crossed by paths, never reported (its own stack reports it)."""
+    if identity not in ctx.network.load_balancers:
+        balancer = LoadBalancer(identity, "aws_lb (outside the plan)", "application", False, dualstack=True)
+        balancer.subnets = [unknowns.external_subnet(ctx, f"subnets of {identity}")]
+        balancer.security_groups = [unknowns.unknown_group(ctx, f"groups of {identity}", identity)]
+        ctx.network.load_balancers[identity] = balancer
+        ctx.network.foreign.add(identity)
+        _warn(ctx, identity, "an internet-facing load balancer in subnets and groups the plan cannot tell")
+    return identity
+
+
+def target_group(ctx: ParseContext, identity: str) -> str:
+    """A target group known by ARN: its load balancer is outside the plan, internet-facing, and
+    may forward any TCP or UDP port to the targets this plan registers in it."""
+    if identity not in ctx.network.target_groups:
+        ctx.network.target_groups[identity] = TargetGroup(identity, "aws_lb_target_group (outside the plan)", None)
+        _any_port(ctx, f"listener of {identity}", f"load balancer of {identity}").target_groups.append(identity)
+        _warn(ctx, identity, "a target group of an internet-facing load balancer that may forward any port to it")
+    return identity
+
+
+def listener(ctx: ParseContext, identity: str) -> str:
+    """A listener known by ARN (a listener rule of this plan on another stack's load balancer):
+    it may accept any TCP or UDP port from the internet and forwards to the rule's groups."""
+    if identity not in ctx.network.listeners:
+        _any_port(ctx, identity, f"load balancer of {identity}")
+        _warn(ctx, identity, "a listener of an internet-facing load balancer, on any port")
+    return identity
+
+
+def _any_port(ctx: ParseContext, identity: str, balancer_id: str) -> Listener:
+    """A listener the plan cannot tell, on a load balancer it cannot tell: any port, forwarding."""
+    balancer = ctx.network.load_balancers[load_balancer(ctx, balancer_id)]
+    stand_in = Listener(identity, "aws_lb_listener (outside the plan)", (6, 17), 0, "forward", last_port=65535)
+    ctx.network.listeners[identity] = stand_in
+    balancer.listeners.append(stand_in)
+    return stand_in
 
 
 def _warn(ctx: ParseContext, identity: str, reading: str, known_as: str | None = None) -> None:

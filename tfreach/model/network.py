@@ -222,6 +222,11 @@ class Listener:
     port: int
     action: str  # forward | redirect | fixed-response | ...
     target_groups: list[str] = field(default_factory=list)
+    last_port: int | None = None  # a listener that stands for any of a range (one outside the plan)
+
+    @property
+    def ports(self) -> tuple[int, int]:
+        return (self.port, self.port if self.last_port is None else self.last_port)
 
 
 @dataclass(frozen=True)

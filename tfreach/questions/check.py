@@ -24,8 +24,8 @@ from tfreach.families import planned_network, prior_network
 from tfreach.findings.catalogue import DEFAULT_CATALOGUE, Catalogue
 from tfreach.findings.evidence import Evidence
 from tfreach.findings.findings import Exposure, Finding, closed_findings, endpoint_findings
-from tfreach.inputs.context import Context
-from tfreach.inputs.context.states import data_source_facts, load_context
+from tfreach.inputs.context import AWS, Context
+from tfreach.inputs.context.states import data_source_facts, load_context, managed_ids
 from tfreach.inputs.plan.instances import value_at_path
 from tfreach.inputs.plan.load import load_plan
 from tfreach.inputs.plan.resolve import SourceValues
@@ -239,7 +239,7 @@ def check_document(
 ) -> PlanResult:
     progress.stage("model")
     # A stack's state says more than the plan's data sources about the same id: it comes first.
-    contexts = [*beyond_the_plan(settings.contexts), data_source_facts(document)]
+    contexts = [*beyond_the_plan(settings.contexts, document), data_source_facts(document)]
     after = planned_network(document, source_values, contexts)
     before = prior_network(document, contexts)
     result = PlanResult(path, document["format_version"], document.get("terraform_version"), after)
@@ -264,6 +264,8 @@ def check_document(
         # Members of one class reached alike may have been reached differently before the plan.
         # What other stacks hold (contexts) is crossed, never reported.
         own = tuple(m for m in classes_after.members_of(endpoint) if m not in after.foreign)
+        if not own:
+            continue
         for earlier, members in _regrouped(own, classes_before).items():
             # A state is what is deployed: everything in it exists already.
             already = _union(paths) if is_state else _union(reached_before.get((kind, earlier, via), []))
@@ -272,6 +274,8 @@ def check_document(
     for (kind, endpoint, via), paths in reached_before.items():
         earlier_members = classes_before.members_of(endpoint) if classes_before else ()
         own_before = tuple(m for m in earlier_members if before is None or m not in before.foreign)
+        if not own_before:
+            continue
         for later, members in _regrouped(own_before, classes_after).items():
             gone = _union(paths) - _union(reached_after.get((kind, later, via), []))
             for exposure in closed_findings(paths, gone, settings.catalogue, evidence) if gone else []:
@@ -293,9 +297,19 @@ def check_document(
     return result
 
 
-def beyond_the_plan(paths: tuple[str, ...]) -> list[Context]:
-    """The contexts named with --context (read once per run, whatever the number of plans)."""
-    return [context for path in paths for context in load_context(path)]
+def beyond_the_plan(paths: tuple[str, ...], document: dict[str, Any]) -> list[Context]:
+    """The contexts named with --context (files read once per run, whatever the number of plans),
+    then the live account (`aws`) for the ids that neither the plan nor those files hold."""
+    files = [context for path in paths if path != AWS for context in load_context(path)]
+    if AWS not in paths:
+        return files
+    from tfreach.inputs.context import live  # boto3 is imported only for --context aws
+
+    held = managed_ids(document) | {i.get("id") for c in files for i in c.instances}
+    named = live.ids_named(document) | {n for c in files for i in c.instances for n in live.ids_named(i.values)}
+    if not named - held:
+        return files  # nothing to ask: no credentials, no region needed
+    return [*files, live.account(live.region_of(document)).context_for(named, held)]
 
 
 def _intents_before(

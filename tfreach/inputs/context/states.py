@@ -131,3 +131,18 @@ def _data_only(module: dict[str, Any]) -> dict[str, Any]:
     resources = [r for r in module.get("resources") or [] if isinstance(r, dict) and r.get("mode") == "data"]
     children = [_data_only(c) for c in module.get("child_modules") or [] if isinstance(c, dict)]
     return {"resources": resources, "child_modules": children}
+
+
+def managed_ids(plan: dict[str, Any]) -> set[str]:
+    """The AWS ids of the resources a plan manages (known before or after its apply)."""
+    out: set[str] = set()
+    for values in (plan.get("prior_state") or {}).get("values"), plan.get("planned_values"), plan.get("values"):
+        pending = [(values or {}).get("root_module") or {}]
+        while pending:
+            module = pending.pop()
+            for resource in module.get("resources") or []:
+                identity = (resource.get("values") or {}).get("id") if resource.get("mode") == "managed" else None
+                if isinstance(identity, str):
+                    out.add(identity)
+            pending.extend(module.get("child_modules") or [])
+    return out

@@ -130,6 +130,18 @@ CASES: list[tuple[str, str, str, str, int, bool, str, str | None, tuple[str, ...
         None,
         ("vpc-0a1b2c3d4e5f60718",),
     ),
+    # Associated by id with another stack's route table and ACL: any gateway, everything allowed.
+    (
+        "outside/route-table-and-acl",
+        "aws_instance.web",
+        "internet",
+        "tcp",
+        22,
+        False,
+        "8.8.8.8",
+        None,
+        ("rtb-0a1b2c3d4e5f60718", "acl-0a1b2c3d4e5f60718", "vpc-0a1b2c3d4e5f60718"),
+    ),
     # The default VPC: AWS made it public, and anyone may have changed it since.
     (
         "outside/default-vpc",

@@ -218,6 +218,22 @@ CASES: list[tuple[str, str, str, str, int, bool, str, str | None, tuple[str, ...
         None,
         (),
     ),
+    # A weighted forward: the group of weight 0 receives nothing (the other does).
+    ("precision/weighted-forward", "aws_instance.blue", "internet", "tcp", 8080, True, "8.8.8.8", None, ()),
+    # A mixed instances policy's override launches from its own template (SSH open, public IP).
+    (
+        "precision/asg-mixed-instances",
+        "aws_autoscaling_group.workers",
+        "internet",
+        "tcp",
+        22,
+        False,
+        "8.8.8.8",
+        None,
+        (),
+    ),
+    # An EC2 Fleet's instances are in its override's subnet, with its launch template's settings.
+    ("precision/ec2-fleet", "aws_ec2_fleet.public", "internet", "tcp", 22, True, "8.8.8.8", None, ()),
     # A static route whose destination is known only after apply is kept, over any address.
     (
         "precision/transit-unknown-destination",
@@ -284,6 +300,14 @@ def test_nothing_else_is_reached(reports):
     for name in ("outside/igw-route", "outside/peering-route", "precision/prefix-list-only"):
         ports = {tuple(f["port_range"]) for f in reports[name]["findings"] if f["port_range"]}
         assert len(ports) == 1, (name, ports)
+
+
+def test_a_fleet_in_a_private_subnet_is_not_reached(reports):
+    assert not [f for f in reports["precision/ec2-fleet"]["findings"] if f["resource"] == "aws_ec2_fleet.private"]
+
+
+def test_a_target_group_of_weight_zero_receives_nothing(reports):
+    assert not [f for f in reports["precision/weighted-forward"]["findings"] if f["resource"] == "aws_instance.green"]
 
 
 def test_a_server_in_no_target_group_stays_unreached(reports):

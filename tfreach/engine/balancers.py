@@ -55,8 +55,13 @@ class BalancerHops:
             if self.builder.graph.has_node(subnet_node(subnet.id, False)):
                 # Internal or not, a load balancer's nodes have private addresses in its subnets.
                 self.builder.add_edge(subnet_node(subnet.id, False), node, [*groups, self._listeners_hop(balancer)])
-        for target, forwards in self._forwards(balancer).items():
+        for target, forwards in self.forwards(balancer).items():
             self.builder.graph.add_edge(node, endpoint_node(target), forwards=tuple(forwards))
+
+    def groups_and_listeners(self, balancer: LoadBalancer) -> list[Hop]:
+        """Reached from inside its subnets (a managed edge's interfaces): its groups, its listeners."""
+        groups = [self._balancer_groups_hop(balancer)] if _has_groups(balancer) else []
+        return [*groups, self._listeners_hop(balancer)]
 
     def _balancer_groups(self, balancer: LoadBalancer) -> list[SecurityGroup]:
         vpc = next((self.network.subnets[s].vpc for s in balancer.subnets if s in self.network.subnets), None)
@@ -80,7 +85,7 @@ class BalancerHops:
         decisions = tuple(rules.listening(balancer))
         return Hop(balancer.id, balancer.resource_type, "listener", decisions, blocked=no_listener(balancer))
 
-    def _forwards(self, balancer: LoadBalancer) -> dict[str, list[Forward]]:
+    def forwards(self, balancer: LoadBalancer) -> dict[str, list[Forward]]:
         """Every listener -> target group -> target, from every subnet of the load balancer."""
         out: dict[str, list[Forward]] = {}
         for listener in balancer.listeners:

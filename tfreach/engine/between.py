@@ -39,6 +39,7 @@ from tfreach.engine.classes import Classes
 from tfreach.engine.hop import Decision, Hop, box, doubted
 from tfreach.engine.regions import Regions
 from tfreach.engine.trace import Trace
+from tfreach.engine.via_balancers import through_balancers
 from tfreach.model.network import Network, NetworkInterface, SecurityGroup, Subnet
 from tfreach.model.packets import EMPTY, EVERYTHING, IntervalSet, PacketSet, Span, union_all
 from tfreach.model.sources import Source
@@ -55,14 +56,20 @@ class Reaching:
     packets: PacketSet
     certain: PacketSet
     through: Callable[[tuple[Hop, ...]], tuple[PacketSet, PacketSet]] = field(repr=False)
+    balanced: tuple[Trace, ...] = ()  # the ways through a load balancer in front of the target
 
     def paths(self) -> list[Trace]:
         """Every way, hop by hop (a query shows where each blocked one stops)."""
-        return [self._path(bundle, suffix) for bundle in self.bundles for suffix in bundle.suffixes]
+        direct = [self._path(bundle, suffix) for bundle in self.bundles for suffix in bundle.suffixes]
+        return direct + list(self.balanced)
 
     def covering(self, packets: PacketSet) -> list[Trace]:
         """A few ways that together deliver all of `packets` that gets through, first ones first."""
         out, left = [], packets & self.packets
+        for path in self.balanced:  # few, and named by the load balancer: first
+            if left & path.packets:
+                out.append(path)
+                left = left - path.packets
         for bundle in self.bundles:
             for suffix in bundle.suffixes if left & bundle.packets else ():
                 path = self._path(bundle, suffix)
@@ -138,7 +145,10 @@ class InternalPaths:
         bundles = tuple(b for found in recorded.values() for b in found)
         packets = union_all(b.packets for b in bundles) if bundles else EMPTY
         certain = packets & kinds_in_every(resolutions(source, target, sets, recorded))
-        reaching = Reaching(source.id, target.id, target, bundles, packets, certain, self.builder.through)
+        balanced = tuple(through_balancers(self, source, target))
+        packets = packets | union_all(p.packets for p in balanced) if balanced else packets
+        certain = certain | union_all(p.certain for p in balanced) if balanced else certain
+        reaching = Reaching(source.id, target.id, target, bundles, packets, certain, self.builder.through, balanced)
         self._between[source.id, target.id] = reaching
         return reaching
 

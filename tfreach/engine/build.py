@@ -25,6 +25,7 @@ from tfreach.aws.why import groups_blocked, no_public_address, replies_blocked
 from tfreach.engine.balancers import BalancerHops
 from tfreach.engine.cache import Cache
 from tfreach.engine.classes import Classes, endpoint_classes
+from tfreach.engine.edges import EdgeHops
 from tfreach.engine.graph import Graph, Node, endpoint_node, source_node, subnet_node
 from tfreach.engine.hop import (
     Decision,
@@ -97,6 +98,7 @@ class GraphBuilder:
         self._through_cache = table("what passes a sequence of hops")
         self._prepared = False
         self.balancers = BalancerHops(self)
+        self.edges = EdgeHops(self)
 
     def prepare(self) -> None:
         """Where each group's members live (rules naming a group admit them): once per builder,
@@ -122,6 +124,8 @@ class GraphBuilder:
                 self._endpoint(interface)
         for balancer in self.network.load_balancers.values():
             self.balancers.add(balancer)
+        for edge in self.network.managed_edges.values():
+            self.edges.add(edge)
         return self.graph
 
     def add_edge(self, start: Node, end: Node, hops: list[Hop]) -> None:
@@ -395,6 +399,7 @@ def _group_members(network: Network, classes: Classes) -> dict[str, IntervalSet]
     interfaces = [i for i in network.interfaces.values() if i.attached and classes.of(i.id) == i.id]
     placed = [(i.security_groups, i.subnets) for i in interfaces]
     placed += [(b.security_groups, b.subnets) for b in network.load_balancers.values()]
+    placed += [(e.security_groups, e.subnets) for e in network.managed_edges.values()]
     for groups, subnets in placed:
         where = [span for s in subnets if _is_known(network, s) for span in addresses(*network.subnets[s].cidrs).spans]
         for group in groups:

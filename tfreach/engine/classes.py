@@ -53,6 +53,9 @@ def _registrations(network: Network) -> Registrations:
     for group in network.target_groups.values():
         for target in group.targets:
             found[target.endpoint].append((group.id, target.port, target.assumption))
+    for edge in network.managed_edges.values():  # an accelerator's endpoint is reached apart
+        for index, reached in enumerate(edge.targets):
+            found[reached.endpoint].append((edge.id, index, reached.assumption))
     return {endpoint: tuple(sorted(found[endpoint], key=str)) for endpoint in found}
 
 

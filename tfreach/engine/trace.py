@@ -71,6 +71,7 @@ class Trace:
     via: str | None = None
     probes: tuple[Probe, ...] = ()
     certain: PacketSet = EMPTY
+    seen_as: IntervalSet | None = None  # through a managed edge: the addresses the endpoint sees
 
     def probe(self, index: int) -> Probe:
         return self.probes[index] if self.probes else SAME
@@ -114,7 +115,7 @@ def from_outside(graph: Graph, source: Source) -> dict[tuple[str, str | None], l
     balancers: list[Trace] = []
     for trace in _direct(graph, source):
         assert trace.endpoint is not None
-        found.setdefault((trace.endpoint.id, None), []).append(trace)
+        found.setdefault((trace.endpoint.id, trace.via), []).append(trace)
         if isinstance(trace.endpoint, LoadBalancer):
             balancers.append(trace)
     for front in balancers:
@@ -133,9 +134,13 @@ def _direct(graph: Graph, source: Source) -> list[Trace]:
         return []
     out: list[Trace] = []
     everything = PacketSet.box(PROTOCOLS, PORTS, source.addresses)
-    stack: list[tuple[Node, tuple[Hop, ...], PacketSet, PacketSet]] = [(start, (), everything, everything)]
+    # `via`: the managed edge (an accelerator, a CDN, an API) a path came through, if any, and
+    # `seen`: the addresses the endpoint then sees instead of the clients' (None: the clients')
+    stack: list[tuple[Node, tuple[Hop, ...], PacketSet, PacketSet, str | None, IntervalSet | None]] = [
+        (start, (), everything, everything, None, None)
+    ]
     while stack:
-        node, hops, packets, certain = stack.pop()
+        node, hops, packets, certain, via, seen = stack.pop()
         for successor in graph.successors(node):
             edge = graph.edges[node, successor]
             if "passes" not in edge:
@@ -147,9 +152,10 @@ def _direct(graph: Graph, source: Source) -> list[Trace]:
             data = graph.nodes[successor]
             if data.get("kind") in ("endpoint", "load_balancer"):
                 endpoint = data.get("interface") or data["endpoint"]
-                out.append(Trace(source, endpoint, hops + edge["hops"], delivered, certain=surely))
+                out.append(Trace(source, endpoint, hops + edge["hops"], delivered, via, certain=surely, seen_as=seen))
             else:
-                stack.append((successor, hops + edge["hops"], delivered, surely))
+                onward = (data.get("via", via), data.get("seen_as", seen))
+                stack.append((successor, hops + edge["hops"], delivered, surely, *onward))
     return out
 
 
@@ -200,7 +206,7 @@ def _forwarded(
     protocol, port, target_ports = forward.protocol, forward.listener.port, forward.target_ports
     if not clients:
         return None
-    seen_from = clients if forward.sources is None else forward.sources
+    seen_from = _seen(front, forward, clients)
     key = (id(forward.passes), protocol, target_ports, seen_from)
     if key not in admitted:
         admitted[key] = PacketSet.box((protocol, protocol), target_ports, seen_from) & forward.passes
@@ -209,8 +215,9 @@ def _forwarded(
         return None
     # The trace speaks of the clients: those whose packets the target admits, or all of them
     # when the target only sees the load balancer.
-    packets = passed if forward.sources is None else _from_clients(passed, clients)
-    probes = (Probe(port=port),) * len(front.hops) + (Probe(sources=forward.sources),) * len(forward.hops)
+    packets = passed if _preserved(front, forward) else _from_clients(passed, clients)
+    seen = forward.sources if forward.sources is not None else front.seen_as
+    probes = (Probe(port=port),) * len(front.hops) + (Probe(sources=seen),) * len(forward.hops)
     certain = _certainly_forwarded(front, forward)
     assert front.endpoint is not None
     return Trace(front.source, interface, front.hops + forward.hops, packets, front.endpoint.id, probes, certain)
@@ -222,9 +229,21 @@ def _certainly_forwarded(front: Trace, forward: Forward) -> PacketSet:
     clients = front.certain.restrict((protocol, protocol), forward.listener.ports).addresses()
     if not clients:
         return PacketSet()
-    seen_from = clients if forward.sources is None else forward.sources
-    passed = PacketSet.box((protocol, protocol), target_ports, seen_from) & forward.certain
-    return passed if forward.sources is None else _from_clients(passed, clients)
+    passed = PacketSet.box((protocol, protocol), target_ports, _seen(front, forward, clients)) & forward.certain
+    return passed if _preserved(front, forward) else _from_clients(passed, clients)
+
+
+def _preserved(front: Trace, forward: Forward) -> bool:
+    """Does the target see the clients' own addresses?"""
+    return forward.sources is None and front.seen_as is None
+
+
+def _seen(front: Trace, forward: Forward, clients: IntervalSet) -> IntervalSet:
+    """The addresses the target sees: the load balancer's own, else what reached it (the clients,
+    or a managed edge's interfaces)."""
+    if forward.sources is not None:
+        return forward.sources
+    return clients if front.seen_as is None else front.seen_as
 
 
 def _from_clients(passed: PacketSet, clients: IntervalSet) -> PacketSet:
@@ -259,43 +278,63 @@ def every_path(graph: Graph, source: Source, address: str, protocols: Span, port
     probe = PacketSet.box(protocols, ports, source.addresses)
     out = []
     for target in (endpoint_node(address), balancer_node(address)):
-        for hops in _paths(graph, source_node(source), target):
+        for hops, _, via in _paths(graph, source_node(source), target):
             steps, reached = Trace(source, None, hops, probe).steps(probe)
-            out.append(Walked(source, None, tuple(steps), reached))
+            out.append(Walked(source, via, tuple(steps), reached))
     target = endpoint_node(address)
     for node in [n for n in graph.predecessors(target) if n[0] == "load_balancer"] if target in graph else []:
         for forward in graph.edges[node, target]["forwards"]:
-            for front in _paths(graph, source_node(source), node):
-                out.append(_forwarded_walk(source, node[1], front, forward, protocols, ports))
+            for front, seen, _ in _paths(graph, source_node(source), node):
+                out.append(_forwarded_walk(source, node[1], front, forward, protocols, ports, seen))
     return out
 
 
-def _paths(graph: Graph, start: Node, target: Node, cutoff: int = 4) -> Iterator[tuple[Hop, ...]]:
+def _paths(
+    graph: Graph, start: Node, target: Node, cutoff: int = 4
+) -> Iterator[tuple[tuple[Hop, ...], IntervalSet | None, str | None]]:
     """Simple paths of at most `cutoff` edges, depth first in the order edges were added (blocked
-    edges included), as the hops of their edges; a load balancer's forwarding is not an edge."""
+    edges included), as the hops of their edges, with the addresses the endpoint sees when a
+    managed edge stands between (None: the clients') and that edge; a load balancer's forwarding is
+    not an edge."""
     if start not in graph or target not in graph:
         return
     count = 0
-    stack: list[tuple[Node, tuple[Node, ...], tuple[Hop, ...]]] = [(start, (start,), ())]
+    Walk = tuple[Node, tuple[Node, ...], tuple[Hop, ...], IntervalSet | None, str | None]
+    stack: list[Walk] = [(start, (start,), (), None, None)]
     while stack:
-        node, seen, hops = stack.pop()
+        node, seen, hops, seen_as, via = stack.pop()
         onward = []
         for successor in graph.successors(node):
             edge = graph.edges[node, successor]
             if successor in seen or "hops" not in edge:
                 continue
             if successor == target:
-                yield hops + edge["hops"]
+                yield hops + edge["hops"], seen_as, via
                 count += 1
                 if count >= MAX_PATHS:
                     return
             elif len(seen) < cutoff:
-                onward.append((successor, (*seen, successor), hops + edge["hops"]))
+                data = graph.nodes[successor]
+                onward.append(
+                    (
+                        successor,
+                        (*seen, successor),
+                        hops + edge["hops"],
+                        data.get("seen_as", seen_as),
+                        data.get("via", via),
+                    )
+                )
         stack.extend(reversed(onward))
 
 
 def _forwarded_walk(
-    source: Source, balancer: str, front: tuple[Hop, ...], forward: Forward, protocols: Span, ports: Span
+    source: Source,
+    balancer: str,
+    front: tuple[Hop, ...],
+    forward: Forward,
+    protocols: Span,
+    ports: Span,
+    seen_as: IntervalSet | None = None,
 ) -> Walked:
     """Through the listener to the target: the target port must be the one asked about."""
     protocol, listener, targets = forward.protocol, forward.listener.ports, forward.target_ports
@@ -311,11 +350,11 @@ def _forwarded_walk(
     if not reached:
         return Walked(source, balancer, tuple(steps), EMPTY)
     clients = reached.addresses()
-    seen_from = clients if forward.sources is None else forward.sources
+    seen_from = forward.sources if forward.sources is not None else seen_as if seen_as is not None else clients
     at_target = PacketSet.box((protocol, protocol), (low, high), seen_from)
     back, delivered = Trace(source, None, forward.hops, at_target).steps(at_target)
     if not delivered:
         return Walked(source, balancer, tuple(steps + back), EMPTY)
     # Clients reach the target: all of them when it only sees the load balancer.
-    clients = clients if forward.sources is not None else delivered.addresses()
+    clients = clients if forward.sources is not None or seen_as is not None else delivered.addresses()
     return Walked(source, balancer, tuple(steps + back), PacketSet.box((protocol, protocol), (low, high), clients))

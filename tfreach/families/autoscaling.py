@@ -35,6 +35,7 @@ class LaunchSpec:
     default_group: bool = True
     auto_public_ipv4: bool | None = None
     auto_ipv6: bool | None = None
+    assumption: str | None = None  # several templates merged: which one an instance gets is not known
 
 
 @parses("aws_launch_template")
@@ -84,6 +85,8 @@ def parse_autoscaling_group(r: ResourceInstance, ctx: ParseContext) -> None:
         spec = LaunchSpec()
     interface.security_groups, interface.default_group = list(spec.security_groups), spec.default_group
     interface.auto_public_ipv4, interface.auto_ipv6 = spec.auto_public_ipv4, spec.auto_ipv6
+    if spec.assumption:
+        interface.assumptions.append(spec.assumption)
     interface.tags = tags_of(r)
     ctx.network.interfaces[r.address] = interface
     for group in ctx.many(r, "target_group_arns", TARGET_GROUP):
@@ -95,22 +98,55 @@ def parse_autoscaling_group(r: ResourceInstance, ctx: ParseContext) -> None:
 
 
 def _launch_spec(r: ResourceInstance, ctx: ParseContext) -> LaunchSpec | None:
-    paths: list[tuple[str | int, ...]] = [("launch_template", 0, "id"), ("launch_template", 0, "name")]
-    policy = ("mixed_instances_policy", 0, "launch_template", 0, "launch_template_specification", 0)
-    paths += [(*policy, "launch_template_id"), (*policy, "launch_template_name")]
-    for path in paths:
-        if r.value_at(path) is None and not r.unknown_at(path):
-            continue
-        found = _by_value(ctx, r.value_at(path), LAUNCH_TEMPLATE) or ctx.in_block(r, path, LAUNCH_TEMPLATE)
-        if found:
-            return ctx.launch_specs.get(found[0])
-    if ctx.is_set(r, "launch_configuration"):
+    """What the group's instances get: from its launch template (each candidate), the templates its
+    mixed instances policy's overrides name, or its launch configuration. Instances may come from
+    any of them: their settings are merged, the more exposed of each (groups: all of them)."""
+    specs = [ctx.launch_specs[a] for a in dict.fromkeys(_templates(r, ctx)) if a in ctx.launch_specs]
+    if not specs and ctx.is_set(r, "launch_configuration"):
         found = _by_value(ctx, r.get("launch_configuration"), LAUNCH_CONFIGURATION) or ctx.candidates(
             r, "launch_configuration", LAUNCH_CONFIGURATION
         )
-        if found:
-            return ctx.launch_specs.get(found[0])
-    return None
+        specs = [ctx.launch_specs[a] for a in found if a in ctx.launch_specs]
+    return merged_spec(specs) if specs else None
+
+
+def merged_spec(specs: list[LaunchSpec]) -> LaunchSpec:
+    """One spec as it is; several merged, the more exposed of each setting, with the assumption."""
+    if len(specs) == 1:
+        return specs[0]
+    merged = _merged(specs)
+    merged.assumption = f"instances may come from any of {len(specs)} launch templates; their settings are merged"
+    return merged
+
+
+def _templates(r: ResourceInstance, ctx: ParseContext) -> list[str]:
+    policy = ("mixed_instances_policy", 0, "launch_template", 0)
+    paths: list[tuple[str | int, ...]] = [("launch_template", 0, "id"), ("launch_template", 0, "name")]
+    specification = (*policy, "launch_template_specification", 0)
+    paths += [(*specification, "launch_template_id"), (*specification, "launch_template_name")]
+    for index, _ in enumerate(r.value_at((*policy, "override")) or []):
+        override = (*policy, "override", index, "launch_template_specification", 0)
+        paths += [(*override, "launch_template_id"), (*override, "launch_template_name")]
+    found: list[str] = []
+    for path in paths:
+        if r.value_at(path) is None and not r.unknown_at(path):
+            continue
+        found += _by_value(ctx, r.value_at(path), LAUNCH_TEMPLATE) or ctx.in_block(r, path, LAUNCH_TEMPLATE)
+    return found
+
+
+def _merged(specs: list[LaunchSpec]) -> LaunchSpec:
+    """The more exposed of each setting: every group, a public address if any may have one."""
+    groups = list(dict.fromkeys(g for spec in specs for g in spec.security_groups))
+    merged = LaunchSpec(groups, any(spec.default_group for spec in specs))
+    merged.auto_public_ipv4 = _likeliest([spec.auto_public_ipv4 for spec in specs])
+    merged.auto_ipv6 = _likeliest([spec.auto_ipv6 for spec in specs])
+    return merged
+
+
+def _likeliest(values: list[bool | None]) -> bool | None:
+    """True if any says so, else None (the subnet's default) if any leaves it, else False."""
+    return True if True in values else None if None in values else False
 
 
 def _by_value(ctx: ParseContext, value: object, types: frozenset[str]) -> list[str]:

@@ -156,6 +156,7 @@ class ParseContext:
         # (route tables or ACLs, candidate subnets) -> the ambiguous associations naming them
         self.ambiguous_associations: dict[tuple[str, frozenset[str]], list[str]] = {}
         self.facts: set[str] = set()  # resources known by a data source's facts only (no tables, no rules)
+        self.used_vpc_origins: set[str] = set()  # CloudFront VPC origins an enabled distribution sends to
 
     # --- ids -> identities --------------------------------------------------------------
 

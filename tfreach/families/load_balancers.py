@@ -119,11 +119,32 @@ def _forwarded_groups(r: ResourceInstance, ctx: ParseContext, block: str) -> lis
             continue
         found = ctx.in_block(r, (block, index, "target_group_arn"), TARGET_GROUP)
         for forward_index, forward in enumerate(action.get("forward") or []):
-            for group_index, _ in enumerate(forward.get("target_group") or []):
-                path = (block, index, "forward", forward_index, "target_group", group_index, "arn")
-                found += ctx.in_block(r, path, TARGET_GROUP)
+            found += _weighted_groups(r, ctx, (block, index, "forward", forward_index), forward)
         groups += [g for g in found if g not in groups]
     return groups
+
+
+def _weighted_groups(r: ResourceInstance, ctx: ParseContext, at: tuple[str | int, ...], forward: Any) -> list[str]:
+    """A weighted forward's target groups, but those of weight 0: they receive nothing. The groups
+    are a set, which the plan orders apart from the configuration: each group's weight and ARN are
+    read together from the configuration when there is one."""
+    configured = _block_at(r.expressions, at)
+    blocks = configured.get("target_group") if isinstance(configured, dict) else None
+    if isinstance(blocks, list) and blocks:
+        found = []
+        for group in (b for b in blocks if isinstance(b, dict)):
+            if (group.get("weight") or {}).get("constant_value") == 0:
+                continue
+            found += ctx.resolver.targets_of(r, group.get("arn") or {}, TARGET_GROUP)
+            literal = (group.get("arn") or {}).get("constant_value")
+            if isinstance(literal, str):
+                found += [ctx.resolver.address_of_id(literal) or outside.target_group(ctx, literal)]
+        return found
+    found = []
+    for index, group in enumerate(forward.get("target_group") or [] if isinstance(forward, dict) else []):
+        if not (isinstance(group, dict) and group.get("weight") == 0):
+            found += ctx.in_block(r, (*at, "target_group", index, "arn"), TARGET_GROUP)
+    return found
 
 
 @parses("aws_lb_target_group_attachment", "aws_alb_target_group_attachment", phase=2)
@@ -255,6 +276,17 @@ def _port(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _block_at(expressions: dict[str, Any], path: tuple[str | int, ...]) -> Any:
+    """The configuration of a nested block (a dict of its attributes' expressions), or None."""
+    node: Any = expressions
+    for step in path:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, dict) else None
+    return node
 
 
 # Where AWS documents what each type does to the network (docs/modelled.md lists them all).

@@ -365,6 +365,33 @@ class Notice:
 VPC_DEFAULT = "(the VPC's default)"
 
 
+@dataclass(frozen=True)
+class EdgeTarget:
+    """An endpoint a managed edge opens connections to, on which ports (the endpoint's), and
+    whether the endpoint sees the client's address or the edge's own (`seen_from`)."""
+
+    endpoint: str  # a load balancer or an interface (instance) of the model
+    spans: tuple[tuple[int, int, int], ...]  # (protocol, first port, last port) on the endpoint
+    seen_from: IntervalSet | None  # None: the client's address is preserved
+    label: str  # the listener, origin or route that sends here
+    assumption: str | None = None
+
+
+@dataclass
+class ManagedEdge:
+    """A managed AWS service on the internet that opens connections into a VPC: an accelerator,
+    a CDN's VPC origin, an API's private integration. The internet reaches its targets through it,
+    internal load balancers and private instances included."""
+
+    id: str
+    resource_type: str
+    service: str  # how findings name the way in: "Global Accelerator", ...
+    targets: list[EdgeTarget] = field(default_factory=list)
+    # Its own interfaces in the VPC (an API's VPC link): rules naming these groups admit them.
+    security_groups: list[str] = field(default_factory=list)
+    subnets: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Network:
     vpcs: dict[str, Vpc] = field(default_factory=dict)
@@ -387,6 +414,7 @@ class Network:
     transit_gateways: dict[str, TransitGateway] = field(default_factory=dict)
     transit_attachments: dict[str, TransitAttachment] = field(default_factory=dict)
     transit_route_tables: dict[str, TransitRouteTable] = field(default_factory=dict)
+    managed_edges: dict[str, ManagedEdge] = field(default_factory=dict)  # accelerators, CDN origins, APIs
     notices: list[Notice] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # resource types not modelled
     modelled: Counter[str] = field(default_factory=Counter)

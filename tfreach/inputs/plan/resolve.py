@@ -104,6 +104,12 @@ class Resolver:
             found.add(self._expression(expression, self._scope_of(instance, expression), types, 0))
         return [i.address for i in found.instances]
 
+    def targets_of(self, instance: ResourceInstance, expression: dict[str, Any], types: frozenset[str]) -> list[str]:
+        """Instances of `types` that one configuration expression of the resource references (a
+        block of a set, whose values the plan orders differently from its configuration)."""
+        found = self._expression(expression, self._scope_of(instance, expression), types, 0)
+        return [i.address for i in found.instances]
+
     def in_module(self, module: ModulePath, types: frozenset[str]) -> list[str]:
         return [i.address for i in self.by_module.get(module, []) if i.type in types]
 

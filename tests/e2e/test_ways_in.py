@@ -40,7 +40,15 @@ EXPECTED: dict[str, set[tuple[str, int, str, bool]]] = {
         ("aws_lb.network", 9000, "aws_api_gateway_vpc_link.nlb", True),
         ("aws_instance.worker", 9000, "aws_lb.network", True),
     },
+    # Endpoint services: anyone's VPC (certain), one partner with acceptance (possible), nobody.
+    "privatelink": {
+        ("aws_lb.public_api", 443, "aws_vpc_endpoint_service.public_api", True),
+        ("aws_instance.api", 8443, "aws_lb.public_api", True),
+        ("aws_lb.partner", 5432, "aws_vpc_endpoint_service.partner", False),
+        ("aws_instance.db", 5432, "aws_lb.partner", False),
+    },
 }
+SOURCE = {"privatelink": "privatelink"}  # the others: the internet
 
 
 def _findings(path: Path) -> dict[str, Any]:
@@ -65,7 +73,7 @@ def test_the_internet_reaches_what_the_edge_sends_to_and_nothing_else(name, how,
         if f["port_range"] and f["port_range"][0] == f["port_range"][1]
     }
     assert found == EXPECTED[name]
-    assert {f["source"]["kind"] for f in report["findings"]} == {"internet"}
+    assert {f["source"]["kind"] for f in report["findings"]} == {SOURCE.get(name, "internet")}
     assert not [w for w in report["warnings"] if "not modelled" in w["message"]]
 
 

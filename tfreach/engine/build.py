@@ -53,6 +53,7 @@ from tfreach.model.packets import (
 from tfreach.model.sources import PEERING, TRANSIT_GATEWAY, Source
 
 SOURCES_BY_KIND = {"peering": PEERING, "transit_gateway": TRANSIT_GATEWAY}
+THROUGH_GATEWAYS = ("internet", "vpn", "peering", "transit_gateway")  # the kinds aws/entries/ serves
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,9 @@ class GraphBuilder:
             self.graph.add_node(source_node(source), kind="source", source=source)
             for entry in self._entries_of(source):
                 self._enter(source, entry)
-            # A subnet the plan cannot tell may be reached by any kind of source (aws/outside.py).
-            for subnet in self.network.subnets.values():
+            # A subnet the plan cannot tell may be reached through any kind of gateway (aws/outside.py);
+            # sources that come through a service of the plan only (PrivateLink) come only there.
+            for subnet in self.network.subnets.values() if source.kind in THROUGH_GATEWAYS else ():
                 if subnet.unknown:
                     public = source.kind == "internet"
                     self.add_edge(source_node(source), subnet_node(subnet.id, public), [self.subnet_hop(subnet)])

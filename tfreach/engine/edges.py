@@ -16,7 +16,7 @@ from tfreach.aws import managed_edges as rules
 from tfreach.engine.graph import Node, balancer_node, endpoint_node, source_node
 from tfreach.engine.hop import Hop
 from tfreach.model.network import EdgeTarget, LoadBalancer, ManagedEdge, NetworkInterface, Subnet
-from tfreach.model.sources import INTERNET
+from tfreach.model.sources import SOURCES
 
 if TYPE_CHECKING:
     from tfreach.engine.build import GraphBuilder
@@ -33,16 +33,17 @@ class EdgeHops:
 
     def add(self, edge: ManagedEdge) -> None:
         """internet -> the edge, in each subnet of the endpoint -> the endpoint."""
-        start = source_node(INTERNET)
+        start = source_node(SOURCES[edge.source])
         if start not in self.builder.graph:
-            return
+            return  # a kind of source not asked about
         for target in edge.targets:
             balancer = self.network.load_balancers.get(target.endpoint)
             interface = self._interface(target.endpoint)
             subnets = balancer.subnets if balancer else interface.subnets if interface else []
             for subnet in self.builder.known_subnets(subnets):
                 node = edge_node(edge, target, subnet)
-                self.builder.graph.add_node(node, kind="edge", via=edge.id, seen_as=target.seen_from)
+                seen = target.beyond if target.beyond is not None else target.seen_from
+                self.builder.graph.add_node(node, kind="edge", via=edge.id, seen_as=seen)
                 self.builder.add_edge(start, node, [self._edge_hop(edge, target), self.builder.subnet_hop(subnet)])
                 if balancer is not None:
                     self.builder.add_edge(node, balancer_node(balancer.id), self._onto_balancer(edge, target, balancer))
@@ -62,6 +63,8 @@ class EdgeHops:
 
     def _onto_balancer(self, edge: ManagedEdge, target: EdgeTarget, balancer: LoadBalancer) -> list[Hop]:
         hops = self.builder.balancers.groups_and_listeners(balancer)
+        if not target.groups_apply:
+            return [hop for hop in hops if hop.role != "security groups"]
         return [rules.as_seen(hop, target, edge.service) if hop.role == "security groups" else hop for hop in hops]
 
     def _onto_interface(

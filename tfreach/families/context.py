@@ -157,6 +157,7 @@ class ParseContext:
         self.ambiguous_associations: dict[tuple[str, frozenset[str]], list[str]] = {}
         self.facts: set[str] = set()  # resources known by a data source's facts only (no tables, no rules)
         self.used_vpc_origins: set[str] = set()  # CloudFront VPC origins an enabled distribution sends to
+        self.endpoint_service_principals: dict[str, list[str]] = {}  # endpoint service -> principals allowed
 
     # --- ids -> identities --------------------------------------------------------------
 

@@ -25,7 +25,6 @@ NETWORK_BEARING: dict[str, str] = {
     "aws_dax_cluster": "DAX cluster (interfaces in the VPC)",
     "aws_msk_cluster": "MSK cluster (brokers in the VPC, optional public access)",
     "aws_msk_serverless_cluster": "MSK Serverless cluster (endpoints in the VPC)",
-    "aws_vpc_endpoint_service": "PrivateLink endpoint service (its load balancers reachable from other VPCs)",
     "aws_spot_instance_request": "EC2 Spot instance (like aws_instance)",
     "aws_spot_fleet_request": "EC2 Spot fleet (instances)",
     "aws_batch_compute_environment": "Batch compute environment (instances)",

@@ -375,6 +375,8 @@ class EdgeTarget:
     seen_from: IntervalSet | None  # None: the client's address is preserved
     label: str  # the listener, origin or route that sends here
     assumption: str | None = None
+    beyond: IntervalSet | None = None  # what a load balancer's targets see, when not what it saw
+    groups_apply: bool = True  # False: the load balancer's groups do not judge this edge's traffic
 
 
 @dataclass
@@ -386,6 +388,7 @@ class ManagedEdge:
     id: str
     resource_type: str
     service: str  # how findings name the way in: "Global Accelerator", ...
+    source: str = "internet"  # the kind of source that comes through it
     targets: list[EdgeTarget] = field(default_factory=list)
     # Its own interfaces in the VPC (an API's VPC link): rules naming these groups admit them.
     security_groups: list[str] = field(default_factory=list)

@@ -52,5 +52,7 @@ INTERNET = Source("internet", INTERNET_ADDRESSES, "the internet")
 VPN = Source("vpn", addresses("0.0.0.0/0", "::/0"), "on-premises networks")
 PEERING = Source("peering", addresses("0.0.0.0/0", "::/0"), "peered VPCs")
 TRANSIT_GATEWAY = Source("transit_gateway", addresses("0.0.0.0/0", "::/0"), "VPCs attached to a transit gateway")
+# Interface endpoints of other VPCs (other accounts) to an endpoint service of the plan: any address.
+PRIVATELINK = Source("privatelink", addresses("0.0.0.0/0", "::/0"), "other VPCs over PrivateLink")
 
-SOURCES: dict[str, Source] = {s.kind: s for s in (INTERNET, VPN, PEERING, TRANSIT_GATEWAY)}
+SOURCES: dict[str, Source] = {s.kind: s for s in (INTERNET, VPN, PEERING, TRANSIT_GATEWAY, PRIVATELINK)}

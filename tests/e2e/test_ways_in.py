@@ -47,8 +47,10 @@ EXPECTED: dict[str, set[tuple[str, int, str, bool]]] = {
         ("aws_lb.partner", 5432, "aws_vpc_endpoint_service.partner", False),
         ("aws_instance.db", 5432, "aws_lb.partner", False),
     },
+    # Client VPN users reach the authorized app subnet, from the endpoint's interfaces and group.
+    "client-vpn": {("aws_instance.app", 22, "aws_ec2_client_vpn_endpoint.staff", True)},
 }
-SOURCE = {"privatelink": "privatelink"}  # the others: the internet
+SOURCE = {"privatelink": "privatelink", "client-vpn": "client_vpn"}  # the others: the internet
 
 
 def _findings(path: Path) -> dict[str, Any]:
@@ -96,3 +98,10 @@ def test_explain_walks_through_the_edge():
         "explain", str(WAYS_IN / "global-accelerator" / "plan.json"), "aws_instance.idle", "--port", "8443"
     )
     assert "REACHABLE" not in result.stdout  # weight 0
+
+
+def test_client_vpn_users_are_reported_from_their_tunnel_addresses():
+    report = _findings(WAYS_IN / "client-vpn" / "plan.json")
+    assert {tuple(f["source"]["cidrs"]) for f in report["findings"]} == {("172.16.0.0/22",)}
+    result = run_cli("check", str(WAYS_IN / "client-vpn" / "plan.json"), "--source", "internet", "-q")
+    assert result.returncode == 0, result.stderr  # users of the VPN are not the internet

@@ -39,7 +39,6 @@ NETWORK_BEARING: dict[str, str] = {
     "aws_apprunner_service": "App Runner service (public endpoint)",
     "aws_lightsail_instance": "Lightsail instance (public IP, its own firewall)",
     "aws_lambda_function_url": "Lambda function URL (public HTTPS endpoint)",
-    "aws_ec2_client_vpn_endpoint": "Client VPN endpoint (remote users reach its target networks)",
     "aws_ec2_instance_connect_endpoint": "EC2 Instance Connect endpoint (SSH/RDP into private subnets)",
     "aws_route53_resolver_endpoint": "Route 53 Resolver inbound endpoint (DNS 53 in the VPC)",
     "aws_verifiedaccess_endpoint": "Verified Access endpoint (users to private applications)",

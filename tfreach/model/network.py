@@ -380,6 +380,23 @@ class EdgeTarget:
 
 
 @dataclass
+class ClientVpnEndpoint:
+    """AWS Client VPN: remote users' tunnels end in interfaces of the associated subnets, which send
+    their traffic on (source NAT to the interface's address) to the networks they are authorized
+    for and that the endpoint's route table routes."""
+
+    id: str
+    resource_type: str
+    client_cidrs: list[str] = field(default_factory=list)  # the users' tunnel addresses
+    security_groups: list[str] = field(default_factory=list)  # on its interfaces
+    default_group: bool = False  # none set: the VPC's default group applies
+    subnets: list[str] = field(default_factory=list)  # associated subnets (its interfaces)
+    authorized: IntervalSet = field(default_factory=IntervalSet)  # authorization rules' networks
+    routed: IntervalSet = field(default_factory=IntervalSet)  # the endpoint's routes (an association adds its VPC)
+    assumptions: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ManagedEdge:
     """A managed AWS service on the internet that opens connections into a VPC: an accelerator,
     a CDN's VPC origin, an API's private integration. The internet reaches its targets through it,
@@ -418,6 +435,7 @@ class Network:
     transit_attachments: dict[str, TransitAttachment] = field(default_factory=dict)
     transit_route_tables: dict[str, TransitRouteTable] = field(default_factory=dict)
     managed_edges: dict[str, ManagedEdge] = field(default_factory=dict)  # accelerators, CDN origins, APIs
+    client_vpns: dict[str, ClientVpnEndpoint] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # resource types not modelled
     modelled: Counter[str] = field(default_factory=Counter)

@@ -55,4 +55,7 @@ TRANSIT_GATEWAY = Source("transit_gateway", addresses("0.0.0.0/0", "::/0"), "VPC
 # Interface endpoints of other VPCs (other accounts) to an endpoint service of the plan: any address.
 PRIVATELINK = Source("privatelink", addresses("0.0.0.0/0", "::/0"), "other VPCs over PrivateLink")
 
-SOURCES: dict[str, Source] = {s.kind: s for s in (INTERNET, VPN, PEERING, TRANSIT_GATEWAY, PRIVATELINK)}
+# Remote users of a Client VPN endpoint of the plan: their tunnel addresses, decided per endpoint.
+CLIENT_VPN = Source("client_vpn", addresses("0.0.0.0/0", "::/0"), "Client VPN users")
+
+SOURCES: dict[str, Source] = {s.kind: s for s in (INTERNET, VPN, PEERING, TRANSIT_GATEWAY, PRIVATELINK, CLIENT_VPN)}

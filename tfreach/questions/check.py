@@ -18,6 +18,7 @@ from tfreach.aws.acl import EPHEMERAL_PORTS
 from tfreach.engine.between import InternalPaths
 from tfreach.engine.build import GraphBuilder
 from tfreach.engine.classes import Classes, endpoint_classes
+from tfreach.engine.client_vpn import from_client_vpns
 from tfreach.engine.trace import Trace, from_outside
 from tfreach.errors import InputError
 from tfreach.families import planned_network, prior_network
@@ -33,7 +34,7 @@ from tfreach.inputs.plan.sensitive import sensitive_values
 from tfreach.inputs.sources.locations import Location, has_sources, location_of, resource_locations
 from tfreach.model.network import Network, Notice
 from tfreach.model.packets import EMPTY, PacketSet, Span, union_all
-from tfreach.model.sources import SOURCES
+from tfreach.model.sources import CLIENT_VPN, SOURCES
 from tfreach.questions.intents import Intent, check_intents, violations_of
 
 if TYPE_CHECKING:
@@ -359,13 +360,16 @@ def _regrouped(members: tuple[str, ...], other: Classes | None) -> dict[str, tup
 
 
 def reached_from_outside(builder: GraphBuilder, settings: Settings) -> Reached:
-    """(source kind, endpoint class, load balancer in front) -> the paths that reach it."""
+    """(source kind, endpoint class, load balancer or way in in front) -> the paths that reach it."""
     sources = [SOURCES[kind] for kind in settings.sources]
     graph = builder.build(sources)
     out: Reached = {}
     for source in sources:
         for (endpoint, via), paths in from_outside(graph, source).items():
             out[(source.kind, endpoint, via)] = paths
+    if CLIENT_VPN.kind in settings.sources and builder.network.client_vpns:
+        # Users of a Client VPN arrive inside the VPC: paths between endpoints, from its interfaces.
+        out.update(from_client_vpns(InternalPaths(builder.network, builder=builder)))
     return out
 
 

@@ -9,6 +9,8 @@ graph, walked by the same walker (engine/trace.py), blocked edges included.
 from __future__ import annotations
 
 from tfreach.aws.acl import EPHEMERAL_PORTS
+from tfreach.engine import client_vpn
+from tfreach.engine.between import InternalPaths
 from tfreach.engine.build import build_graph
 from tfreach.engine.classes import endpoint_classes
 from tfreach.engine.trace import Walked, every_path
@@ -16,7 +18,7 @@ from tfreach.findings.evidence import source_cidrs
 from tfreach.model.network import Network
 from tfreach.model.packets import PORTS, PacketSet, Span
 from tfreach.model.protocols import ALL, describe
-from tfreach.model.sources import SOURCES, Source
+from tfreach.model.sources import CLIENT_VPN, SOURCES, Source
 
 
 def explain(
@@ -29,8 +31,11 @@ def explain(
 ) -> list[Walked]:
     """Every path from each kind of source to the endpoint `address`, evaluated for the probe."""
     sources = [SOURCES[kind] for kind in kinds]
-    graph = build_graph(network, sources, ephemeral, endpoint_classes(network, alone=frozenset({address})))
+    classes = endpoint_classes(network, alone=frozenset({address}))
+    graph = build_graph(network, sources, ephemeral, classes)
     walked = [trace for source in sources for trace in every_path(graph, source, address, protocols, ports)]
+    if CLIENT_VPN.kind in kinds and network.client_vpns:  # users arrive inside the VPC: paths between endpoints
+        walked += client_vpn.walked(InternalPaths(network, classes, ephemeral), address, protocols, ports)
     return _distinct(walked)
 
 

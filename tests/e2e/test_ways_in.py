@@ -49,6 +49,11 @@ EXPECTED: dict[str, set[tuple[str, int, str, bool]]] = {
     },
     # Client VPN users reach the authorized app subnet, from the endpoint's interfaces and group.
     "client-vpn": {("aws_instance.app", 22, "aws_ec2_client_vpn_endpoint.staff", True)},
+    # A Verified Access endpoint before an internal ALB: the users its group's policy admits.
+    "verified-access": {
+        ("aws_lb.internal", 443, "aws_verifiedaccess_endpoint.app", False),
+        ("aws_instance.app", 8080, "aws_lb.internal", False),
+    },
 }
 SOURCE = {"privatelink": "privatelink", "client-vpn": "client_vpn"}  # the others: the internet
 

@@ -49,13 +49,20 @@ EXPECTED: dict[str, set[tuple[str, int, str, bool]]] = {
     },
     # Client VPN users reach the authorized app subnet, from the endpoint's interfaces and group.
     "client-vpn": {("aws_instance.app", 22, "aws_ec2_client_vpn_endpoint.staff", True)},
+    # A VPC Lattice service: its weighted target groups (weight 0: nothing), targets that admit
+    # Lattice's addresses.
+    "vpc-lattice": {("aws_instance.api", 8443, "aws_vpclattice_listener.https", True)},
     # A Verified Access endpoint before an internal ALB: the users its group's policy admits.
     "verified-access": {
         ("aws_lb.internal", 443, "aws_verifiedaccess_endpoint.app", False),
         ("aws_instance.app", 8080, "aws_lb.internal", False),
     },
 }
-SOURCE = {"privatelink": "privatelink", "client-vpn": "client_vpn"}  # the others: the internet
+SOURCE = {
+    "privatelink": "privatelink",
+    "client-vpn": "client_vpn",
+    "vpc-lattice": "lattice",
+}  # the others: the internet
 
 
 def _findings(path: Path) -> dict[str, Any]:

@@ -58,4 +58,9 @@ PRIVATELINK = Source("privatelink", addresses("0.0.0.0/0", "::/0"), "other VPCs 
 # Remote users of a Client VPN endpoint of the plan: their tunnel addresses, decided per endpoint.
 CLIENT_VPN = Source("client_vpn", addresses("0.0.0.0/0", "::/0"), "Client VPN users")
 
-SOURCES: dict[str, Source] = {s.kind: s for s in (INTERNET, VPN, PEERING, TRANSIT_GATEWAY, PRIVATELINK, CLIENT_VPN)}
+# Clients in VPCs associated with a VPC Lattice service network of the plan's services: any address.
+LATTICE = Source("lattice", addresses("0.0.0.0/0", "::/0"), "VPCs of a VPC Lattice service network")
+
+SOURCES: dict[str, Source] = {
+    s.kind: s for s in (INTERNET, VPN, PEERING, TRANSIT_GATEWAY, PRIVATELINK, CLIENT_VPN, LATTICE)
+}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tfreach.aws import acl
 from tfreach.aws.entries import WayIn, ways_in
+from tfreach.aws.inspection import inspected, through_appliance
 from tfreach.aws.public_address import public_addresses
 from tfreach.aws.routing import routes_to
 from tfreach.aws.security_groups import (
@@ -184,12 +185,18 @@ class GraphBuilder:
         ambiguity = f"the route table of {subnet.id} may be any of {several}" if len(tables) > 1 else None
 
         def through_entry(route: Route) -> bool:
-            # A route whose target is unknown may go to any gateway (aws/outside.py: fail closed).
-            return route.goes_to(entry.gateways) or route.target_kind is Target.UNKNOWN
+            # A route whose target is unknown may go to any gateway (aws/outside.py: fail closed);
+            # an appliance or inspection endpoint may forward to it (aws/inspection.py).
+            return route.goes_to(entry.gateways) or route.target_kind is Target.UNKNOWN or through_appliance(route)
+
+        def assumed(route: Route) -> str | None:
+            if route.assumption or not through_appliance(route) or route.goes_to(entry.gateways):
+                return route.assumption
+            return inspected(route, entry.gateways)
 
         each = [
             [
-                Decision(box(mine), route.label, True, table.id, table.resource_type, route.assumption)
+                Decision(box(mine), route.label, True, table.id, table.resource_type, assumed(route))
                 for mine, route in routes_to(self.cache.won_routes(table), through_entry)
             ]
             for table in tables

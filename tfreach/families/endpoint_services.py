@@ -35,6 +35,8 @@ def parse_allowed_principal(r: ResourceInstance, ctx: ParseContext) -> None:
 
 @parses("aws_vpc_endpoint_service", phase=2)
 def parse_endpoint_service(r: ResourceInstance, ctx: ParseContext) -> None:
+    if not r.get("network_load_balancer_arns") and not r.is_unknown("network_load_balancer_arns"):
+        return  # a Gateway Load Balancer service: appliances in the path, not a way in (aws/inspection.py)
     principals = known_list(r.get("allowed_principals")) + ctx.endpoint_service_principals.get(r.address, [])
     if r.is_unknown("allowed_principals") and r.is_configured("allowed_principals"):
         principals.append("*")  # known only after apply: anyone, the more exposed

@@ -273,7 +273,11 @@ def _peerings_toward(ctx: ParseContext, candidates: list[str], destination: Inte
 @parses("aws_route_table_association", phase=1)
 def parse_route_table_association(r: ResourceInstance, ctx: ParseContext) -> None:
     if ctx.is_set(r, "gateway_id"):
-        ctx.network.notice(r.address, "gateway_id", "gateway (edge) route table associations are not modelled")
+        message = (
+            "a gateway (edge) route table is not read: what it sends through an appliance is taken as "
+            "forwarded (the subnets' routes back through the appliance are possible findings)"
+        )
+        ctx.network.notice(r.address, "gateway_id", message)
         return
     tables = route_tables_named(ctx, r, "route_table_id")
     ctx.associate("route table", r, ctx.candidates(r, "subnet_id", SUBNET), tables)

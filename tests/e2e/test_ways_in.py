@@ -54,6 +54,8 @@ EXPECTED: dict[str, set[tuple[str, int, str, bool]]] = {
     "vpc-lattice": {("aws_instance.api", 8443, "aws_vpclattice_listener.https", True)},
     # Replies through a Gateway Load Balancer endpoint: the appliances' decisions are not in the plan.
     "inspection-gwlb": {("aws_instance.web", 22, None, False)},
+    # AWS Network Firewall in the path: its stateful PASS 443 before DROP all TCP decide.
+    "network-firewall": {("aws_instance.web", 443, None, True)},
     # A Verified Access endpoint before an internal ALB: the users its group's policy admits.
     "verified-access": {
         ("aws_lb.internal", 443, "aws_verifiedaccess_endpoint.app", False),

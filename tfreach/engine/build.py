@@ -9,11 +9,14 @@ Load balancers are in balancers.py. Every answer is kept in the analysis's cache
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from tfreach.aws import acl
 from tfreach.aws.entries import WayIn, ways_in
 from tfreach.aws.inspection import inspected, through_appliance
+from tfreach.aws.network_firewall import firewall_decisions
+from tfreach.aws.outside import subnet_addresses
 from tfreach.aws.public_address import public_addresses
 from tfreach.aws.routing import routes_to
 from tfreach.aws.security_groups import (
@@ -42,6 +45,7 @@ from tfreach.engine.hop import (
 from tfreach.model.network import Network, NetworkInterface, Route, RouteTable, SecurityGroup, Subnet, Target
 from tfreach.model.packets import (
     ALL_ADDRESSES,
+    EMPTY,
     EVERYTHING,
     PORTS,
     PROTOCOLS,
@@ -192,6 +196,8 @@ class GraphBuilder:
         def assumed(route: Route) -> str | None:
             if route.assumption or not through_appliance(route) or route.goes_to(entry.gateways):
                 return route.assumption
+            if route.target in self.network.firewalls:  # its rules decide (the firewall hop)
+                return None
             return inspected(route, entry.gateways)
 
         each = [
@@ -203,7 +209,9 @@ class GraphBuilder:
         ]
         route_back = doubted([d for decisions in each for d in decisions], ambiguity)
         inbound, reply = self.acl_hops_for(subnet)
+        firewall = self._firewall_hop(tables, through_entry, subnet)
         return [
+            *firewall,
             Hop(
                 tables[0].id,
                 tables[0].resource_type,
@@ -215,6 +223,35 @@ class GraphBuilder:
             self.subnet_hop(subnet),
             inbound,
             reply,
+        ]
+
+    def _firewall_hop(self, tables: list[RouteTable], through: Callable[[Route], bool], subnet: Subnet) -> list[Hop]:
+        """A Network Firewall the replies go through inspects the clients both ways: what it lets
+        through toward the subnet (aws/network_firewall.py); clients routed around it pass."""
+        firewalls = self.network.firewalls
+        around: list[Decision] = []
+        inspected_by: dict[str, PacketSet] = {}
+        for table in tables:
+            for mine, route in routes_to(self.cache.won_routes(table), through):
+                if route.target in firewalls:
+                    inspected_by[route.target] = inspected_by.get(route.target, EMPTY) | box(mine)
+                else:
+                    around.append(
+                        Decision(
+                            box(mine), f"{route.label} (not through a firewall)", True, table.id, table.resource_type
+                        )
+                    )
+        if not inspected_by:
+            return []
+        decisions = list(around)
+        where = subnet_addresses(subnet)
+        for identity, clients in inspected_by.items():
+            decisions += [
+                replace(d, packets=d.packets & clients) for d in firewall_decisions(firewalls[identity], where)
+            ]
+        names = ", ".join(inspected_by)
+        return [
+            Hop(names, "aws_networkfirewall_firewall", "network firewall", tuple(d for d in decisions if d.packets))
         ]
 
     def _explain_route(self, tables: list[RouteTable], entry: Entry) -> Explainer:

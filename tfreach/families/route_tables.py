@@ -9,6 +9,7 @@ from tfreach.families import finishes, parses
 from tfreach.families.context import (
     AMBIGUOUS,
     EGRESS_ONLY_GATEWAY,
+    FIREWALL,
     INSTANCE,
     INTERNET_GATEWAY,
     NAT_GATEWAY,
@@ -38,7 +39,7 @@ TARGET_FIELDS: dict[str, tuple[frozenset[str], Target]] = {
     "vpc_peering_connection_id": (PEERING, Target.PEERING),
     "network_interface_id": (NETWORK_INTERFACE | INSTANCE, Target.NETWORK_INTERFACE),
     "instance_id": (INSTANCE, Target.NETWORK_INTERFACE),
-    "vpc_endpoint_id": (VPC_ENDPOINT, Target.VPC_ENDPOINT),
+    "vpc_endpoint_id": (VPC_ENDPOINT | FIREWALL, Target.VPC_ENDPOINT),  # a firewall's endpoint, too
     "carrier_gateway_id": (frozenset(), Target.OTHER),
     "local_gateway_id": (frozenset(), Target.OTHER),
     "core_network_arn": (frozenset(), Target.OTHER),

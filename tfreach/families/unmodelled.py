@@ -41,7 +41,6 @@ NETWORK_BEARING: dict[str, str] = {
     "aws_lambda_function_url": "Lambda function URL (public HTTPS endpoint)",
     "aws_ec2_instance_connect_endpoint": "EC2 Instance Connect endpoint (SSH/RDP into private subnets)",
     "aws_route53_resolver_endpoint": "Route 53 Resolver inbound endpoint (DNS 53 in the VPC)",
-    "aws_networkfirewall_firewall": "Network Firewall (endpoints that filter traffic in transit)",
     "aws_ec2_transit_gateway_peering_attachment": "transit gateway peering (networks of another gateway)",
     "aws_ec2_transit_gateway_connect": "transit gateway Connect attachment (SD-WAN networks)",
 }

@@ -29,6 +29,7 @@ KIND_OF_TYPE = {
     "aws_network_interface": Target.NETWORK_INTERFACE,
     "aws_instance": Target.NETWORK_INTERFACE,
     "aws_vpc_endpoint": Target.VPC_ENDPOINT,
+    "aws_networkfirewall_firewall": Target.VPC_ENDPOINT,  # routes name its endpoints
 }
 
 

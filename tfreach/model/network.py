@@ -379,6 +379,33 @@ class EdgeTarget:
     groups_apply: bool = True  # False: the load balancer's groups do not judge this edge's traffic
 
 
+@dataclass(frozen=True)
+class FirewallRule:
+    """A Network Firewall rule as a packet filter: what it matches (protocol, destination port,
+    source address), toward which destinations (None: any), and its action."""
+
+    matches: PacketSet
+    destinations: IntervalSet | None
+    action: str  # pass | drop | forward (stateless: on to the stateful engine) | alert
+    label: str
+    exact: bool = True  # False: it may match less than `matches` (source ports, flags, variables)
+
+
+@dataclass
+class Firewall:
+    """AWS Network Firewall: a policy of stateless rules (first match by priority, then the
+    default action) and stateful rules (pass before drop, or strict order)."""
+
+    id: str
+    resource_type: str
+    stateless: list[FirewallRule] = field(default_factory=list)  # in priority order
+    stateless_default: str = "forward"
+    stateful: list[FirewallRule] = field(default_factory=list)  # in evaluation order
+    strict_order: bool = False
+    stateful_default: str = "pass"
+    assumptions: list[str] = field(default_factory=list)
+
+
 @dataclass
 class ClientVpnEndpoint:
     """AWS Client VPN: remote users' tunnels end in interfaces of the associated subnets, which send
@@ -436,6 +463,7 @@ class Network:
     transit_route_tables: dict[str, TransitRouteTable] = field(default_factory=dict)
     managed_edges: dict[str, ManagedEdge] = field(default_factory=dict)  # accelerators, CDN origins, APIs
     client_vpns: dict[str, ClientVpnEndpoint] = field(default_factory=dict)
+    firewalls: dict[str, Firewall] = field(default_factory=dict)  # Network Firewall, by identity
     notices: list[Notice] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # resource types not modelled
     modelled: Counter[str] = field(default_factory=Counter)

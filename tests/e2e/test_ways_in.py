@@ -121,3 +121,15 @@ def test_client_vpn_users_are_reported_from_their_tunnel_addresses():
     assert {tuple(f["source"]["cidrs"]) for f in report["findings"]} == {("172.16.0.0/22",)}
     result = run_cli("check", str(WAYS_IN / "client-vpn" / "plan.json"), "--source", "internet", "-q")
     assert result.returncode == 0, result.stderr  # users of the VPN are not the internet
+
+
+@pytest.mark.parametrize("how", ["beside-tf", "sources"])
+def test_a_custom_routing_accelerator_reaches_the_instances_of_its_subnets_once_allowed(how):
+    folder = WAYS_IN / "custom-routing"
+    report = _findings(folder / "plan.json" if how == "beside-tf" else folder)
+    found = {
+        (f["resource"], f["protocol"], tuple(f["port_range"]), f["certain"])
+        for f in report["findings"]
+        if f["port_range"]
+    }
+    assert found == {("aws_instance.game", "udp", (7000, 7100), False)}

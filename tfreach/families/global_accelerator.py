@@ -14,10 +14,10 @@ from typing import Any
 
 from tfreach.aws.outside import subnet_addresses
 from tfreach.families import parses, unknowns
-from tfreach.families.context import INSTANCE, LOAD_BALANCER, NETWORK_INTERFACE, ParseContext, as_bool
+from tfreach.families.context import INSTANCE, LOAD_BALANCER, NETWORK_INTERFACE, SUBNET, ParseContext, as_bool
 from tfreach.inputs.plan.instances import ResourceInstance
 from tfreach.model.network import EdgeTarget, ManagedEdge
-from tfreach.model.packets import IntervalSet
+from tfreach.model.packets import ALL_ADDRESSES, IntervalSet
 from tfreach.model.protocols import TCP, UDP, describe
 
 SERVICE = "Global Accelerator"
@@ -173,9 +173,74 @@ def _subnets_of(ctx: ParseContext, endpoint: str) -> IntervalSet:
     return out
 
 
+# --- custom routing: ports of the listener map to instances' ports in the endpoint subnets -------
+
+CUSTOM_LISTENER = frozenset({"aws_globalaccelerator_custom_routing_listener"})
+CUSTOM_ACCELERATOR = frozenset({"aws_globalaccelerator_custom_routing_accelerator"})
+_CUSTOM = (
+    "traffic to a custom routing accelerator's destinations is allowed by AllowCustomRoutingTraffic, "
+    "outside Terraform: assumed allowed, from any address the instance admits"
+)
+
+
+@parses("aws_globalaccelerator_custom_routing_accelerator", "aws_globalaccelerator_custom_routing_listener")
+def parse_custom_accelerator_or_listener(r: ResourceInstance, ctx: ParseContext) -> None:
+    """Read with the endpoint groups that use them."""
+
+
+@parses("aws_globalaccelerator_custom_routing_endpoint_group", phase=2)
+def parse_custom_endpoint_group(r: ResourceInstance, ctx: ParseContext) -> None:
+    """Each destination port range reaches every instance of the endpoint subnets, once allowed."""
+    for listener_address in ctx.candidates(r, "listener_arn", CUSTOM_LISTENER):
+        listener = ctx.resolver.by_address.get(listener_address)
+        if listener is None or not _custom_enabled(listener, ctx):
+            continue
+        spans = _destinations(r, ctx)
+        edge = ctx.network.managed_edges.setdefault(
+            listener.address, ManagedEdge(listener.address, listener.type, SERVICE)
+        )
+        subnets = {
+            s
+            for i, _ in enumerate(r.get("endpoint_configuration") or [])
+            for s in ctx.in_block(r, ("endpoint_configuration", i, "endpoint_id"), SUBNET)
+        }
+        for interface in ctx.network.interfaces.values():
+            if interface.attached and subnets & set(interface.subnets):
+                label = f"{listener.address} custom routing -> {interface.id}"
+                edge.targets.append(EdgeTarget(interface.id, spans, ALL_ADDRESSES, label, _CUSTOM))
+
+
+def _custom_enabled(listener: ResourceInstance, ctx: ParseContext) -> bool:
+    for accelerator in ctx.candidates(listener, "accelerator_arn", CUSTOM_ACCELERATOR):
+        instance = ctx.resolver.by_address.get(accelerator)
+        if instance is not None and instance.get("enabled") is False:
+            return False
+    return True
+
+
+def _destinations(r: ResourceInstance, ctx: ParseContext) -> tuple[tuple[int, int, int], ...]:
+    out = []
+    for index, block in enumerate(b for b in r.get("destination_configuration") or [] if isinstance(b, dict)):
+        protocols = [_PROTOCOLS[p] for p in block.get("protocols") or ["TCP", "UDP"] if p in _PROTOCOLS]
+        for protocol in protocols:
+            (first, last), _ = unknowns.ports(
+                ctx,
+                r.address,
+                (protocol, protocol),
+                block.get("from_port"),
+                block.get("to_port"),
+                at=f"destination_configuration[{index}].",
+            )
+            out.append((protocol, first, last))
+    return tuple(out)
+
+
 # Where AWS documents what each type does to the network (docs/modelled.md lists them all).
 AWS_DOCS = {
     "aws_globalaccelerator_accelerator": "https://docs.aws.amazon.com/global-accelerator/latest/dg/introduction-components.html",
     "aws_globalaccelerator_listener": "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-listeners.html",
     "aws_globalaccelerator_endpoint_group": "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints.html",
+    "aws_globalaccelerator_custom_routing_accelerator": "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-custom-routing-accelerators.html",
+    "aws_globalaccelerator_custom_routing_listener": "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-custom-routing-listeners.html",
+    "aws_globalaccelerator_custom_routing_endpoint_group": "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-custom-routing-endpoint-groups.html",
 }

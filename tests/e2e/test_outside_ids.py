@@ -234,6 +234,19 @@ CASES: list[tuple[str, str, str, str, int, bool, str, str | None, tuple[str, ...
     ),
     # An EC2 Fleet's instances are in its override's subnet, with its launch template's settings.
     ("precision/ec2-fleet", "aws_ec2_fleet.public", "internet", "tcp", 22, True, "8.8.8.8", None, ()),
+    # A peer subnet reaches only what its routes send to the peering: the primary block, not the
+    # secondary one.
+    (
+        "precision/peering-secondary-cidr",
+        "aws_instance.primary",
+        "peering",
+        "tcp",
+        5432,
+        True,
+        "10.99.1.1",
+        "10.98.0.1",
+        (),
+    ),
     # A static route whose destination is known only after apply is kept, over any address.
     (
         "precision/transit-unknown-destination",
@@ -300,6 +313,11 @@ def test_nothing_else_is_reached(reports):
     for name in ("outside/igw-route", "outside/peering-route", "precision/prefix-list-only"):
         ports = {tuple(f["port_range"]) for f in reports[name]["findings"] if f["port_range"]}
         assert len(ports) == 1, (name, ports)
+
+
+def test_a_subnet_no_peer_route_covers_is_not_reached_from_the_peer(reports):
+    found = reports["precision/peering-secondary-cidr"]["findings"]
+    assert not [f for f in found if f["resource"] == "aws_instance.secondary"]
 
 
 def test_a_fleet_in_a_private_subnet_is_not_reached(reports):

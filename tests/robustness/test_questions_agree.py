@@ -31,6 +31,7 @@ PLANS += sorted((CORPUS / "public").glob("*.json"))
 # the ways in beyond a gateway (managed edges) and the ids outside the plan: their own paths
 PLANS += sorted((REPO / "tests" / "inputs").glob("ways-in/*/plan.json"))
 PLANS += sorted((REPO / "tests" / "inputs").glob("outside/*/plan.json"))
+PLANS += sorted((REPO / "tests" / "inputs").glob("precision/*/plan.json"))
 MOST = 12  # findings, endpoints and pairs asked about per plan: enough to meet every kind of path
 
 

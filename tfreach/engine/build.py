@@ -70,11 +70,27 @@ class Entry:
     gateways: frozenset[str]  # route targets that send replies back through it
     vpc: str | None
     public: bool  # from the internet: only public addresses are delivered
+    way: WayIn | None = None
 
     @classmethod
     def of(cls, way: WayIn) -> Entry:
         hop = Hop(way.owner, way.owner_type, way.role, way.senders, blocked=way.blocked)
-        return cls(way.key, hop, way.gateways, way.vpc, way.public)
+        return cls(way.key, hop, way.gateways, way.vpc, way.public, way)
+
+    def toward(self, subnet: Subnet) -> list[Hop]:
+        """The senders that reach this subnet's addresses, when that depends on the subnet."""
+        if self.way is None or self.way.toward is None or subnet.unknown:
+            return []
+        senders = self.way.toward(subnet_addresses(subnet))
+        return [
+            Hop(
+                self.hop.address,
+                self.hop.type,
+                f"{self.hop.role} routes toward the subnet",
+                senders,
+                blocked=self.way.blocked,
+            )
+        ]
 
 
 class GraphBuilder:
@@ -211,6 +227,7 @@ class GraphBuilder:
         inbound, reply = self.acl_hops_for(subnet)
         firewall = self._firewall_hop(tables, through_entry, subnet)
         return [
+            *entry.toward(subnet),
             *firewall,
             Hop(
                 tables[0].id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tfreach.aws import outside
 from tfreach.aws.outside import subnet_addresses
@@ -31,6 +31,9 @@ class WayIn:
     vpc: str | None
     public: bool  # from the internet: it delivers to public addresses only
     blocked: Explainer | None = None  # why nothing arrives, when nothing does
+    # Which senders reach one destination (a subnet's addresses), when that depends on it: a peer
+    # subnet whose routes cover only part of this VPC reaches only that part.
+    toward: Callable[[IntervalSet], tuple[Decision, ...]] | None = field(default=None, compare=False)
 
 
 Ways = Callable[[NetworkView], list[WayIn]]

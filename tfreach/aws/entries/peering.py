@@ -7,6 +7,8 @@ https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tfreach.aws.entries import WayIn, addresses_of, names, sent_from, vpc_addresses, vpc_may_hold, way_in
 from tfreach.aws.outside import OUTSIDE_PEER
 from tfreach.aws.view import NetworkView
@@ -35,15 +37,30 @@ def peering_connections(view: NetworkView) -> list[WayIn]:
                     into,
                     False,
                     no_senders(peering.id, "peered VPC"),
+                    _toward(view, peering, into),
                 )
             )
     return out
 
 
-def peering_senders(view: NetworkView, peering: Peering, into: str, peer: str) -> list[Decision]:
-    """Subnets of the peer VPC whose route tables send (part of) this VPC to the peering."""
+def _toward(view: NetworkView, peering: Peering, into: str) -> Callable[[IntervalSet], tuple[Decision, ...]]:
+    """The peer subnets whose routes send this destination (not just any part of the VPC) to the
+    peering."""
+
+    def senders(destination: IntervalSet) -> tuple[Decision, ...]:
+        sides = [peer for i, peer in peering.sides() if i == into]
+        return tuple(d for peer in sides for d in peering_senders(view, peering, into, peer, destination))
+
+    return senders
+
+
+def peering_senders(
+    view: NetworkView, peering: Peering, into: str, peer: str, destination: IntervalSet | None = None
+) -> list[Decision]:
+    """Subnets of the peer VPC whose route tables send (part of) this VPC, or of `destination`,
+    to the peering."""
     network = view.network
-    target = vpc_may_hold(network, into)
+    target = vpc_may_hold(network, into) if destination is None else destination
     if peer not in network.vpcs:
         assumption = f"the peer VPC {peer} is not in the plan; assumed to route to {peering.id}"
         if peer == OUTSIDE_PEER:  # the peering itself is outside the plan

@@ -133,3 +133,10 @@ def test_a_custom_routing_accelerator_reaches_the_instances_of_its_subnets_once_
         if f["port_range"]
     }
     assert found == {("aws_instance.game", "udp", (7000, 7100), False)}
+
+
+def test_a_service_only_named_accounts_may_use_is_one_level_lower():
+    """PostgreSQL open to anyone is high; to the accounts an endpoint service names, medium."""
+    report = _findings(WAYS_IN / "privatelink" / "plan.json")
+    severities = {f["resource"]: f["severity"] for f in report["findings"] if f["port_range"] == [5432, 5432]}
+    assert severities == {"aws_lb.partner": "medium", "aws_instance.db": "medium"}

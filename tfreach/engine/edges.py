@@ -59,7 +59,8 @@ class EdgeHops:
 
     def _edge_hop(self, edge: ManagedEdge, target: EdgeTarget) -> Hop:
         decisions = tuple(rules.forwarded(edge, target))
-        return Hop(edge.id, edge.resource_type, edge.service, decisions, blocked=rules.not_forwarded(edge, target))
+        why = rules.not_forwarded(edge, target)
+        return Hop(edge.id, edge.resource_type, edge.service, decisions, blocked=why, narrows=target.narrows)
 
     def _onto_balancer(self, edge: ManagedEdge, target: EdgeTarget, balancer: LoadBalancer) -> list[Hop]:
         hops = self.builder.balancers.groups_and_listeners(balancer)

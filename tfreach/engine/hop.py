@@ -98,6 +98,7 @@ class Hop:
     given_passes: PacketSet | None = field(default=None, compare=False, repr=False)  # when known: allowed(decisions)
     notes: tuple[str, ...] = ()
     own: bool = False  # the endpoint's own hop: shown as the finding's resource, whichever member
+    narrows: bool = False  # a way in only part of the source may use (named accounts): one level lower
     passes: PacketSet = field(init=False, compare=False)
     certain: PacketSet = field(init=False, compare=False)
     _indexed: list[Indexed] | None = field(init=False, compare=False, repr=False, default=None)

@@ -15,6 +15,8 @@ https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-se
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tfreach.aws.outside import subnet_addresses
 from tfreach.families import parses
 from tfreach.families.context import LOAD_BALANCER, ParseContext, as_bool, known_list
@@ -65,7 +67,8 @@ def parse_endpoint_service(r: ResourceInstance, ctx: ParseContext) -> None:
         )
         own = _addresses(ctx, balancer.subnets)
         label = f"{r.address} -> {balancer_id}"
-        edge.targets.append(EdgeTarget(balancer_id, spans, None, label, assumption, beyond=own, groups_apply=enforced))
+        target = EdgeTarget(balancer_id, spans, None, label, assumption, beyond=own, groups_apply=enforced)
+        edge.targets.append(replace(target, narrows=not everyone))  # named accounts: one level lower
 
 
 def _addresses(ctx: ParseContext, subnets: list[str]) -> IntervalSet:

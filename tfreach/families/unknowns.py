@@ -110,13 +110,18 @@ def icmp_type(ctx: ParseContext, owner: str, value: Any, allow: bool = True, at:
 
 
 def rule_number(ctx: ParseContext, owner: str, value: Any, allow: bool, at: str = "") -> tuple[int, str | None]:
-    """A network ACL rule number; an allow rule whose number cannot be read comes first."""
+    """A network ACL rule number; an allow rule whose number cannot be read comes first. AWS takes
+    1-32766 only: another number cannot be where AWS would put it, so it is read as unreadable
+    (an allow comes first, a deny denies nothing), never as a rule that comes first and denies."""
+    why = "is not a number"
     try:
         if not _is_after_apply(value) and _port_like(value) and value not in (None, ""):
-            return int(value), None
+            if 1 <= int(value) <= 32766:
+                return int(value), None
+            why = "is outside what AWS allows (rule numbers 1-32766 only)"
     except (ValueError, OverflowError, TypeError):
         pass
-    problem = f"{at}rule number {_why(value, 'is not a number')}"
+    problem = f"{at}rule number {_why(value, why)}"
     return 0, _unreadable(ctx, owner, problem, "it comes first", UNREADABLE_NUMBER, allow)
 
 

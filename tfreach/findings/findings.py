@@ -322,7 +322,8 @@ def _finding(s: _Slice, paths: list[Trace], status: str, evidence: Evidence, cer
     packets = s.packets()
     path = next(p for p in paths if p.packets.intersects(packets))
     source, via = path.source, path.via
-    restricted = not _covers_whole_source(source, s.addresses)
+    # Part of the source: some of its addresses, or a way in only some may use (named accounts).
+    restricted = not _covers_whole_source(source, s.addresses) or any(hop.narrows for hop in path.hops)
     protocol = protocol_name(s.protocols)
     if s.service is not None:
         severity, category = s.service.severity, s.service.category

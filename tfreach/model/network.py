@@ -377,6 +377,7 @@ class EdgeTarget:
     assumption: str | None = None
     beyond: IntervalSet | None = None  # what a load balancer's targets see, when not what it saw
     groups_apply: bool = True  # False: the load balancer's groups do not judge this edge's traffic
+    narrows: bool = False  # only part of the source may use it (an endpoint service's named accounts)
 
 
 @dataclass(frozen=True)

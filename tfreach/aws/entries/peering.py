@@ -37,10 +37,24 @@ def peering_connections(view: NetworkView) -> list[WayIn]:
                     into,
                     False,
                     no_senders(peering.id, "peered VPC"),
-                    _toward(view, peering, into),
+                    _toward(view, peering, into) if _partly_routed(view, peering, into) else None,
                 )
             )
     return out
+
+
+def _partly_routed(view: NetworkView, peering: Peering, into: str) -> bool:
+    """Does some peer route send only part of this VPC to the peering? Otherwise every sender
+    reaches every subnet, and no subnet needs its own answer."""
+    network = view.network
+    whole = vpc_may_hold(network, into)
+    for peer in (peer for i, peer in peering.sides() if i == into and peer in network.vpcs):
+        for tables, _ in view.subnets_by_tables(peer):
+            for table in tables:
+                for mine, _ in view.won_by_target(table).get(peering.id, []):
+                    if mine.intersects(whole) and not whole.issubset(mine):
+                        return True
+    return False
 
 
 def _toward(view: NetworkView, peering: Peering, into: str) -> Callable[[IntervalSet], tuple[Decision, ...]]:

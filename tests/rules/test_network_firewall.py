@@ -6,8 +6,8 @@ https://docs.aws.amazon.com/network-firewall/latest/developerguide/firewall-poli
 from __future__ import annotations
 
 from tfreach.aws.network_firewall import firewall_decisions
-from tfreach.model.network import Firewall, FirewallRule
 from tfreach.model.packets import ALL_ADDRESSES, PORTS, PacketSet, addresses, union_all
+from tfreach.model.ways_in import Firewall, FirewallRule
 
 TCP = (6, 6)
 SUBNET = addresses("10.0.1.0/24")

@@ -24,9 +24,9 @@ route back or public address of the endpoint is involved.
 from __future__ import annotations
 
 from tfreach.engine.hop import Decision, Explainer, Hop
-from tfreach.model.network import EdgeTarget, ManagedEdge
 from tfreach.model.packets import ALL_ADDRESSES, PacketSet
 from tfreach.model.protocols import describe
+from tfreach.model.ways_in import EdgeTarget, ManagedEdge
 
 
 def forwarded(edge: ManagedEdge, target: EdgeTarget) -> list[Decision]:

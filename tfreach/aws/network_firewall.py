@@ -19,8 +19,8 @@ match, a drop only what it surely matches (none, unless exact).
 from __future__ import annotations
 
 from tfreach.engine.hop import Decision
-from tfreach.model.network import Firewall, FirewallRule
 from tfreach.model.packets import EMPTY, EVERYTHING, IntervalSet, PacketSet, union_all
+from tfreach.model.ways_in import Firewall, FirewallRule
 
 
 def firewall_decisions(firewall: Firewall, destination: IntervalSet) -> list[Decision]:

@@ -10,6 +10,8 @@ value stands for one of these readings; the readings themselves are all here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tfreach.engine.hop import Decision, Hop, box
 from tfreach.model.network import (
     AclRule,
@@ -36,6 +38,11 @@ def subnet_addresses(subnet: Subnet) -> IntervalSet:
         return ALL_ADDRESSES
     held = addresses(*subnet.cidrs)
     return held | ALL_IPV6 if subnet.has_ipv6 and not any(":" in c for c in subnet.cidrs) else held
+
+
+def addresses_of(subnets: Iterable[Subnet]) -> IntervalSet:
+    """Every address the subnets may hold (subnet_addresses, joined)."""
+    return IntervalSet([span for subnet in subnets for span in subnet_addresses(subnet).spans])
 
 
 def vpc_may_hold(vpc: Vpc | None) -> IntervalSet:

@@ -86,7 +86,14 @@ class BalancerHops:
         return Hop(balancer.id, balancer.resource_type, "listener", decisions, blocked=no_listener(balancer))
 
     def forwards(self, balancer: LoadBalancer) -> dict[str, list[Forward]]:
-        """Every listener -> target group -> target, from every subnet of the load balancer."""
+        """Every listener -> target group -> target, from every subnet of the load balancer (once:
+        the graph and the paths between endpoints both ask)."""
+        found: dict[str, list[Forward]] = self.builder.cache.once(
+            "a load balancer's forwards, by target", balancer.id, lambda: self._forwards(balancer)
+        )
+        return found
+
+    def _forwards(self, balancer: LoadBalancer) -> dict[str, list[Forward]]:
         out: dict[str, list[Forward]] = {}
         for listener in balancer.listeners:
             for group_id in listener.target_groups:

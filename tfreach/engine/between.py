@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from tfreach.aws.acl import EPHEMERAL_PORTS, acl_decisions, acl_toward, filters_between
 from tfreach.aws.internet_egress import ways_out
-from tfreach.aws.outside import subnet_addresses, vpc_unknown
+from tfreach.aws.outside import addresses_of, subnet_addresses, vpc_unknown
 from tfreach.aws.security_groups import egress_toward, groups_of
 from tfreach.engine.build import GraphBuilder
 from tfreach.engine.certainty import Bundle, alternative, certain_of, kinds_in_every, resolutions
@@ -222,17 +222,17 @@ class InternalPaths:
         egress = self._egress(source, s, subnet_addresses(d), target_groups)
         if s.unknown or d.unknown:  # where either is, nobody knows: the groups decide, what passes is possible
             onward = (self.builder.into_subnet(s)[0], self.builder.into_subnet(d)[0], *endpoint)
-            return [(None, (egress,), (onward,), _joined(sources))]
+            return [(None, (egress,), (onward,), addresses_of(sources))]
         target_ids = {y.id for y in targets}
         shared = [x for x in sources if x.id in target_ids]
         if shared:  # ACLs filter what crosses a subnet's edge, never inside it
-            out.append((True, (egress,), ((self.builder.into_subnet(shared[0])[0], *endpoint),), _joined(shared)))
+            out.append((True, (egress,), ((self.builder.into_subnet(shared[0])[0], *endpoint),), addresses_of(shared)))
         crossing = [x for x in sources if len(target_ids) > 1 or x.id not in target_ids]
         if crossing:
             d = next(y for y in targets if filters_between(crossing[0], y))
             leaving = (egress, self._acl_out(crossing[0], subnet_addresses(d)))
             ways = tuple((*route, *endpoint) for route in self._routes(crossing[0], d))
-            out.append((False, leaving, ways, _joined(crossing)))
+            out.append((False, leaving, ways, addresses_of(crossing)))
         return out
 
     # --- the source side ----------------------------------------------------------------
@@ -346,7 +346,3 @@ class InternalPaths:
         packets = union_all(b.packets for b in bundles) if bundles else EMPTY
         certain = certain_of(packets, alternatives)
         return Reaching(source, target, None, bundles, packets, certain, self.builder.through)
-
-
-def _joined(subnets: list[Subnet] | tuple[Subnet, ...]) -> IntervalSet:
-    return IntervalSet(span for subnet in subnets for span in subnet_addresses(subnet).spans)

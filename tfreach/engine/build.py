@@ -9,14 +9,9 @@ Load balancers are in balancers.py. Every answer is kept in the analysis's cache
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-
 from tfreach.aws import acl
-from tfreach.aws.entries import WayIn, ways_in
+from tfreach.aws.entries import ways_in
 from tfreach.aws.inspection import inspected, through_appliance
-from tfreach.aws.network_firewall import firewall_decisions
-from tfreach.aws.outside import subnet_addresses
 from tfreach.aws.public_address import public_addresses
 from tfreach.aws.routing import routes_to
 from tfreach.aws.security_groups import (
@@ -30,7 +25,8 @@ from tfreach.engine.balancers import BalancerHops
 from tfreach.engine.cache import Cache
 from tfreach.engine.classes import Classes, endpoint_classes
 from tfreach.engine.edges import EdgeHops
-from tfreach.engine.graph import Graph, Node, endpoint_node, source_node, subnet_node
+from tfreach.engine.firewalls import firewall_hop
+from tfreach.engine.graph import Entry, Graph, Node, endpoint_node, source_node, subnet_node
 from tfreach.engine.hop import (
     Decision,
     Explainer,
@@ -45,7 +41,6 @@ from tfreach.engine.hop import (
 from tfreach.model.network import Network, NetworkInterface, Route, RouteTable, SecurityGroup, Subnet, Target
 from tfreach.model.packets import (
     ALL_ADDRESSES,
-    EMPTY,
     EVERYTHING,
     PORTS,
     PROTOCOLS,
@@ -59,38 +54,6 @@ from tfreach.model.sources import PEERING, TRANSIT_GATEWAY, Source
 
 SOURCES_BY_KIND = {"peering": PEERING, "transit_gateway": TRANSIT_GATEWAY}
 THROUGH_GATEWAYS = ("internet", "vpn", "peering", "transit_gateway")  # the kinds aws/entries/ serves
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A way into a VPC, as the graph uses it: its node and its hop."""
-
-    node: Node
-    hop: Hop  # which client addresses arrive there, and why
-    gateways: frozenset[str]  # route targets that send replies back through it
-    vpc: str | None
-    public: bool  # from the internet: only public addresses are delivered
-    way: WayIn | None = None
-
-    @classmethod
-    def of(cls, way: WayIn) -> Entry:
-        hop = Hop(way.owner, way.owner_type, way.role, way.senders, blocked=way.blocked)
-        return cls(way.key, hop, way.gateways, way.vpc, way.public, way)
-
-    def toward(self, subnet: Subnet) -> list[Hop]:
-        """The senders that reach this subnet's addresses, when that depends on the subnet."""
-        if self.way is None or self.way.toward is None or subnet.unknown:
-            return []
-        senders = self.way.toward(subnet_addresses(subnet))
-        return [
-            Hop(
-                self.hop.address,
-                self.hop.type,
-                f"{self.hop.role} routes toward the subnet",
-                senders,
-                blocked=self.way.blocked,
-            )
-        ]
 
 
 class GraphBuilder:
@@ -225,7 +188,7 @@ class GraphBuilder:
         ]
         route_back = doubted([d for decisions in each for d in decisions], ambiguity)
         inbound, reply = self.acl_hops_for(subnet)
-        firewall = self._firewall_hop(tables, through_entry, subnet)
+        firewall = firewall_hop(self, tables, through_entry, subnet)
         return [
             *entry.toward(subnet),
             *firewall,
@@ -240,35 +203,6 @@ class GraphBuilder:
             self.subnet_hop(subnet),
             inbound,
             reply,
-        ]
-
-    def _firewall_hop(self, tables: list[RouteTable], through: Callable[[Route], bool], subnet: Subnet) -> list[Hop]:
-        """A Network Firewall the replies go through inspects the clients both ways: what it lets
-        through toward the subnet (aws/network_firewall.py); clients routed around it pass."""
-        firewalls = self.network.firewalls
-        around: list[Decision] = []
-        inspected_by: dict[str, PacketSet] = {}
-        for table in tables:
-            for mine, route in routes_to(self.cache.won_routes(table), through):
-                if route.target in firewalls:
-                    inspected_by[route.target] = inspected_by.get(route.target, EMPTY) | box(mine)
-                else:
-                    around.append(
-                        Decision(
-                            box(mine), f"{route.label} (not through a firewall)", True, table.id, table.resource_type
-                        )
-                    )
-        if not inspected_by:
-            return []
-        decisions = list(around)
-        where = subnet_addresses(subnet)
-        for identity, clients in inspected_by.items():
-            decisions += [
-                replace(d, packets=d.packets & clients) for d in firewall_decisions(firewalls[identity], where)
-            ]
-        names = ", ".join(inspected_by)
-        return [
-            Hop(names, "aws_networkfirewall_firewall", "network firewall", tuple(d for d in decisions if d.packets))
         ]
 
     def _explain_route(self, tables: list[RouteTable], entry: Entry) -> Explainer:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tfreach.aws.outside import subnet_addresses
+from tfreach.aws.outside import addresses_of
 from tfreach.engine.hop import Decision, Hop
 from tfreach.engine.trace import Probe, Step, Trace, Walked
 from tfreach.engine.via_balancers import as_endpoint
-from tfreach.model.network import ClientVpnEndpoint, NetworkInterface
+from tfreach.model.network import NetworkInterface
 from tfreach.model.packets import EMPTY, EVERYTHING, IntervalSet, PacketSet, Span, addresses, union_all
 from tfreach.model.sources import CLIENT_VPN, Source
+from tfreach.model.ways_in import ClientVpnEndpoint
 
 if TYPE_CHECKING:
     from tfreach.engine.between import InternalPaths
@@ -47,7 +48,7 @@ def reaching(
     paths: InternalPaths, endpoint: ClientVpnEndpoint, interfaces: NetworkInterface, target: NetworkInterface
 ) -> list[Trace]:
     """Every way from the endpoint's users to `target`, blocked ones included (empty packets)."""
-    destination = _addresses(paths, target)
+    destination = _joined(paths, target.subnets)
     allowed = destination & endpoint.authorized & endpoint.routed
     if not allowed:
         return []
@@ -105,12 +106,8 @@ def _endpoint_hop(endpoint: ClientVpnEndpoint, partly: str | None) -> Hop:
     return Hop(endpoint.id, endpoint.resource_type, "client VPN endpoint", (decision,), tuple(endpoint.assumptions))
 
 
-def _addresses(paths: InternalPaths, target: NetworkInterface) -> IntervalSet:
-    return _joined(paths, target.subnets)
-
-
 def _joined(paths: InternalPaths, subnets: list[str]) -> IntervalSet:
-    return IntervalSet([span for s in paths.builder.known_subnets(subnets) for span in subnet_addresses(s).spans])
+    return addresses_of(paths.builder.known_subnets(subnets))
 
 
 def _as_users(packets: PacketSet, users: IntervalSet) -> PacketSet:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from tfreach.aws import managed_edges as rules
 from tfreach.engine.graph import Node, balancer_node, endpoint_node, source_node
 from tfreach.engine.hop import Hop
-from tfreach.model.network import EdgeTarget, LoadBalancer, ManagedEdge, NetworkInterface, Subnet
+from tfreach.model.network import LoadBalancer, NetworkInterface, Subnet
 from tfreach.model.sources import SOURCES
+from tfreach.model.ways_in import EdgeTarget, ManagedEdge
 
 if TYPE_CHECKING:
     from tfreach.engine.build import GraphBuilder

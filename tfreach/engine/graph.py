@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tfreach.aws.entries import WayIn
+from tfreach.aws.outside import subnet_addresses
 from tfreach.engine.hop import Hop
-from tfreach.model.network import Listener
+from tfreach.model.network import Listener, Subnet
 from tfreach.model.packets import IntervalSet, PacketSet
 from tfreach.model.sources import Source
 
@@ -108,3 +110,35 @@ class Forward:
     hops: tuple[Hop, ...]
     passes: PacketSet  # what gets through every hop, in the target's coordinates
     certain: PacketSet  # what gets through them whatever the assumptions
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A way into a VPC, as the graph uses it: its node and its hop."""
+
+    node: Node
+    hop: Hop  # which client addresses arrive there, and why
+    gateways: frozenset[str]  # route targets that send replies back through it
+    vpc: str | None
+    public: bool  # from the internet: only public addresses are delivered
+    way: WayIn | None = None
+
+    @classmethod
+    def of(cls, way: WayIn) -> Entry:
+        hop = Hop(way.owner, way.owner_type, way.role, way.senders, blocked=way.blocked)
+        return cls(way.key, hop, way.gateways, way.vpc, way.public, way)
+
+    def toward(self, subnet: Subnet) -> list[Hop]:
+        """The senders that reach this subnet's addresses, when that depends on the subnet."""
+        if self.way is None or self.way.toward is None or subnet.unknown:
+            return []
+        senders = self.way.toward(subnet_addresses(subnet))
+        return [
+            Hop(
+                self.hop.address,
+                self.hop.type,
+                f"{self.hop.role} routes toward the subnet",
+                senders,
+                blocked=self.way.blocked,
+            )
+        ]

@@ -27,10 +27,8 @@ if TYPE_CHECKING:
 def through_balancers(paths: InternalPaths, source: NetworkInterface, target: NetworkInterface) -> list[Trace]:
     """Every way from `source` to `target` through a load balancer that forwards to it."""
     out: list[Trace] = []
-    representative = paths.builder.classes.of(target.id)
-    for balancer in paths.network.load_balancers.values():
-        forwards = _forwards(paths, balancer).get(representative, [])
-        if not forwards or balancer.id == source.id:
+    for balancer, forwards in _in_front_of(paths).get(paths.builder.classes.of(target.id), []):
+        if balancer.id == source.id:
             continue
         front = paths.between(source, as_endpoint(paths, balancer))
         if not front.packets:
@@ -40,12 +38,18 @@ def through_balancers(paths: InternalPaths, source: NetworkInterface, target: Ne
     return out
 
 
-def _forwards(paths: InternalPaths, balancer: LoadBalancer) -> dict[str, list[Forward]]:
-    table = paths.cache.table("a load balancer's forwards, by target")
-    if balancer.id not in table:
-        table[balancer.id] = paths.builder.balancers.forwards(balancer)
-    found: dict[str, list[Forward]] = table[balancer.id]
-    return found
+def _in_front_of(paths: InternalPaths) -> dict[str, list[tuple[LoadBalancer, list[Forward]]]]:
+    """Endpoint class -> the load balancers that forward to it, with their forwards: once per
+    analysis (every pair of endpoints asks)."""
+
+    def index() -> dict[str, list[tuple[LoadBalancer, list[Forward]]]]:
+        out: dict[str, list[tuple[LoadBalancer, list[Forward]]]] = {}
+        for balancer in paths.network.load_balancers.values():
+            for target, forwards in paths.builder.balancers.forwards(balancer).items():
+                out.setdefault(target, []).append((balancer, forwards))
+        return out
+
+    return paths.cache.once("load balancers in front of each endpoint class", "all", index)
 
 
 def as_endpoint(paths: InternalPaths, balancer: LoadBalancer) -> NetworkInterface:

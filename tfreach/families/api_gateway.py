@@ -13,12 +13,13 @@ be used by one of another stack: possible (aws/managed_edges.py).
 
 from __future__ import annotations
 
-from tfreach.aws.outside import subnet_addresses
+from tfreach.aws.outside import addresses_of
 from tfreach.families import parses, unknowns
 from tfreach.families.context import LISTENER, LOAD_BALANCER, SUBNET, ParseContext
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import EdgeTarget, LoadBalancer, ManagedEdge
+from tfreach.model.network import LoadBalancer
 from tfreach.model.packets import IntervalSet
+from tfreach.model.ways_in import EdgeTarget, ManagedEdge
 
 SERVICE = "API Gateway"
 VPC_LINK_V2 = frozenset({"aws_apigatewayv2_vpc_link"})
@@ -87,11 +88,7 @@ def _balancer_of(ctx: ParseContext, listener_id: str) -> LoadBalancer | None:
 
 
 def _addresses(ctx: ParseContext, subnets: list[str]) -> IntervalSet:
-    out = IntervalSet()
-    for subnet in subnets:
-        if subnet in ctx.network.subnets:
-            out = out | subnet_addresses(ctx.network.subnets[subnet])
-    return out
+    return addresses_of(ctx.network.subnets[s] for s in subnets if s in ctx.network.subnets)
 
 
 # Where AWS documents what each type does to the network (docs/modelled.md lists them all).

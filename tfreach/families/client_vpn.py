@@ -18,8 +18,8 @@ from tfreach.families import parses, unknowns
 from tfreach.families.context import ParseContext
 from tfreach.families.vpc import subnets_of
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import ClientVpnEndpoint
 from tfreach.model.packets import ALL_ADDRESSES, IntervalSet, addresses
+from tfreach.model.ways_in import ClientVpnEndpoint
 
 ENDPOINT = frozenset({"aws_ec2_client_vpn_endpoint"})
 

@@ -17,9 +17,9 @@ from tfreach.aws.outside import vpc_may_hold
 from tfreach.families import parses, unknowns
 from tfreach.families.context import INSTANCE, LOAD_BALANCER, ParseContext
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import EdgeTarget, ManagedEdge
 from tfreach.model.packets import ALL_ADDRESSES, IntervalSet
 from tfreach.model.protocols import TCP
+from tfreach.model.ways_in import EdgeTarget, ManagedEdge
 
 SERVICE = "CloudFront"
 VPC_ORIGIN = frozenset({"aws_cloudfront_vpc_origin"})
@@ -57,11 +57,8 @@ def parse_vpc_origin(r: ResourceInstance, ctx: ParseContext) -> None:
 def _vpc_of(ctx: ParseContext, endpoint: str) -> IntervalSet:
     """CloudFront's interfaces are in the origin's VPC (with a group AWS makes for them): the origin
     sees addresses of that VPC, any it may hold."""
-    balancer = ctx.network.load_balancers.get(endpoint)
-    interface = ctx.network.interfaces.get(endpoint)
-    subnets = balancer.subnets if balancer else interface.subnets if interface else []
     out = IntervalSet()
-    for subnet in (ctx.network.subnets[s] for s in subnets if s in ctx.network.subnets):
+    for subnet in ctx.network.subnets_of(endpoint):
         out = out | vpc_may_hold(ctx.network.vpcs.get(subnet.vpc or ""))
     return out or ALL_ADDRESSES
 

@@ -230,6 +230,20 @@ class ParseContext:
             return address
         return next((self.names[(t, value)] for t in types if (t, value) in self.names), None)
 
+    def in_configured_block(
+        self, r: ResourceInstance, block: dict[str, Any], attribute: str, types: frozenset[str]
+    ) -> list[str]:
+        """What one configured block's attribute names (configuration.configured_blocks): the
+        instances its expression references, or the resource a literal id names (an id outside
+        the plan: the id itself)."""
+        expression = block.get(attribute)
+        expression = expression if isinstance(expression, dict) else {}
+        found = self.resolver.targets_of(r, expression, types)
+        literal = expression.get("constant_value")
+        if isinstance(literal, str) and literal:
+            found.append(self.resolver.address_of_id(literal) or literal)
+        return [self.aliases.get(a, a) for a in found]
+
     def in_block(self, r: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str]) -> list[str]:
         """An id inside a nested block, which may be a `dynamic` block.
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tfreach.aws.outside import subnet_addresses
+from tfreach.aws.outside import addresses_of
 from tfreach.families import parses
 from tfreach.families.context import LOAD_BALANCER, ParseContext, as_bool, known_list
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import EdgeTarget, ManagedEdge
-from tfreach.model.packets import IntervalSet
+from tfreach.model.ways_in import EdgeTarget, ManagedEdge
 
 SERVICE = "PrivateLink"
 ENDPOINT_SERVICE = frozenset({"aws_vpc_endpoint_service"})
@@ -65,18 +64,10 @@ def parse_endpoint_service(r: ResourceInstance, ctx: ParseContext) -> None:
             balancer_r is None
             or str(balancer_r.get("enforce_security_group_inbound_rules_on_private_link_traffic") or "on") != "off"
         )
-        own = _addresses(ctx, balancer.subnets)
+        own = addresses_of(ctx.network.subnets_of(balancer_id))
         label = f"{r.address} -> {balancer_id}"
         target = EdgeTarget(balancer_id, spans, None, label, assumption, beyond=own, groups_apply=enforced)
         edge.targets.append(replace(target, narrows=not everyone))  # named accounts: one level lower
-
-
-def _addresses(ctx: ParseContext, subnets: list[str]) -> IntervalSet:
-    out = IntervalSet()
-    for subnet in subnets:
-        if subnet in ctx.network.subnets:
-            out = out | subnet_addresses(ctx.network.subnets[subnet])
-    return out
 
 
 # Where AWS documents what each type does to the network (docs/modelled.md lists them all).

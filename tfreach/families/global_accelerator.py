@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tfreach.aws.outside import subnet_addresses
+from tfreach.aws.outside import addresses_of
 from tfreach.families import parses, unknowns
 from tfreach.families.context import INSTANCE, LOAD_BALANCER, NETWORK_INTERFACE, SUBNET, ParseContext, as_bool
+from tfreach.inputs.plan.configuration import configured_blocks, constant_of
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import EdgeTarget, ManagedEdge
-from tfreach.model.packets import ALL_ADDRESSES, IntervalSet
+from tfreach.model.packets import ALL_ADDRESSES
 from tfreach.model.protocols import TCP, UDP, describe
+from tfreach.model.ways_in import EdgeTarget, ManagedEdge
 
 SERVICE = "Global Accelerator"
 ACCELERATOR = frozenset({"aws_globalaccelerator_accelerator"})
@@ -114,18 +115,15 @@ def _endpoint_blocks(r: ResourceInstance, ctx: ParseContext) -> list[tuple[dict[
     """Each endpoint block with the load balancers and instances it names (an Elastic IP: its
     instance). The blocks are a set: the plan orders their values apart from their configuration,
     so a block's weight and endpoint are read together from the configuration when there is one."""
-    configured = r.expressions.get("endpoint_configuration")
-    if isinstance(configured, list) and configured:
-        out = []
-        for block in (b for b in configured if isinstance(b, dict)):
-            values = {k: v.get("constant_value") for k, v in block.items() if isinstance(v, dict)}
-            expression = block.get("endpoint_id") or {}
-            named = ctx.resolver.targets_of(r, expression, _ENDPOINTS)
-            literal = values.get("endpoint_id")
-            if isinstance(literal, str):
-                named.append(ctx.resolver.address_of_id(literal) or literal)
-            out.append((values, _instances_of(ctx, named)))
-        return out
+    configured = configured_blocks(r.expressions, ("endpoint_configuration",))
+    if configured:
+        return [
+            (
+                {key: constant_of(block, key) for key in block},
+                _instances_of(ctx, ctx.in_configured_block(r, block, "endpoint_id", _ENDPOINTS)),
+            )
+            for block in configured
+        ]
     blocks = [b for b in r.get("endpoint_configuration") or [] if isinstance(b, dict)]
     return [
         (b, _instances_of(ctx, ctx.in_block(r, ("endpoint_configuration", i, "endpoint_id"), _ENDPOINTS)))
@@ -156,21 +154,9 @@ def _target(
     preserves = config.get("client_ip_preservation_enabled")
     if preserves is None:  # AWS's default: on for ALB and instance endpoints
         preserves = balancer is None or balancer.kind == "application"
-    seen_from = None if as_bool(preserves) else _subnets_of(ctx, endpoint)
+    seen_from = None if as_bool(preserves) else addresses_of(ctx.network.subnets_of(endpoint))
     ranges = ", ".join(describe((p, p), (a, b)) for p, a, b in spans)
     return EdgeTarget(endpoint, tuple(spans), seen_from, f"{listener} {ranges} -> {endpoint}")
-
-
-def _subnets_of(ctx: ParseContext, endpoint: str) -> IntervalSet:
-    """Without the client's address, the endpoint sees the accelerator's interfaces in its subnets."""
-    balancer = ctx.network.load_balancers.get(endpoint)
-    interface = ctx.network.interfaces.get(endpoint)
-    subnets = balancer.subnets if balancer else interface.subnets if interface else []
-    out = IntervalSet()
-    for subnet in subnets:
-        if subnet in ctx.network.subnets:
-            out = out | subnet_addresses(ctx.network.subnets[subnet])
-    return out
 
 
 # --- custom routing: ports of the listener map to instances' ports in the endpoint subnets -------

@@ -21,6 +21,7 @@ from tfreach.families.context import (
     tags_of,
 )
 from tfreach.families.vpc import default_vpc_subnet, subnets_of
+from tfreach.inputs.plan.configuration import configured_blocks, constant_of
 from tfreach.inputs.plan.instances import ResourceInstance
 from tfreach.model.network import Listener, LoadBalancer, LoadBalancerTarget, TargetGroup
 from tfreach.model.protocols import TCP, UDP
@@ -128,18 +129,15 @@ def _weighted_groups(r: ResourceInstance, ctx: ParseContext, at: tuple[str | int
     """A weighted forward's target groups, but those of weight 0: they receive nothing. The groups
     are a set, which the plan orders apart from the configuration: each group's weight and ARN are
     read together from the configuration when there is one."""
-    configured = _block_at(r.expressions, at)
-    blocks = configured.get("target_group") if isinstance(configured, dict) else None
-    if isinstance(blocks, list) and blocks:
-        found = []
-        for group in (b for b in blocks if isinstance(b, dict)):
-            if (group.get("weight") or {}).get("constant_value") == 0:
-                continue
-            found += ctx.resolver.targets_of(r, group.get("arn") or {}, TARGET_GROUP)
-            literal = (group.get("arn") or {}).get("constant_value")
-            if isinstance(literal, str):
-                found += [ctx.resolver.address_of_id(literal) or outside.target_group(ctx, literal)]
-        return found
+    configured = configured_blocks(r.expressions, (*at, "target_group"))
+    if configured:
+        named = [
+            g
+            for b in configured
+            if constant_of(b, "weight") != 0
+            for g in ctx.in_configured_block(r, b, "arn", TARGET_GROUP)
+        ]
+        return [g if g in ctx.resolver.by_address else outside.target_group(ctx, g) for g in named]
     found = []
     for index, group in enumerate(forward.get("target_group") or [] if isinstance(forward, dict) else []):
         if not (isinstance(group, dict) and group.get("weight") == 0):
@@ -276,17 +274,6 @@ def _port(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _block_at(expressions: dict[str, Any], path: tuple[str | int, ...]) -> Any:
-    """The configuration of a nested block (a dict of its attributes' expressions), or None."""
-    node: Any = expressions
-    for step in path:
-        if isinstance(step, int):
-            node = node[step] if isinstance(node, list) and step < len(node) else None
-        else:
-            node = node.get(step) if isinstance(node, dict) else None
-    return node
 
 
 # Where AWS documents what each type does to the network (docs/modelled.md lists them all).

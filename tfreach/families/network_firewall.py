@@ -14,9 +14,10 @@ from typing import Any
 
 from tfreach.families import parses
 from tfreach.families.context import ParseContext
+from tfreach.inputs.plan.configuration import configured_blocks, constant_of
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import Firewall, FirewallRule
 from tfreach.model.packets import ALL_ADDRESSES, PORTS, PROTOCOLS, IntervalSet, PacketSet, addresses
+from tfreach.model.ways_in import Firewall, FirewallRule
 
 POLICY = frozenset({"aws_networkfirewall_firewall_policy"})
 RULE_GROUP = frozenset({"aws_networkfirewall_rule_group"})
@@ -59,13 +60,13 @@ def _groups(
 ) -> list[tuple[ResourceInstance, int]]:
     """The rule groups a policy references, by priority (the configuration pairs them)."""
     out = []
-    configured: Any = next(iter(policy_r.expressions.get("firewall_policy") or []), {})
-    references = configured.get(block) if isinstance(configured, dict) else None
-    if isinstance(references, list) and references:  # a set: its order is the configuration's
-        for index, reference in enumerate(r for r in references if isinstance(r, dict)):
-            priority = (reference.get("priority") or {}).get("constant_value")
-            for address in ctx.resolver.targets_of(policy_r, reference.get("resource_arn") or {}, RULE_GROUP):
-                out.append((ctx.resolver.by_address[address], priority if isinstance(priority, int) else index))
+    configured = configured_blocks(policy_r.expressions, ("firewall_policy", 0, block))
+    if configured:  # a set: what pairs a reference with its priority is the configuration
+        for index, reference in enumerate(configured):
+            priority = constant_of(reference, "priority")
+            for address in ctx.in_configured_block(policy_r, reference, "resource_arn", RULE_GROUP):
+                if address in ctx.resolver.by_address:
+                    out.append((ctx.resolver.by_address[address], priority if isinstance(priority, int) else index))
         return sorted(out, key=lambda pair: pair[1])
     for index, reference in enumerate(policy.get(block) or []):
         path = ("firewall_policy", 0, block, index, "resource_arn")

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tfreach.aws.outside import subnet_addresses
+from tfreach.aws.outside import addresses_of
 from tfreach.families import parses, unknowns
 from tfreach.families.context import INSTANCE, LOAD_BALANCER, NETWORK_INTERFACE, SUBNET, ParseContext
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import EdgeTarget, ManagedEdge
 from tfreach.model.packets import ALL_ADDRESSES, IntervalSet
 from tfreach.model.protocols import TCP
+from tfreach.model.ways_in import EdgeTarget, ManagedEdge
 
 SERVICE = "Verified Access"
 _POLICY = "only users the Verified Access group's policy admits (identity, device) get through"
@@ -61,10 +61,7 @@ def _options(r: ResourceInstance, block: str) -> dict[str, Any]:
 
 def _addresses(ctx: ParseContext, subnets: list[str]) -> IntervalSet:
     """The endpoint's interfaces are in its subnets: any address there (any at all when unknown)."""
-    out = IntervalSet()
-    for subnet in subnets:
-        if subnet in ctx.network.subnets:
-            out = out | subnet_addresses(ctx.network.subnets[subnet])
+    out = addresses_of(ctx.network.subnets[s] for s in subnets if s in ctx.network.subnets)
     return out if out else ALL_ADDRESSES
 
 

@@ -18,9 +18,9 @@ from typing import Any
 from tfreach.families import parses
 from tfreach.families.context import INSTANCE, LOAD_BALANCER, ParseContext
 from tfreach.inputs.plan.instances import ResourceInstance
-from tfreach.model.network import EdgeTarget, ManagedEdge
 from tfreach.model.packets import addresses
 from tfreach.model.protocols import TCP
+from tfreach.model.ways_in import EdgeTarget, ManagedEdge
 
 SERVICE_NAME = "VPC Lattice"
 SERVICE = frozenset({"aws_vpclattice_service"})

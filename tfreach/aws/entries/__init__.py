@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tfreach.aws import outside
-from tfreach.aws.outside import subnet_addresses
 from tfreach.aws.view import NetworkView
 from tfreach.engine.hop import Decision, Explainer
 from tfreach.model.network import Network, Subnet
@@ -72,10 +71,6 @@ def vpc_addresses(network: Network, vpc_id: str | None) -> IntervalSet:
 def vpc_may_hold(network: Network, vpc_id: str | None) -> IntervalSet:
     """What a route toward the VPC must cover: any address it may hold (aws/outside.py)."""
     return outside.vpc_may_hold(network.vpcs.get(vpc_id or ""))
-
-
-def addresses_of(subnets: list[Subnet]) -> IntervalSet:
-    return IntervalSet([span for subnet in subnets for span in subnet_addresses(subnet).spans])
 
 
 def names(subnets: list[Subnet], shown: int = 3) -> str:

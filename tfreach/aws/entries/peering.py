@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tfreach.aws.entries import WayIn, addresses_of, names, sent_from, vpc_addresses, vpc_may_hold, way_in
-from tfreach.aws.outside import OUTSIDE_PEER
+from tfreach.aws.entries import WayIn, names, sent_from, vpc_addresses, vpc_may_hold, way_in
+from tfreach.aws.outside import OUTSIDE_PEER, addresses_of
 from tfreach.aws.view import NetworkView
 from tfreach.aws.why import no_senders
 from tfreach.engine.hop import Decision

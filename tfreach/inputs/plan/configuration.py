@@ -50,6 +50,29 @@ def expression_at(expressions: dict[str, Any], path: tuple[str | int, ...]) -> d
     return None
 
 
+def configured_blocks(expressions: dict[str, Any], path: tuple[str | int, ...]) -> list[dict[str, Any]] | None:
+    """The configuration of the nested blocks at `path`, each a dict of its attributes'
+    expressions; None when there is none (no configuration, an attribute-style or dynamic block).
+
+    Blocks of a set (a Global Accelerator endpoint group's endpoints, a weighted forward's target
+    groups, a firewall policy's rule groups) are ordered apart in the plan's values and in its
+    configuration: what pairs one block's attributes is the configuration."""
+    node: Any = expressions
+    for step in path:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, dict) and "references" not in node else None
+    blocks = [b for b in node if isinstance(b, dict)] if isinstance(node, list) else []
+    return blocks or None
+
+
+def constant_of(block: dict[str, Any], attribute: str) -> Any:
+    """A configured block's constant value for `attribute` (None when it is an expression)."""
+    expression = block.get(attribute)
+    return expression.get("constant_value") if isinstance(expression, dict) else None
+
+
 def expressions_in(node: Any) -> list[dict[str, Any]]:
     """Every expression object in a resource's (possibly nested) expressions."""
     if isinstance(node, dict):

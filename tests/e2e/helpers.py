@@ -31,8 +31,9 @@ def run_cli(*args: str, stdin: bytes | None = None, timeout: float | None = None
 
 @cache
 def check_json(path: Path) -> dict[str, Any]:
-    """`tfreach check PATH --format json`, validated against the shipped output schema."""
-    result = run_cli("check", str(path), "--format", "json", "--fail-on", "never")
+    """`tfreach check PATH --format json --expand` (a finding per endpoint), validated against the
+    shipped output schema."""
+    result = run_cli("check", str(path), "--format", "json", "--expand", "--expand", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     validate_output(report)

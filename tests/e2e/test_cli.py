@@ -31,7 +31,7 @@ def test_fail_on_info_fails_on_any_exposure():
 
 def test_json_output_follows_the_contract(tmp_path):
     out = tmp_path / "report.json"
-    result = run_cli("check", BLOG, IPV6, "--format", "json", "-o", str(out))
+    result = run_cli("check", BLOG, IPV6, "--format", "json", "--expand", "-o", str(out))
     assert result.returncode == 1 and result.stdout == ""
     report = json.loads(out.read_text())
     validate_output(report)
@@ -42,13 +42,13 @@ def test_json_output_follows_the_contract(tmp_path):
 
 def test_stdin_is_read_with_a_dash():
     with open(BLOG, "rb") as handle:
-        result = run_cli("check", "-", "--format", "json", stdin=handle.read())
+        result = run_cli("check", "-", "--format", "json", "--expand", stdin=handle.read())
     assert json.loads(result.stdout)["inputs"][0]["path"] == "-"
 
 
 def test_finding_ids_are_stable_across_runs():
-    first = json.loads(run_cli("check", BLOG, "--format", "json").stdout)
-    second = json.loads(run_cli("check", BLOG, "--format", "json").stdout)
+    first = json.loads(run_cli("check", BLOG, "--format", "json", "--expand").stdout)
+    second = json.loads(run_cli("check", BLOG, "--format", "json", "--expand").stdout)
     assert [f["id"] for f in first["findings"]] == [f["id"] for f in second["findings"]]
     assert len({f["id"] for f in first["findings"]}) == len(first["findings"])
 
@@ -69,14 +69,14 @@ def test_missing_file_and_usage_errors_exit_2(tmp_path):
 
 
 def test_unmodelled_resource_types_are_counted_not_errors():
-    report = json.loads(run_cli("check", str(sample_plan("alb-https-asg")), "--format", "json").stdout)
+    report = json.loads(run_cli("check", str(sample_plan("alb-https-asg")), "--format", "json", "--expand").stdout)
     assert report["inputs"][0]["skipped"] == {"aws_cloudwatch_log_group": 1}
 
 
 def test_source_selects_the_kinds_of_source_analysed():
     vpn = str(sample_plan("vpn-static-and-propagated"))
-    everything = json.loads(run_cli("check", vpn, "--format", "json").stdout)
-    only_internet = json.loads(run_cli("check", vpn, "--format", "json", "--source", "internet").stdout)
+    everything = json.loads(run_cli("check", vpn, "--format", "json", "--expand").stdout)
+    only_internet = json.loads(run_cli("check", vpn, "--format", "json", "--expand", "--source", "internet").stdout)
     assert {f["source"]["kind"] for f in everything["findings"]} == {"vpn"}
     assert only_internet["findings"] == [] and only_internet["inputs"][0]["sources"] == ["internet"]
     assert run_cli("check", vpn, "--source", "internet,carrier-pigeon").returncode == 2
@@ -102,7 +102,7 @@ def test_one_analysis_writes_several_reports(tmp_path):
 
 
 def test_two_reports_cannot_share_stdout():
-    result = run_cli("check", str(sample_plan("inspector-blog")), "--format", "json", "--format", "table")
+    result = run_cli("check", str(sample_plan("inspector-blog")), "--format", "json", "--expand", "--format", "table")
     assert result.returncode == 2 and "only one report can go to stdout" in result.stderr
 
 

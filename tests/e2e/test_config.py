@@ -23,7 +23,7 @@ def check(*args: str, config: str | None = None, tmp_path: Path | None = None) -
         path = tmp_path / ".tfreach.yml"
         path.write_text(config)
         extra = ["--config", str(path)]
-    result = run_cli("check", *args, "--format", "json", *extra)
+    result = run_cli("check", *args, "--format", "json", "--expand", *extra)
     assert result.returncode in (0, 1), result.stderr
     report = json.loads(result.stdout)
     validate_output(report)

@@ -136,7 +136,7 @@ def test_a_bad_file_among_staged_plans_is_reported_and_the_others_still_checked(
     broken = tmp_path / "broken.plan.json"
     broken.write_text("{not json")
     files = [str(broken), str(sample_plan("update-open-ssh"))]
-    result = run_cli("check", *files, "--format", "json", "--fail-on", "never")
+    result = run_cli("check", *files, "--format", "json", "--expand", "--fail-on", "never")
     assert result.returncode == 2 and "broken.plan.json: is not valid JSON" in result.stderr
     assert [i["path"] for i in json.loads(result.stdout)["inputs"]] == [files[1]]
 
@@ -164,7 +164,7 @@ def test_the_sources_hook_checks_the_configuration_a_changed_module_file_belongs
     entry = hook["entry"].split()
     staged = ["sources-features/modules/tier/main.tf", "sources-features/main.tf", "inspector-blog/main.tf"]
     result = subprocess.run(
-        [sys.executable, "-m", "tfreach", *entry[1:], *staged, "--format", "json", "--fail-on", "never"],
+        [sys.executable, "-m", "tfreach", *entry[1:], *staged, "--format", "json", "--expand", "--fail-on", "never"],
         capture_output=True,
         text=True,
         cwd=REPO / "sample_plans",

@@ -161,7 +161,7 @@ def test_a_prefix_list_the_plan_does_not_manage_may_hold_any_address(tmp_path):
 
 
 def sources_report(tmp_path: Path) -> dict:
-    result = run_cli("check", str(INPUTS / "sources-unevaluable"), "--format", "json", "--fail-on", "never")
+    result = run_cli("check", str(INPUTS / "sources-unevaluable"), "--format", "json", "--expand", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

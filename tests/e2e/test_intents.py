@@ -15,7 +15,9 @@ INTENT_SAMPLES = sorted(p.parent.name for p in SAMPLES.glob("*/expected-intents.
 
 
 def intent_report(path: Path, config: Path, *extra: str) -> dict:
-    result = run_cli("check", str(path), "--config", str(config), "--format", "json", "--fail-on", "never", *extra)
+    result = run_cli(
+        "check", str(path), "--config", str(config), "--format", "json", "--expand", "--fail-on", "never", *extra
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     validate_output(report)

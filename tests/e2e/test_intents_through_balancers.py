@@ -33,7 +33,7 @@ def config(tmp_path):
 
 
 def test_an_intent_is_broken_through_the_load_balancer(config):
-    result = run_cli("check", str(PLAN), "--config", str(config), "--format", "json", "--fail-on", "never")
+    result = run_cli("check", str(PLAN), "--config", str(config), "--format", "json", "--expand", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     broken = [f for f in report["findings"] if f["source"]["kind"] == "intent"]

@@ -128,7 +128,9 @@ def _run(endpoint: str, *args: str, **env: str) -> subprocess.CompletedProcess[s
 
 
 def test_with_the_live_account_every_answer_is_exact_and_certain(endpoint, plan):
-    result = _run(endpoint, "check", str(plan), "--context", "aws", "--format", "json", "--fail-on", "never")
+    result = _run(
+        endpoint, "check", str(plan), "--context", "aws", "--format", "json", "--expand", "--fail-on", "never"
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert _answers(report) == EXPECTED

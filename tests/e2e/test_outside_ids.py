@@ -263,7 +263,7 @@ CASES: list[tuple[str, str, str, str, int, bool, str, str | None, tuple[str, ...
 
 
 def _check(plan: Path) -> dict[str, Any]:
-    result = run_cli("check", str(plan), "--format", "json", "--fail-on", "never")
+    result = run_cli("check", str(plan), "--format", "json", "--expand", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

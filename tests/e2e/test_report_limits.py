@@ -1,6 +1,7 @@
 """Every format fits where it is read, on a real plan of 5,000 resources read alone (64,830
-findings per endpoint): GitHub shows 10 annotations per level, a comment holds 65,536
-characters, code scanning shows 5,000 results of an upload and refuses more than 10 MB gzipped."""
+findings per endpoint): the JSON report is smaller than the plan, GitHub shows 10 annotations
+per level, a comment holds 65,536 characters, code scanning shows 5,000 results of an upload
+and refuses more than 10 MB gzipped."""
 
 from __future__ import annotations
 
@@ -25,17 +26,22 @@ from generate import from_shared
 
 
 @cache
-def bench_result(size: int = 5000) -> PlanResult:
+def bench_plan(size: int = 5000) -> Path:
     if not (SHARED / "bench" / f"plan-{size}.json.gz").exists():
         pytest.skip(f"the shared benchmark plans are not at {SHARED / 'bench'}")
     plan = Path(tempfile.mkdtemp()) / f"plan-{size}.json"
     from_shared(size, plan)
-    return check_plan(str(plan))
+    return plan
 
 
-def rendered(name: str) -> str:
+@cache
+def bench_result(size: int = 5000) -> PlanResult:
+    return check_plan(str(bench_plan(size)))
+
+
+def rendered(name: str, expand: bool = False) -> str:
     out = io.StringIO()
-    formatters()[name]([bench_result()], ReportOptions(Severity.HIGH), out)
+    formatters()[name]([bench_result()], ReportOptions(Severity.HIGH, expand=expand), out)
     return out.getvalue()
 
 
@@ -62,11 +68,26 @@ def test_sarif_keeps_under_five_thousand_results_and_ten_megabytes_gzipped():
     assert severities == sorted(severities, key=float, reverse=True)  # the most severe first
 
 
-def test_json_has_every_finding_and_each_path_once():
-    report = json.loads(rendered("json"))
+def test_json_lists_every_finding_as_a_member_of_its_group_and_is_smaller_than_the_plan():
+    text = rendered("json")
+    report = json.loads(text)
     validate_output(report)
     summaries = report["summary"]["by_type"]["NetworkExposure"]
-    assert len(report["findings"]) == report["summary"]["findings"] == 64_830 + summaries
+    members = [member for group in report["findings"] for member in group["members"].items()]
+    assert len(members) == len(set(members)) == report["summary"]["findings"] == 64_830 + summaries
+    assert len(report["findings"]) == report["summary"]["groups"]
+    assert {g["path"] for g in report["findings"]} == set(report["paths"])
+    assert len(text.encode()) < bench_plan().stat().st_size  # grows with the answers, not the endpoints
+
+
+def test_json_expanded_has_every_finding_with_the_ids_its_groups_list():
+    grouped = json.loads(rendered("json"))
+    report = json.loads(rendered("json", expand=True))
+    validate_output(report)
+    assert report["view"] == "expanded" and len(report["findings"]) == report["summary"]["findings"]
+    assert {(f["resource"], f["id"]) for f in report["findings"]} == {
+        member for group in grouped["findings"] for member in group["members"].items()
+    }
     assert {f["path"] for f in report["findings"]} == set(report["paths"])
     assert len(report["paths"]) < 2_000  # shared by the alike endpoints, not one per finding
 

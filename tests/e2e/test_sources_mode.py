@@ -30,7 +30,7 @@ def finding_keys(report: dict) -> list[tuple]:
 
 
 def sources_json(folder: Path, *extra: str) -> dict:
-    result = run_cli("check", str(folder), "--format", "json", "--fail-on", "never", *extra)
+    result = run_cli("check", str(folder), "--format", "json", "--expand", "--fail-on", "never", *extra)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     validate_output(report)
@@ -95,7 +95,13 @@ def test_an_inline_comment_counts_in_plan_mode_only_with_the_sources_at_hand(tmp
     alone = check_json(tmp_path / "plan.json")
     assert not any(f["suppressed"] for f in alone["findings"] if f["resource"] == "aws_instance.bastion")
     result = run_cli(
-        "check", str(tmp_path / "plan.json"), "--tf-root", str(SAMPLES / "sources-features"), "--format", "json"
+        "check",
+        str(tmp_path / "plan.json"),
+        "--tf-root",
+        str(SAMPLES / "sources-features"),
+        "--format",
+        "json",
+        "--expand",
     )
     with_root = json.loads(result.stdout)
     assert any(f["suppressed"] for f in with_root["findings"] if f["resource"] == "aws_instance.bastion")
@@ -249,7 +255,13 @@ def test_a_plan_alone_gives_the_answers_it_gives_beside_its_sources(folder, tmp_
 def test_sources_that_are_not_the_plans_are_not_used(tmp_path):
     shutil.copy(SAMPLES / "peering-chain" / "plan.json", tmp_path / "plan.json")
     result = run_cli(
-        "check", str(tmp_path / "plan.json"), "--tf-root", str(SAMPLES / "inspector-blog"), "--format", "json"
+        "check",
+        str(tmp_path / "plan.json"),
+        "--tf-root",
+        str(SAMPLES / "inspector-blog"),
+        "--format",
+        "json",
+        "--expand",
     )
     report = json.loads(result.stdout)
     assert any("not the configuration of" in w["message"] for w in report["warnings"])

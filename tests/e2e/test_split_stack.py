@@ -40,7 +40,7 @@ HINT = "give the stack that owns it with --context, or --context aws"
 
 
 def _report(*args: str) -> dict[str, Any]:
-    result = run_cli("check", *args, "--format", "json", "--fail-on", "never")
+    result = run_cli("check", *args, "--format", "json", "--expand", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -110,7 +110,7 @@ def test_query_explain_and_intents_see_the_context(tmp_path):
     config = tmp_path / ".tfreach.yml"
     intent = "  - name: web never reaches db\n    from: aws_instance.web\n    must_not_reach: aws_instance.db\n"
     config.write_text(f"context:\n  - {state}\nintents:\n{intent}")
-    gated = run_cli("check", plan, "--config", str(config), "--format", "json", "--fail-on", "never")
+    gated = run_cli("check", plan, "--config", str(config), "--format", "json", "--expand", "--fail-on", "never")
     assert gated.returncode == 0, gated.stderr
     report = json.loads(gated.stdout)
     broken = [f for f in report["findings"] if f["source"]["kind"] == "intent"]

@@ -20,7 +20,7 @@ SPOT = REPO / "tests" / "inputs" / "spot-instances"
 
 @pytest.mark.parametrize("path", [SPOT / "plan.json", SPOT], ids=["plan", "sources"])
 def test_a_spot_instance_is_reached_as_an_instance_is(path):
-    result = run_cli("check", str(path), "--format", "json", "--fail-on", "never")
+    result = run_cli("check", str(path), "--format", "json", "--expand", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     certain = {

@@ -70,7 +70,7 @@ SOURCE = {
 
 
 def _findings(path: Path) -> dict[str, Any]:
-    result = run_cli("check", str(path), "--format", "json", "--fail-on", "never")
+    result = run_cli("check", str(path), "--format", "json", "--expand", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

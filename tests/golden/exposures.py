@@ -47,7 +47,7 @@ def answers(plan: Path, alone: bool = False) -> dict[str, list[list[Any]]]:
         shutil.copy(plan, folder / "plan.json")
         plan = folder / "plan.json"
     result = subprocess.run(
-        [sys.executable, "-m", "tfreach", "check", str(plan), "--format", "json", "--fail-on", "never"],
+        [sys.executable, "-m", "tfreach", "check", str(plan), "--format", "json", "--expand", "--fail-on", "never"],
         capture_output=True,
         text=True,
         cwd=REPO,

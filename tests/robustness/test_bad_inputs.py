@@ -119,7 +119,9 @@ def dangling_reference(document: dict) -> None:
 
 @cache
 def real_report() -> dict:
-    return answer(run_cli("check", str(sample_plan("inspector-blog")), "--format", "json", "--fail-on", "never"))
+    return answer(
+        run_cli("check", str(sample_plan("inspector-blog")), "--format", "json", "--expand", "--fail-on", "never")
+    )
 
 
 CASES: dict[str, tuple[Callable[[], bytes], Callable[[Path, object], None]]] = {
@@ -153,13 +155,13 @@ def test_bad_input_corpus(case, tmp_path):
     build, check = CASES[case]
     path = tmp_path / f"{case}.json"
     path.write_bytes(build())
-    check(path, run_cli("check", str(path), "--format", "json", "--fail-on", "never"))
+    check(path, run_cli("check", str(path), "--format", "json", "--expand", "--fail-on", "never"))
 
 
 def report_of(change: Callable[[dict], None], tmp_path: Path) -> dict:
     path = tmp_path / "plan.json"
     path.write_bytes(mutated(change))
-    return answer(run_cli("check", str(path), "--format", "json", "--fail-on", "never"))
+    return answer(run_cli("check", str(path), "--format", "json", "--expand", "--fail-on", "never"))
 
 
 def messages(report: dict) -> list[str]:
@@ -224,7 +226,7 @@ def test_nacl_rule_numbers_outside_1_to_32766_are_said(tmp_path):
     rules[0]["change"]["after"]["rule_number"] = 40000
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan))
-    report = answer(run_cli("check", str(path), "--format", "json", "--fail-on", "never"))
+    report = answer(run_cli("check", str(path), "--format", "json", "--expand", "--fail-on", "never"))
     assert any("rule numbers 1-32766 only" in m for m in messages(report))
 
 
@@ -235,7 +237,7 @@ def test_a_dangling_reference_is_a_warning_with_the_careful_assumption(tmp_path)
 
 def test_a_plan_without_aws_resources_says_there_was_nothing_to_analyse():
     plan = REPO / "tests" / "inputs" / "other-provider" / "plan.json"
-    report = answer(run_cli("check", str(plan), "--format", "json", "--fail-on", "never"))
+    report = answer(run_cli("check", str(plan), "--format", "json", "--expand", "--fail-on", "never"))
     assert report["findings"] == []
     assert any("no AWS network resources to analyse (3 resources of other types)" in m for m in messages(report))
 
@@ -250,7 +252,7 @@ def test_a_module_reference_cycle_ends_with_a_warning(tmp_path):
     network["module"].setdefault("outputs", {})["public_subnet_ids"] = {"expression": {"references": ["var.vpc_cidr"]}}
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan))
-    report = answer(run_cli("check", str(path), "--format", "json", "--fail-on", "never"))
+    report = answer(run_cli("check", str(path), "--format", "json", "--expand", "--fail-on", "never"))
     assert report["inputs"][0]["resources"] > 0
 
 
@@ -267,4 +269,6 @@ def test_a_200_mb_plan_is_read_and_answered(tmp_path):
     path = tmp_path / "big.json"
     path.write_bytes(mutated(pad))
     assert path.stat().st_size > 200_000_000
-    same_findings_as_the_real_plan(path, run_cli("check", str(path), "--format", "json", "--fail-on", "never"))
+    same_findings_as_the_real_plan(
+        path, run_cli("check", str(path), "--format", "json", "--expand", "--fail-on", "never")
+    )

@@ -249,7 +249,7 @@ def write_sources(stack: Path, case: dict[str, Any]) -> None:
 
 
 COMMANDS = [
-    ["check", "{path}", "--format", "json", "--fail-on", "never"],
+    ["check", "{path}", "--format", "json", "--expand", "--fail-on", "never"],
     ["check", "{path}", "--format", "table", "--format", "sarif={out}/r.sarif", "--format", "github={out}/r.txt"],
     ["check", "{path}", "--format", "markdown", "--format", "junit={out}/r.xml"],
     ["explain", "{path}", "aws_instance.web"],

@@ -90,7 +90,7 @@ PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n'
 
 def sources(tmp_path, body: str):
     (tmp_path / "main.tf").write_text(PROVIDER + body)
-    return run_cli("check", str(tmp_path), "--format", "json", "--fail-on", "never", timeout=60)
+    return run_cli("check", str(tmp_path), "--format", "json", "--expand", "--fail-on", "never", timeout=60)
 
 
 def test_range_is_capped_like_terraforms_and_the_value_is_unknown(tmp_path):
@@ -200,7 +200,7 @@ def test_a_security_group_whose_rules_cannot_be_read_fails_the_gate_like_the_goo
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(document))
     good = run_cli("check", str(sample_plan("inspector-blog")))
-    result = run_cli("check", str(plan), "--format", "json")
+    result = run_cli("check", str(plan), "--format", "json", "--expand")
     assert good.returncode == 1 and result.returncode == 1
     warnings = [w["message"] for w in json.loads(result.stdout)["warnings"]]
     assert any("assumed to allow everything" in w for w in warnings)
@@ -215,7 +215,7 @@ def test_sensitive_values_are_analysed_and_never_printed(mode, fmt):
     assert result.returncode == 0, result.stderr
     assert [s for s in SENSITIVE if s in result.stdout + result.stderr] == []
     assert "(sensitive value)" in result.stdout or fmt == "github"  # annotations show what fails only
-    report = json.loads(run_cli("check", str(path), "--format", "json", "--fail-on", "never").stdout)
+    report = json.loads(run_cli("check", str(path), "--format", "json", "--expand", "--fail-on", "never").stdout)
     assert {(f["resource"], f["port_range"][0]) for f in report["findings"] if f["type"] == "RecognizedPort"} == {
         ("aws_instance.web", 22),
         ("aws_instance.web", 80),
@@ -246,7 +246,9 @@ def test_warnings_name_where_an_unreadable_value_is_never_the_value(tmp_path):
     for fmt in ("table", "json", "sarif", "junit", "markdown", "github"):
         result = run_cli("check", str(plan), "--format", fmt, "--fail-on", "never")
         assert "SECRET" not in result.stdout + result.stderr, fmt
-    warnings = [w["message"] for w in json.loads(run_cli("check", str(plan), "--format", "json").stdout)["warnings"]]
+    warnings = [
+        w["message"] for w in json.loads(run_cli("check", str(plan), "--format", "json", "--expand").stdout)["warnings"]
+    ]
     assert "ingress[0].from_port/to_port is not a port range; assumed every port" in warnings
     assert "ingress[0].cidr_blocks holds a value that is not a CIDR; assumed 0.0.0.0/0" in warnings
 
@@ -287,7 +289,7 @@ def test_tf_json_files_are_read_in_sources_mode_as_terraform_reads_them():
 
 
 def check_json_of(path: Path) -> dict:
-    result = run_cli("check", str(path), "--format", "json", "--fail-on", "never")
+    result = run_cli("check", str(path), "--format", "json", "--expand", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     return dict(json.loads(result.stdout))
 

@@ -96,7 +96,7 @@ def make_unknown(document: dict[str, Any], address: str, index: int, field: str)
 def exposure(document: dict[str, Any]) -> dict[str, Any]:
     result = check_document(document, "plan.json", Settings())
     out = io.StringIO()
-    render_json([result], ReportOptions(None, False), out)
+    render_json([result], ReportOptions(None, False, expand=True), out)
     return dict(json.loads(out.getvalue()))
 
 

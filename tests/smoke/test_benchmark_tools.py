@@ -36,8 +36,8 @@ def test_the_shared_plan_unzips_to_real_terraform_output(tmp_path):
 
 def test_jobs_analyse_inputs_in_parallel_with_the_same_report_and_exit_code():
     plans = [str(sample_plan(name)) for name in ("inspector-blog", "update-open-ssh", "three-tier-nat")]
-    alone = run_cli("check", *plans, "--format", "json")
-    together = run_cli("check", *plans, "--format", "json", "--jobs", "2")
+    alone = run_cli("check", *plans, "--format", "json", "--expand")
+    together = run_cli("check", *plans, "--format", "json", "--expand", "--jobs", "2")
     assert together.returncode == alone.returncode == 1
     assert json.loads(together.stdout) == json.loads(alone.stdout)
 

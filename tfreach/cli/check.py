@@ -70,6 +70,13 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
     help="Layout of --format table (tabulate's table formats).",
 )
 @click.option(
+    "--expand",
+    is_flag=True,
+    envvar="TFREACH_EXPAND",
+    help="--format json: one finding per endpoint (contract 1's shape) instead of one per group of alike "
+    "endpoints listing its members (or set TFREACH_EXPAND=1).",
+)
+@click.option(
     "--color",
     "colour",
     type=click.Choice(["auto", "always", "never"]),
@@ -133,6 +140,7 @@ def check(
     output: str | None,
     quiet: bool,
     table_style: str,
+    expand: bool,
     colour: str,
     fail_on: str | None,
     sources: list[str] | None,
@@ -177,6 +185,7 @@ def check(
         _in_colour(colour, reports),
         table_style,
         redactor.text,
+        expand,
     )
     if write_baseline_path:
         guarded(lambda: write_baseline(write_baseline_path, results))

@@ -163,10 +163,7 @@ class Finding:
     def id(self) -> str:
         """Stable across runs and machines: what is exposed to whom, not where the plan file lies."""
         if self._id is None:
-            e = self.exposure
-            key = [e.type, self.resource, e.protocol, e.port_range, e.source.kind, e.source_cidrs, e.via]
-            key += list(e.intent) if e.intent else []  # which intent, broken by whom
-            self._id = "TFR-" + hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]
+            self._id = finding_id(self.exposure, self.resource)
         return self._id
 
     @property
@@ -186,6 +183,28 @@ class Finding:
             self.port_range or (0, 0),
             self.type,
         )
+
+
+def finding_id(e: Exposure, resource: str) -> str:
+    """A finding's id: a hash of what is exposed to whom (see Finding.id)."""
+    return member_ids(e)(resource)
+
+
+def member_ids(e: Exposure) -> Callable[[str], str]:
+    """The ids of an exposure's members, its part of the hash taken once: sha256 of the JSON
+    list [type, resource, protocol, ports, source kind, source CIDRs, via, (intent, its source)]."""
+    rest = [e.protocol, e.port_range, e.source.kind, e.source_cidrs, e.via]
+    rest += list(e.intent) if e.intent else []  # which intent, broken by whom
+    head = hashlib.sha256(f"[{json.dumps(e.type)}, ".encode())
+    tail = f", {json.dumps(rest)[1:]}".encode()  # json.dumps of the whole list, after the resource
+
+    def member_id(resource: str) -> str:
+        digest = head.copy()
+        digest.update(json.dumps(resource).encode())
+        digest.update(tail)
+        return "TFR-" + digest.hexdigest()[:12]
+
+    return member_id
 
 
 @dataclass(frozen=True)

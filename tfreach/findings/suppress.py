@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from tfreach import __version__
 from tfreach.errors import InputError
@@ -187,7 +188,8 @@ def _settle_summaries(findings: list[Finding]) -> None:
 
 
 def read_baseline(path: str) -> tuple[str, set[str]]:
-    """The finding ids of a baseline file written by --write-baseline (or a JSON list of ids)."""
+    """The finding ids of a baseline file written by --write-baseline (or a JSON list of ids, or a
+    `--format json` report)."""
     try:
         with open(path, encoding="utf-8") as handle:
             document = json.load(handle)
@@ -200,10 +202,17 @@ def read_baseline(path: str) -> tuple[str, set[str]]:
     entries = document.get("findings") if isinstance(document, dict) else document
     if not isinstance(entries, list):
         raise InputError(path, "is not a tfreach baseline: it has no list of findings")
-    ids = [e.get("id") if isinstance(e, dict) else e for e in entries]
+    # A baseline, a list of ids, or a JSON report: a group of a grouped report gives its members' ids.
+    ids = [i for e in entries for i in (_ids_in(e) if isinstance(e, dict) else [e])]
     if not all(isinstance(i, str) for i in ids):
         raise InputError(path, "is not a tfreach baseline: findings must be ids (strings)")
     return path, {str(i) for i in ids}
+
+
+def _ids_in(entry: dict[str, Any]) -> list[Any]:
+    """A baseline's or an expanded report's finding: its id; a group: its members' ids."""
+    members = entry.get("members")
+    return list(members.values()) if isinstance(members, dict) else [entry.get("id")]
 
 
 def write_baseline(path: str, results: list[PlanResult]) -> None:

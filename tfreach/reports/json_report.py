@@ -1,8 +1,11 @@
 """`--format json`: the contract other tools rely on (schema: reports/output_schema.json).
 
-One finding per endpoint and exposure, written as it goes (a large plan's report is never held
-whole in memory). A path, shared by every member of an endpoint class, and an assumption, shared
-by many findings, are written once under `paths` and `assumptions` and referenced by id.
+Contract 2: one finding per group of alike endpoints of one resource block (what a reviewer
+reads), each member listed by address with the id of its own finding, so the report grows with
+the answers, not with the endpoints; `--expand` writes one finding per endpoint instead (the
+shape of contract 1). A path, shared by every member of an endpoint class, and an assumption,
+shared by many findings, are written once under `paths` and `assumptions` and referenced by id.
+The report is written as it goes (a large plan's report is never held whole in memory).
 """
 
 from __future__ import annotations
@@ -15,21 +18,31 @@ import orjson
 
 from tfreach import __version__, escape
 from tfreach.findings.catalogue import Severity
-from tfreach.findings.findings import Finding
+from tfreach.findings.findings import Exposure, Finding, Suppression, member_ids
 from tfreach.inputs.sources.locations import Location
 from tfreach.questions.check import PlanResult
 from tfreach.reports import ReportOptions, failing
-from tfreach.reports.groups import finding_groups
+from tfreach.reports.groups import FindingGroup, finding_groups
+
+FORMAT_VERSION = "2.0"  # the major number changes when a field changes meaning or goes away
 
 
 def render_json(results: list[PlanResult], options: ReportOptions, out: TextIO) -> None:
     table = _Shared()
     out.write("{\n")
+    _field(out, "format_version", FORMAT_VERSION)
+    _field(out, "view", "expanded" if options.expand else "grouped")
     _field(out, "tool", {"name": "tfreach", "version": __version__})
     _field(out, "inputs", [_input(r) for r in results])
     _field(out, "summary", _summary(results, options))
-    _stream(out, "findings", (finding_json(f, r.location(f.resource), table) for r in results for f in r.findings))
-    _stream(out, "closed", (finding_json(f, r.location(f.resource), table) for r in results for f in r.closed))
+    if options.expand:
+        _stream(out, "findings", (finding_json(f, r.location(f.resource), table) for r in results for f in r.findings))
+        _stream(out, "closed", (finding_json(f, r.location(f.resource), table) for r in results for f in r.closed))
+    else:
+        groups = (group_json(g, r.location(g.resource), table) for r in results for g in finding_groups(r))
+        _stream(out, "findings", groups)
+        closed = (group_json(g, r.location(g.resource), table) for r in results for g in finding_groups(r, True))
+        _stream(out, "closed", closed)
     _field(out, "paths", table.paths)
     _field(out, "assumptions", table.assumptions)
     warnings = [(r.path, n) for r in results for n in r.warnings] + [("config", n) for n in options.notices]
@@ -135,31 +148,50 @@ def _summary(results: list[PlanResult], options: ReportOptions) -> dict[str, Any
 
 
 def finding_json(f: Finding, location: Location | None = None, shared: _Shared | None = None) -> dict[str, Any]:
-    shared = shared or _Shared()
+    """One endpoint's finding (`--expand`)."""
+    out: dict[str, Any] = {"id": f.id, "resource": f.resource}
+    out.update(_exposure_json(f.exposure, f.title, f.suppressed, f.input, shared or _Shared()))
+    return _located(out, location)
+
+
+def group_json(g: FindingGroup, location: Location | None = None, shared: _Shared | None = None) -> dict[str, Any]:
+    """One exposure of alike endpoints of one resource block, each member with its finding's id."""
+    out: dict[str, Any] = {"id": g.id, "block": g.block}
+    out.update(_exposure_json(g.exposure, g.title, g.suppressed, g.input, shared or _Shared()))
+    member_id = member_ids(g.exposure)
+    out["members"] = {m: member_id(m) for m in g.members}
+    return _located(out, location)
+
+
+def _exposure_json(
+    e: Exposure, title: str, suppressed: Suppression | None, input_path: str, shared: _Shared
+) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": f.id,
-        "type": f.type,
-        "severity": f.severity.label,
-        "certain": f.certain,
-        "title": f.title,
-        "resource": f.resource,
-        "resource_type": f.resource_type,
-        "protocol": f.protocol,
-        "port_range": list(f.port_range) if f.port_range else None,
-        "service": f.service,
-        "source": {"kind": f.source.kind, "cidrs": f.source_cidrs},
-        "via": f.via,
-        "status": f.status,
-        "suppressed": {"by": f.suppressed.by, "reason": f.suppressed.reason} if f.suppressed else None,
-        "path": shared.path(f.path),
-        "assumptions": [shared.assumption(a) for a in f.assumptions],
-        "recommendation": f.recommendation,
-        "input": f.input,
+        "type": e.type,
+        "severity": e.severity.label,
+        "certain": e.certain,
+        "title": title,
+        "resource_type": e.resource_type,
+        "protocol": e.protocol,
+        "port_range": list(e.port_range) if e.port_range else None,
+        "service": e.service,
+        "source": {"kind": e.source.kind, "cidrs": e.source_cidrs},
+        "via": e.via,
+        "status": e.status,
+        "suppressed": {"by": suppressed.by, "reason": suppressed.reason} if suppressed else None,
+        "path": shared.path(e.path),
+        "assumptions": [shared.assumption(a) for a in e.assumptions],
+        "recommendation": e.recommendation,
+        "input": input_path,
     }
-    if f.ranges is not None:
-        out["ranges"] = f.ranges
-    if f.intent is not None:
-        out["intent"] = {"name": f.intent[0], "source": f.intent[1]}
+    if e.ranges is not None:
+        out["ranges"] = e.ranges
+    if e.intent is not None:
+        out["intent"] = {"name": e.intent[0], "source": e.intent[1]}
+    return out
+
+
+def _located(out: dict[str, Any], location: Location | None) -> dict[str, Any]:
     if location is not None:
         out["location"] = {"file": location.file, "line": location.line, "end_line": location.end_line}
     return out

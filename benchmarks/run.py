@@ -1,11 +1,13 @@
-"""Time `tfreach check` on real plans of about 1k, 5k and 20k resources, beside `json.load` and checkov.
+"""Time `tfreach check --format json` on real plans of about 1k, 5k and 20k resources, beside `json.load` and checkov.
 
     python benchmarks/run.py                       # the shared plans, 3 runs each, alone and beside
     python benchmarks/run.py --sizes 1000 --runs 5
     python benchmarks/run.py --plan my-plan.json   # any plan (read alone)
 
 Every figure is the median of the runs, measured in a fresh process: wall time, and peak
-resident memory from the kernel's accounting of that child (`wait4`). A shared plan is timed
+resident memory from the kernel's accounting of that child (`wait4`). The children run from
+byte-compiled modules, as an installed package does (a cache of their own, filled by a first run
+that is not counted), even where PYTHONDONTWRITEBYTECODE is set. A shared plan is timed
 twice: read alone (a folder of its own), and beside the configuration that made it (the shared
 main.tf and modules copied next to it, so the links are exact). checkov is timed where it is
 installed (`checkov -f plan.json --framework terraform_plan`). Prints a Markdown table.
@@ -32,13 +34,17 @@ from generate import SHARED, from_shared  # noqa: E402
 LOAD = "import json, sys, time; t = time.perf_counter(); json.load(open(sys.argv[1])); print(time.perf_counter() - t)"
 
 
+BYTECODE = tempfile.mkdtemp(prefix="tfreach-bench-pyc-")
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPYCACHEPREFIX": BYTECODE}
+
+
 def measure(command: list[str], runs: int, ok: tuple[int, ...] = (0, 1)) -> tuple[float, float, str]:
     """(median wall seconds, median peak RSS in MB, stdout of the last run); a failed run stops all."""
     walls, peaks, out = [], [], ""
     for _ in range(runs):
         with tempfile.TemporaryFile() as stdout:
             start = time.perf_counter()
-            child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL, cwd=HERE)
+            child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL, cwd=HERE, env=CHILD_ENV)
             _, status, usage = os.wait4(child.pid, 0)
             walls.append(time.perf_counter() - start)
             code = os.waitstatus_to_exitcode(status)
@@ -63,16 +69,17 @@ def row(plan: Path, runs: int, tools: set[str], beside: Path | None = None) -> d
         "json_load_s": round(json_load_seconds(plan, runs), 3),
         "tfreach_s": None,
         "tfreach_MB": None,
+        "report_MB": None,
         "beside_s": None,
         "beside_MB": None,
         "checkov_s": None,
         "checkov_MB": None,
     }
     if "tfreach" in tools:
-        wall, peak = tfreach(plan, runs)
-        out.update(tfreach_s=round(wall, 2), tfreach_MB=round(peak))
+        wall, peak, report = tfreach(plan, runs)
+        out.update(tfreach_s=round(wall, 2), tfreach_MB=round(peak), report_MB=round(report / 1e6, 1))
         if beside is not None:
-            wall, peak = tfreach(beside, runs)
+            wall, peak, _ = tfreach(beside, runs)
             out.update(beside_s=round(wall, 2), beside_MB=round(peak))
     if "checkov" in tools and shutil.which("checkov"):
         checkov = ["checkov", "-f", str(plan), "--framework", "terraform_plan", "--quiet", "--compact"]
@@ -81,10 +88,14 @@ def row(plan: Path, runs: int, tools: set[str], beside: Path | None = None) -> d
     return out
 
 
-def tfreach(plan: Path, runs: int) -> tuple[float, float]:
-    command = [sys.executable, "-m", "tfreach", "check", str(plan), "-o", os.devnull, "--fail-on", "never"]
-    wall, peak, _ = measure(command, runs)
-    return wall, peak
+def tfreach(plan: Path, runs: int) -> tuple[float, float, int]:
+    """(wall s, peak MB, bytes of the JSON report) of `tfreach check PLAN --format json`."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder, "report.json")
+        command = [sys.executable, "-m", "tfreach", "check", str(plan), "--format", "json", "-o", str(report)]
+        measure([*command, "--fail-on", "never"], 1)  # fills the byte-code cache; not counted
+        wall, peak, _ = measure([*command, "--fail-on", "never"], runs)
+        return wall, peak, report.stat().st_size
 
 
 def beside_its_sources(plan: Path, folder: Path) -> Path:
@@ -98,17 +109,21 @@ def beside_its_sources(plan: Path, folder: Path) -> Path:
 
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| plan | resources | JSON MB | json.load s | alone s | alone peak MB | alone / json.load "
+        "| plan | resources | JSON MB | json.load s | alone s | alone peak MB | alone / json.load | report MB "
         "| beside s | beside peak MB | checkov s |",
-        "|" + "---|" * 10,
+        "|" + "---|" * 11,
     ]
     for r in rows:
-        ratio = f"{float(r['tfreach_s']) / float(r['json_load_s']):.0f}x" if r["tfreach_s"] else "-"  # type: ignore[arg-type]
+        ratio = f"{float(r['tfreach_s']) / float(r['json_load_s']):.1f}x" if r["tfreach_s"] else "-"  # type: ignore[arg-type]
         checkov = "not run" if r["checkov_s"] is None else f"{r['checkov_s']} ({r['checkov_MB']} MB)"
         lines.append(
             f"| {r['plan']} | {r['resources']:,} | {r['MB']} | {r['json_load_s']} | {r['tfreach_s'] or '-'} | "
-            f"{r['tfreach_MB'] or '-'} | {ratio} | {r['beside_s'] or '-'} | {r['beside_MB'] or '-'} | {checkov} |"
+            f"{r['tfreach_MB'] or '-'} | {ratio} | {r['report_MB'] or '-'} | {r['beside_s'] or '-'} | "
+            f"{r['beside_MB'] or '-'} | {checkov} |"
         )
+    timed = {r["plan"]: float(str(r["tfreach_s"])) for r in rows if r["tfreach_s"]}
+    if "plan-5000.json" in timed and "plan-20000.json" in timed:
+        lines.append(f"\nt(20k) / t(5k) = {timed['plan-20000.json'] / timed['plan-5000.json']:.1f}")
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
     python benchmarks/stages.py /tmp/plan-5000.json
     python benchmarks/stages.py plan.json --top 30      # also the 30 costliest functions
     python benchmarks/stages.py plan.json --config benchmarks/intents.yml   # with 20 intents
+    python benchmarks/stages.py plan.json --format table   # another report (default: json)
 
 Runs the command in process (the console script ends with os._exit, which a profiler
 wrapped around it would never see finish) with the cycle collector off, as the command
@@ -36,7 +37,8 @@ STAGES = [
     ("closed findings", "findings/findings.py", "closed_findings"),
     ("segmentation intents (--config)", "questions/intents.py", "check_intents"),
     ("suppressions", "findings/suppress.py", "apply_suppressions"),
-    ("report", "reports/table.py", "render_table"),
+    ("report (table)", "reports/table.py", "render_table"),
+    ("report (json)", "reports/json_report.py", "render_json"),
 ]
 
 
@@ -45,12 +47,14 @@ def main_() -> None:
     parser.add_argument("plan")
     parser.add_argument("--top", type=int, default=0)
     parser.add_argument("--config", help="a .tfreach.yml, e.g. benchmarks/intents.yml to time the intents")
+    parser.add_argument("--format", default="json", help="the report to write (to /dev/null)")
     args = parser.parse_args()
     gc.disable()
     profile = cProfile.Profile()
     try:
         config = ["--config", args.config] if args.config else []
-        profile.runcall(main, ["check", args.plan, *config, "-o", os.devnull], standalone_mode=False)
+        command = ["check", args.plan, *config, "--format", args.format, "-o", os.devnull]
+        profile.runcall(main, command, standalone_mode=False)
     except SystemExit as done:
         if done.code not in (0, 1):
             sys.exit(f"tfreach check {args.plan}: exit code {done.code}")

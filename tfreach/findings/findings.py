@@ -190,6 +190,9 @@ def finding_id(e: Exposure, resource: str) -> str:
     return member_ids(e)(resource)
 
 
+_json_string = json.encoder.encode_basestring_ascii
+
+
 def member_ids(e: Exposure) -> Callable[[str], str]:
     """The ids of an exposure's members, its part of the hash taken once: sha256 of the JSON
     list [type, resource, protocol, ports, source kind, source CIDRs, via, (intent, its source)]."""
@@ -200,7 +203,7 @@ def member_ids(e: Exposure) -> Callable[[str], str]:
 
     def member_id(resource: str) -> str:
         digest = head.copy()
-        digest.update(json.dumps(resource).encode())
+        digest.update(_json_string(resource).encode())  # what json.dumps writes for a str
         digest.update(tail)
         return "TFR-" + digest.hexdigest()[:12]
 

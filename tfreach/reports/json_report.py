@@ -11,7 +11,7 @@ The report is written as it goes (a large plan's report is never held whole in m
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 import orjson
@@ -20,6 +20,7 @@ from tfreach import __version__, escape
 from tfreach.findings.catalogue import Severity
 from tfreach.findings.findings import Exposure, Finding, Suppression, member_ids
 from tfreach.inputs.sources.locations import Location
+from tfreach.model.network import Notice
 from tfreach.questions.check import PlanResult
 from tfreach.reports import ReportOptions, failing
 from tfreach.reports.groups import FindingGroup, finding_groups
@@ -46,16 +47,24 @@ def render_json(results: list[PlanResult], options: ReportOptions, out: TextIO) 
     _field(out, "paths", table.paths)
     _field(out, "assumptions", table.assumptions)
     warnings = [(r.path, n) for r in results for n in r.warnings] + [("config", n) for n in options.notices]
-    _stream(
-        out,
-        "warnings",
-        (
-            {"input": source, "resource": n.resource, "attribute": n.attribute, "message": n.message, "cause": n.cause}
-            for source, n in warnings
-        ),
-        last=True,
-    )
+    _stream(out, "warnings", _warnings_expanded(warnings) if options.expand else _warnings_grouped(warnings), True)
     out.write("}\n")
+
+
+def _warnings_expanded(warnings: list[tuple[str, Notice]]) -> Iterator[dict[str, Any]]:
+    for source, n in warnings:
+        resource, attribute, message = n.resource, n.attribute, n.message
+        yield {"input": source, "resource": resource, "attribute": attribute, "message": message, "cause": n.cause}
+
+
+def _warnings_grouped(warnings: list[tuple[str, Notice]]) -> Iterator[dict[str, Any]]:
+    """One per message, in the order first said: the resources it is said of listed (thousands
+    of instances of one block share a handful of messages)."""
+    said: dict[tuple[str, str | None, str, str | None], list[str]] = {}
+    for source, n in warnings:
+        said.setdefault((source, n.attribute, n.message, n.cause), []).append(n.resource)
+    for (source, attribute, message, cause), resources in said.items():
+        yield {"input": source, "resources": resources, "attribute": attribute, "message": message, "cause": cause}
 
 
 class _Shared:

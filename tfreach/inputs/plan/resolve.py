@@ -72,7 +72,7 @@ class Resolver:
             group.sort(key=sort_key)
         self._cache: dict[tuple[Any, ...], Found] = {}
         self._links: dict[tuple[Any, ...], Link] = {}
-        self._expressions: dict[tuple[Any, ...], Found] = {}
+        self._expressions: dict[tuple[Any, ...], tuple[Found, tuple[str, ...]]] = {}
 
     def _index(self, instance: ResourceInstance) -> None:
         self.by_address[instance.address] = instance
@@ -200,15 +200,18 @@ class Resolver:
         if exact is not None:
             return exact
         expression = expression_at(instance.expressions, path)
-        if expression is None or not self._may_be_unknown(expression, self._scope_of(instance, expression), depth):
+        scope = self._scope_of(instance, expression) if expression is not None else None
+        if expression is None or scope is None or not self._may_be_unknown(expression, scope, depth):
             return Link(tuple(addresses), external, configured=bool(known_ids))
-        found = self._expression(expression, self._scope_of(instance, expression), types, depth)
-        addresses = list(dict.fromkeys([*addresses, *(candidate.address for candidate in found.instances)]))
-        if not addresses and not found.problems:
-            found.problem(f"no {' or '.join(sorted(types))} is referenced by its configuration", UNREFERENCED)
-        problem = "; ".join(found.problems) or None
+        found, candidates = self._shared_expression(expression, scope, types, depth)
+        addresses = list(dict.fromkeys([*addresses, *candidates])) if addresses else list(candidates)
+        problems, causes = list(found.problems), list(found.causes)
+        if not addresses and not problems:
+            problems.append(f"no {' or '.join(sorted(types))} is referenced by its configuration")
+            causes.append(UNREFERENCED)
+        problem = "; ".join(problems) or None
         complete = bool(addresses) and not found.open_ended
-        return Link(tuple(addresses), external, problem, complete=complete, causes=tuple(found.causes))
+        return Link(tuple(addresses), external, problem, complete=complete, causes=tuple(causes))
 
     def _from_sources(
         self, instance: ResourceInstance, path: tuple[str | int, ...], types: frozenset[str]
@@ -243,13 +246,20 @@ class Resolver:
     def _expression(self, expression: dict[str, Any], scope: Scope, types: frozenset[str], depth: int) -> Found:
         """What an expression reaches: the same for every instance of a count, so asked once (by
         the key only where `each.*` may pick by it)."""
+        return self._shared_expression(expression, scope, types, depth)[0].copy()
+
+    def _shared_expression(
+        self, expression: dict[str, Any], scope: Scope, types: frozenset[str], depth: int
+    ) -> tuple[Found, tuple[str, ...]]:
+        """`_expression`'s answer as kept (read only), with its instances' addresses."""
         references = expression.get("references") or []
         by_key = scope.key if any(r.startswith("each.") for r in references) else type(scope.key)
         key = (id(expression), scope.module, scope.keyed, by_key, id(scope.each), types)
-        found = self._expressions.get(key)
-        if found is None:
-            found = self._expressions[key] = self._read_expression(expression, scope, types, depth)
-        return found.copy()
+        entry = self._expressions.get(key)
+        if entry is None:
+            found = self._read_expression(expression, scope, types, depth)
+            entry = self._expressions[key] = (found, tuple(dict.fromkeys(i.address for i in found.instances)))
+        return entry
 
     def _read_expression(self, expression: dict[str, Any], scope: Scope, types: frozenset[str], depth: int) -> Found:
         found = Found()

@@ -9,6 +9,8 @@ Load balancers are in balancers.py. Every answer is kept in the analysis's cache
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tfreach.aws import acl
 from tfreach.aws.entries import ways_in
 from tfreach.aws.inspection import inspected, through_appliance
@@ -70,6 +72,7 @@ class GraphBuilder:
         self.classes = classes or endpoint_classes(network)
         self.graph = Graph()
         table = self.cache.table
+        self._route_backs = table("routes back through gateways by route tables and gateways")
         self._acl_hops = table("ACL hops (inbound, reply) by ACLs")
         self._group_hops = table("security group hops by groups and named peers")
         self._group_decisions = table("a group's decisions by named peers")
@@ -167,28 +170,10 @@ class GraphBuilder:
         several = ", ".join(t.id for t in tables)
         ambiguity = f"the route table of {subnet.id} may be any of {several}" if len(tables) > 1 else None
 
-        def through_entry(route: Route) -> bool:
-            # A route whose target is unknown may go to any gateway (aws/outside.py: fail closed);
-            # an appliance or inspection endpoint may forward to it (aws/inspection.py).
-            return route.goes_to(entry.gateways) or route.target_kind is Target.UNKNOWN or through_appliance(route)
-
-        def assumed(route: Route) -> str | None:
-            if route.assumption or not through_appliance(route) or route.goes_to(entry.gateways):
-                return route.assumption
-            if route.target in self.network.firewalls:  # its rules decide (the firewall hop)
-                return None
-            return inspected(route, entry.gateways)
-
-        each = [
-            [
-                Decision(box(mine), route.label, True, table.id, table.resource_type, assumed(route))
-                for mine, route in routes_to(self.cache.won_routes(table), through_entry)
-            ]
-            for table in tables
-        ]
+        each = self._routes_back(tables, entry.gateways)
         route_back = doubted([d for decisions in each for d in decisions], ambiguity)
         inbound, reply = self.acl_hops_for(subnet)
-        firewall = firewall_hop(self, tables, through_entry, subnet)
+        firewall = firewall_hop(self, tables, self._through(entry.gateways), subnet)
         return [
             *entry.toward(subnet),
             *firewall,
@@ -204,6 +189,38 @@ class GraphBuilder:
             inbound,
             reply,
         ]
+
+    def _through(self, gateways: frozenset[str]) -> Callable[[Route], bool]:
+        def through_entry(route: Route) -> bool:
+            # A route whose target is unknown may go to any gateway (aws/outside.py: fail closed);
+            # an appliance or inspection endpoint may forward to it (aws/inspection.py).
+            return route.goes_to(gateways) or route.target_kind is Target.UNKNOWN or through_appliance(route)
+
+        return through_entry
+
+    def _routes_back(self, tables: list[RouteTable], gateways: frozenset[str]) -> list[list[Decision]]:
+        """Each candidate table's routes that send replies back through the gateways (once per
+        tables and gateways: every subnet of those tables, from every entry of the gateways)."""
+        key = (tuple(t.id for t in tables), gateways)
+        if key not in self._route_backs:
+
+            def assumed(route: Route) -> str | None:
+                if route.assumption or not through_appliance(route) or route.goes_to(gateways):
+                    return route.assumption
+                if route.target in self.network.firewalls:  # its rules decide (the firewall hop)
+                    return None
+                return inspected(route, gateways)
+
+            through_entry = self._through(gateways)
+            self._route_backs[key] = [
+                [
+                    Decision(box(mine), route.label, True, table.id, table.resource_type, assumed(route))
+                    for mine, route in routes_to(self.cache.won_routes(table), through_entry)
+                ]
+                for table in tables
+            ]
+        each: list[list[Decision]] = self._route_backs[key]
+        return each
 
     def _explain_route(self, tables: list[RouteTable], entry: Entry) -> Explainer:
         def explain(packets: PacketSet) -> str:

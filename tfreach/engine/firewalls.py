@@ -28,6 +28,8 @@ def firewall_hop(
     """A Network Firewall the replies go through inspects the clients both ways: what it lets
     through toward the subnet (aws/network_firewall.py); clients routed around it pass."""
     firewalls = builder.network.firewalls
+    if not firewalls:
+        return []
     around: list[Decision] = []
     inspected_by: dict[str, PacketSet] = {}
     for table in tables:

@@ -33,6 +33,7 @@ Renderer = Callable[[list[PlanResult], ReportOptions], str]
 
 def formatters() -> dict[str, Formatter]:
     from tfreach.reports.github import render_github
+    from tfreach.reports.gitlab import render_gitlab
     from tfreach.reports.json_report import render_json
     from tfreach.reports.junit import render_junit
     from tfreach.reports.markdown import render_markdown
@@ -46,6 +47,7 @@ def formatters() -> dict[str, Formatter]:
         "junit": _whole(render_junit),
         "markdown": _whole(render_markdown),
         "github": _whole(render_github),
+        "gitlab": _whole(render_gitlab),
     }
 
 

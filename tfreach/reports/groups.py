@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from tfreach import escape
 from tfreach.findings.catalogue import Severity
 from tfreach.findings.findings import Exposure, Suppression
 from tfreach.inputs.plan.references import module_address, split_instance_address
@@ -168,6 +169,13 @@ def _add(
         groups[key] = FindingGroup(exposure, block, [member], input_path, suppressed)
     else:
         group.members.append(member)
+
+
+def described(group: FindingGroup) -> str:
+    """One line a code review tool shows: what, its status, the path, what it rests on, what to do."""
+    hops = " -> ".join(hop["address"] or group.label for hop in group.path)
+    certainty = "" if group.certain else " It rests on an assumption: " + "; ".join(group.assumptions[:2]) + "."
+    return escape.line(f"{group.title} ({group.status}). Path: {hops}.{certainty} {group.recommendation}")
 
 
 @lru_cache(maxsize=1 << 16)

@@ -17,7 +17,7 @@ from tfreach import __version__, escape
 from tfreach.findings.catalogue import Severity
 from tfreach.questions.check import PlanResult
 from tfreach.reports import ReportOptions, relative_path
-from tfreach.reports.groups import FindingGroup, finding_groups
+from tfreach.reports.groups import FindingGroup, described, finding_groups
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tfreach/tfreach"
@@ -131,7 +131,7 @@ def _result(result: PlanResult, group: FindingGroup, rule: str) -> dict[str, Any
     out: dict[str, Any] = {
         "ruleId": rule,
         "level": LEVEL[group.severity],
-        "message": {"text": _message(group)},
+        "message": {"text": described(group)},
         "locations": [
             {
                 "physicalLocation": physical,
@@ -156,9 +156,3 @@ def _result(result: PlanResult, group: FindingGroup, rule: str) -> dict[str, Any
             {"kind": "external", "justification": escape.line(f"{group.suppressed.by}: {group.suppressed.reason}")}
         ]
     return out
-
-
-def _message(group: FindingGroup) -> str:
-    hops = " -> ".join(hop["address"] or group.label for hop in group.path)
-    certainty = "" if group.certain else " It rests on an assumption: " + "; ".join(group.assumptions[:2]) + "."
-    return escape.line(f"{group.title} ({group.status}). Path: {hops}.{certainty} {group.recommendation}")

@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tfreach.families import finishes, parses, unknowns, when_unreadable
-from tfreach.families.context import PREFIX_LIST, SECURITY_GROUP, SUBNET, VPC, ParseContext, as_bool, known_list
+from tfreach.families.context import (
+    PREFIX_LIST,
+    SECURITY_GROUP,
+    SUBNET,
+    VPC,
+    ParseContext,
+    as_bool,
+    known_list,
+    path_text,
+)
 from tfreach.inputs.plan.instances import ResourceInstance
 from tfreach.model.network import ANY_GROUP, SecurityGroup, SecurityGroupRule
 from tfreach.model.packets import ALL_ADDRESSES, IntervalSet, PacketSet, addresses
@@ -232,6 +241,10 @@ def _peer_groups(r: ResourceInstance, ctx: ParseContext, path: tuple[str | int, 
 def _prefix_lists(r: ResourceInstance, ctx: ParseContext, path: tuple[str | int, ...]) -> list[str]:
     """Prefix lists by identity: the plan's own lists by address, others by id, unresolved ones by owner."""
     value = r.value_at(path)
+    if value is not None and not isinstance(value, list):  # not what terraform writes: never quoted
+        message = f"{path_text(path)} is not a list of prefix list ids; assumed any prefix list"
+        unknowns.warn(ctx, r.address, None, message, unknowns.UNREADABLE_CIDR)
+        return [f"unresolved prefix list of {r.address}"]
     listed = value if isinstance(value, list) else [value]
     known = [v for v in listed if isinstance(v, str) and v]
     found = [ctx.resolver.address_of_id(v) or v for v in known]

@@ -51,6 +51,6 @@ def run() -> NoReturn:
 
 
 # The commands register themselves on `main`.
-from tfreach.cli import check, explain, graph, query  # noqa: E402
+from tfreach.cli import check, explain, graph, query, serve  # noqa: E402
 
-__all__ = ["check", "explain", "graph", "main", "query", "run"]
+__all__ = ["check", "explain", "graph", "main", "query", "run", "serve"]

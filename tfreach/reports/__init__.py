@@ -34,6 +34,7 @@ Renderer = Callable[[list[PlanResult], ReportOptions], str]
 def formatters() -> dict[str, Formatter]:
     from tfreach.reports.github import render_github
     from tfreach.reports.gitlab import render_gitlab
+    from tfreach.reports.html_report import render_html
     from tfreach.reports.json_report import render_json
     from tfreach.reports.junit import render_junit
     from tfreach.reports.markdown import render_markdown
@@ -48,6 +49,7 @@ def formatters() -> dict[str, Formatter]:
         "markdown": _whole(render_markdown),
         "github": _whole(render_github),
         "gitlab": _whole(render_gitlab),
+        "html": _whole(render_html),
     }
 
 

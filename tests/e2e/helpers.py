@@ -6,6 +6,9 @@ import ipaddress
 import json
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -38,6 +41,18 @@ def check_json(path: Path) -> dict[str, Any]:
     report = json.loads(result.stdout)
     validate_output(report)
     return report
+
+
+def wait_until_up(url: str, process: subprocess.Popen[Any], said: Callable[[], str] = str) -> None:
+    """Until a server started for a test answers `url` (it fails the test if it exits first)."""
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            assert process.poll() is None, f"the server did not start: {said()}"
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within 20 s")
 
 
 def hops(report: dict[str, Any], finding: dict[str, Any]) -> list[dict[str, Any]]:

@@ -15,14 +15,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import REPO
+from e2e.helpers import wait_until_up
 from e2e.test_split_stack import EXPECTED, _answers
 
 pytest.importorskip("boto3", reason="--context aws needs boto3 (pip install 'tfreach[aws]')")
@@ -45,13 +44,7 @@ def endpoint() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-                break
-            except OSError:
-                assert server.poll() is None, "moto's server did not start"
-                time.sleep(0.1)
+        wait_until_up(f"{url}/moto-api/", server)
         yield url
     finally:
         server.terminate()

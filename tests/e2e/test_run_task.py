@@ -14,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import io
 import json
 import os
 import socket
 import subprocess
 import sys
+import tarfile
 import threading
 import time
 import urllib.error
@@ -30,12 +32,32 @@ from typing import Any
 
 import pytest
 from conftest import REPO
+from e2e.helpers import wait_until_up
 
 pytest.importorskip("starlette", reason="tfreach serve needs the server extra (pip install 'tfreach[server]')")
 pytest.importorskip("uvicorn", reason="tfreach serve needs the server extra (pip install 'tfreach[server]')")
 pytest.importorskip("httpx", reason="tfreach serve needs the server extra (pip install 'tfreach[server]')")
 
 PLAN = (REPO / "tests" / "inputs" / "grouped-report" / "plan.json").read_bytes()
+# Its main.tf places the instance with aws_subnet.s[count.index + 1]: exact only beside it.
+ARITHMETIC = REPO / "tests" / "inputs" / "count-index-arithmetic"
+
+
+def configuration_archive(*files: tuple[str, bytes]) -> bytes:
+    """A configuration version as HCP Terraform serves it: a tar.gz of the workspace's files."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as archive:
+        for name, data in files:
+            entry = tarfile.TarInfo(name)
+            entry.size = len(data)
+            archive.addfile(entry, io.BytesIO(data))
+    return out.getvalue()
+
+
+CONFIGURATIONS = {
+    "exact": configuration_archive(("network/main.tf", (ARITHMETIC / "main.tf").read_bytes())),
+    "escaping": configuration_archive(("../../outside.tf", b"# out of the folder"), ("main.tf", b"")),
+}
 KEY = "run-task-hmac-key"
 TIMEOUT = 5  # tfreach serve --timeout
 
@@ -72,7 +94,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.seen.append(("GET", self.path, self.headers.get("Authorization")))
-        name = self.path.split("/")[-2] if self.path.startswith("/api/v2/plans/") else self.path.split("/")[-1]
+        name = self.path.split("/")[-2] if self.path.startswith("/api/v2/") else self.path.split("/")[-1]
+        if self.path.startswith("/api/v2/configuration-versions/"):
+            return self._send(200, CONFIGURATIONS[name])
         if self.path.startswith("/api/v2/plans/"):
             if self.headers.get("Authorization") != f"Bearer token-{name}":
                 return self._send(401, b"")
@@ -84,7 +108,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        body = b"this is not a plan {" if name == "notjson" else PLAN
+        body = {"notjson": b"this is not a plan {"}.get(name, PLAN)
+        body = (ARITHMETIC / "plan.json").read_bytes() if name in CONFIGURATIONS or name == "alone" else body
         self._send(200, body)
 
     def do_PATCH(self) -> None:
@@ -130,13 +155,7 @@ def _serving(hcp: FakeHcp, tmp_path_factory: pytest.TempPathFactory, *options: s
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1)
-                break
-            except OSError:
-                assert server.poll() is None, log.read_text()
-                time.sleep(0.1)
+        wait_until_up(f"{url}/healthz", server, log.read_text)
         yield url, log
     finally:
         server.terminate()
@@ -289,7 +308,38 @@ def test_the_settings_it_is_given_decide_the_verdict(serve_critical_only, hcp):
     assert post(url, request(hcp, "lenient")) == 200
     attributes = hcp.result("lenient")["body"]["data"]["attributes"]
     assert attributes["status"] == "passed"  # SSH from the internet is high, the gate is at critical
-    assert attributes["message"].endswith("passes at --fail-on critical")
+    assert attributes["message"].startswith("tfreach: 15 exposures in 4 groups")
+    assert "passes at --fail-on critical; read without its configuration" in attributes["message"]
+
+
+def test_beside_its_configuration_a_run_is_read_exactly(serve, hcp):
+    """count-index-arithmetic: read alone, the instance may be in either subnet (possible);
+    beside its main.tf (the workspace's working directory inside the configuration), it is in
+    the public one, certainly."""
+    url, _ = serve
+    base = f"http://127.0.0.1:{hcp.port}/api/v2/configuration-versions"
+    exact = request(
+        hcp, "exact", configuration_version_download_url=f"{base}/exact/download", workspace_working_directory="network"
+    )
+    assert post(url, exact) == 200
+    assert post(url, request(hcp, "alone")) == 200
+    for name, certainty in (("exact", "Certain"), ("alone", "Possible")):
+        result = hcp.result(name)["body"]["data"]
+        outcome = result["relationships"]["outcomes"]["data"][0]["attributes"]
+        assert outcome["description"] == "TCP port 22 (SSH) on aws_instance.app[0] is reachable from the internet"
+        assert outcome["tags"]["Certainty"] == [{"label": certainty, "level": "none"}], name
+    assert "configuration" not in hcp.result("exact")["body"]["data"]["attributes"]["message"]
+
+
+def test_a_configuration_that_reaches_out_of_its_folder_is_not_used(serve, hcp, tmp_path):
+    url, _ = serve
+    base = f"http://127.0.0.1:{hcp.port}/api/v2/configuration-versions"
+    escaping = request(hcp, "escaping", configuration_version_download_url=f"{base}/escaping/download")
+    assert post(url, escaping) == 200
+    message = hcp.result("escaping")["body"]["data"]["attributes"]["message"]
+    assert message.endswith(
+        "read without its configuration (the configuration cannot be unpacked (OutsideDestinationError))"
+    )
 
 
 def _free_port() -> int:

@@ -26,6 +26,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from tfreach.budget import LIMITS
+from tfreach.serve.configuration import ConfigurationError, unpack
 from tfreach.serve.hcp import Hcp, HcpError
 from tfreach.serve.outcomes import failed, from_report
 from tfreach.serve.request import SIGNATURE_HEADER, BadRequest, RunTaskRequest, parse_request, signed
@@ -89,10 +90,25 @@ class Runner:
             with tempfile.TemporaryDirectory(prefix="tfreach-serve-") as folder:
                 plan = Path(folder, "plan.json")
                 await self.hcp.download_plan(task, plan)
-                return await self._run_check(plan, Path(folder, "report.json"))
+                root, note = await self._configuration(task, Path(folder))
+                return await self._run_check(plan, Path(folder, "report.json"), root, note)
 
-    async def _run_check(self, plan: Path, report: Path) -> dict[str, Any]:
+    async def _configuration(self, task: RunTaskRequest, folder: Path) -> tuple[Path | None, str]:
+        """The root module's folder, unpacked beside the plan; else why the plan is read alone."""
+        if task.configuration_url is None:
+            return None, "; read without its configuration (HCP Terraform gave none)"
+        archive, unpacked = folder / "configuration.tar.gz", folder / "configuration"
+        try:
+            await self.hcp.download(task, task.configuration_url, "the configuration", archive)
+            root = await asyncio.to_thread(unpack, archive, unpacked, task.working_directory)
+        except (HcpError, ConfigurationError) as error:
+            log.warning("run %s: %s; the plan is read alone", task.run_id, error)
+            return None, f"; read without its configuration ({error})"
+        return root, ""
+
+    async def _run_check(self, plan: Path, report: Path, root: Path | None, note: str) -> dict[str, Any]:
         command = [sys.executable, "-m", "tfreach", "check", str(plan), "-q", "--format", f"json={report}"]
+        command += ["--tf-root", str(root)] if root is not None else []
         process = await asyncio.create_subprocess_exec(
             *command,
             *self.settings.check_options,
@@ -109,7 +125,7 @@ class Runner:
             await process.wait()
             raise
         if process.returncode in (0, 1) and report.exists():
-            return from_report(json.loads(report.read_text()))
+            return from_report(json.loads(report.read_text()), note)
         said = errors.decode(errors="replace").strip().splitlines()
         why = said[-1].removeprefix("tfreach: error: ") if said else f"exit code {process.returncode}"
         return failed(f"failed: {why.replace(str(plan), 'the plan JSON')[:900]}")

@@ -37,9 +37,13 @@ class Hcp:
 
     async def download_plan(self, task: RunTaskRequest, into: Path) -> None:
         """GET plan_json_api_url with the token; HCP answers with a redirect to the file."""
-        url = task.plan_url or ""
+        await self.download(task, task.plan_url or "", "the plan JSON", into)
+
+    async def download(self, task: RunTaskRequest, url: str, what: str, into: Path) -> None:
         if not self.trusted(url):
-            raise HcpError("the plan URL is not on the HCP Terraform address tfreach serve was given: not fetched")
+            raise HcpError(
+                f"the URL of {what} is not on the HCP Terraform address tfreach serve was given: not fetched"
+            )
         headers = {"Authorization": f"Bearer {task.access_token}"}
         for _ in range(MAX_REDIRECTS + 1):
             async with self.client.stream("GET", url, headers=headers) as response:
@@ -49,14 +53,14 @@ class Hcp:
                         headers = {}  # temporary storage elsewhere: authorised by its URL, not our token
                     continue
                 if response.status_code == 204:
-                    raise HcpError("HCP Terraform has no plan JSON for this run yet (HTTP 204)")
+                    raise HcpError(f"HCP Terraform has no {what} for this run yet (HTTP 204)")
                 if response.status_code != 200:
-                    raise HcpError(f"downloading the plan JSON failed: HTTP {response.status_code}")
-                await self._save(response, into)
+                    raise HcpError(f"downloading {what} failed: HTTP {response.status_code}")
+                await self._save(response, into, what)
                 return
-        raise HcpError(f"downloading the plan JSON: more than {MAX_REDIRECTS} redirects")
+        raise HcpError(f"downloading {what}: more than {MAX_REDIRECTS} redirects")
 
-    async def _save(self, response: httpx.Response, into: Path) -> None:
+    async def _save(self, response: httpx.Response, into: Path, what: str) -> None:
         size = 0
         with into.open("wb") as out:
             async for chunk in response.aiter_bytes():

@@ -27,13 +27,14 @@ def task_result(status: str, message: str, outcomes: list[dict[str, Any]]) -> di
     return {"data": data}
 
 
-def from_report(report: dict[str, Any]) -> dict[str, Any]:
-    """The task result of a check that ran to its end (exit 0 or 1)."""
+def from_report(report: dict[str, Any], note: str = "") -> dict[str, Any]:
+    """The task result of a check that ran to its end (exit 0 or 1); `note`: how it was read."""
     summary = report["summary"]
     counting = [g for g in report["findings"] if g["suppressed"] is None and g["type"] != "NetworkExposure"]
     counting.sort(key=lambda g: (-RANK[g["severity"]], not g["certain"], g["title"]))
     status = "failed" if summary["failed"] else "passed"
-    return task_result(status, _message(summary, len(counting)), [_outcome(g, report) for g in counting[:MAX_OUTCOMES]])
+    outcomes = [_outcome(g, report) for g in counting[:MAX_OUTCOMES]]
+    return task_result(status, _message(summary, len(counting)) + note, outcomes)
 
 
 def _message(summary: dict[str, Any], groups: int) -> str:

@@ -36,6 +36,8 @@ class RunTaskRequest:
     callback_url: str
     stage: str
     plan_url: str | None  # none before the plan exists (pre_plan)
+    configuration_url: str | None  # the run's .tf files as a tar.gz, when HCP Terraform can give them
+    working_directory: str  # where the root module is inside them
     run_id: str
     workspace: str
     organization: str
@@ -66,6 +68,8 @@ def parse_request(body: bytes) -> RunTaskRequest:
         callback_url=_text(payload, "task_result_callback_url"),
         stage=_text(payload, "stage"),
         plan_url=_optional(payload, "plan_json_api_url"),
+        configuration_url=_optional(payload, "configuration_version_download_url"),
+        working_directory=_optional(payload, "workspace_working_directory") or "",
         run_id=_optional(payload, "run_id") or "(no run id)",
         workspace=_optional(payload, "workspace_name") or "(no workspace)",
         organization=_optional(payload, "organization_name") or "(no organization)",

@@ -42,9 +42,16 @@ def test_no_output_lets_plan_data_drive_the_terminal_or_the_runner(fmt, where, t
         assert [c for c in commands(text) if not (fmt == "github" and OUR_COMMANDS.match(c))] == []
 
 
-def test_the_external_group_id_is_seen_beside_the_sources_and_printed_escaped():
-    result = run_cli("check", str(HOSTILE / "plan.json"), "--fail-on", "never")
-    assert "sg-0\\x0a::error::X\\x1b]0;T\\x07" in result.stdout
+def test_an_external_group_id_that_cannot_be_an_id_is_never_shown_and_admits_everything():
+    """`vpc_security_group_ids = [..., "sg-0\\n::error::X..."]`: a security group id is `sg-` and
+    hexadecimal (EC2 resource ids); that value names no group, so it is the most exposed group
+    (any traffic) with a warning on the attribute, and it is printed nowhere, escaped or not."""
+    result = run_cli("check", str(HOSTILE / "plan.json"), "--format", "json", "--expand", "--fail-on", "never")
+    assert "::error::X" not in result.stdout and "x1b]0;T" not in result.stdout
+    report = json.loads(result.stdout)
+    said = [w for w in report["warnings"] if w["attribute"] == "vpc_security_group_ids"]
+    assert said and all("holds a value that cannot be the id of a" in w["message"] for w in said)
+    assert {f["resource"] for f in report["findings"]} >= {w["resource"] for w in said}
 
 
 def test_markdown_pings_nobody_and_links_nothing():
@@ -98,4 +105,5 @@ def test_the_escape_rules():
 
 def test_junit_keeps_no_line_break_of_plan_data():
     report = run_cli("check", str(HOSTILE / "plan.json"), "--format", "junit", "--fail-on", "high").stdout
-    assert "sg-0\\x0a::error::X" in report and "sg-0\n::error" not in report
+    # the key's escape as terraform writes it, as text; no line break starts a workflow command
+    assert "box[&quot;\\n::error::pwned&quot;]" in report and "\n::error" not in report

@@ -73,7 +73,7 @@ def test_every_kind_of_assumption_is_in_the_written_rule():
     from tfreach.inputs.plan import resolve
 
     causes = [getattr(unknowns, name) for name in dir(unknowns) if name.isupper() and name.startswith(("UN", "DENY"))]
-    causes += [resolve.KEYED, resolve.LOCAL, resolve.OUTSIDE, resolve.UNREFERENCED, resolve.TOO_DEEP]
+    causes += [resolve.KEYED, resolve.LOCAL, resolve.OUTSIDE, resolve.UNREFERENCED, resolve.TOO_DEEP, resolve.NOT_AN_ID]
     causes += [context.AMBIGUOUS, context.EXTERNAL, unmodelled.CAUSE]
     flat = " ".join(UNKNOWN_VALUES.split())
     assert len(causes) >= 17 and [c for c in causes if c not in flat] == []

@@ -10,6 +10,7 @@ value stands for one of these readings; the readings themselves are all here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from tfreach.engine.hop import Decision, Hop, box
@@ -81,6 +82,37 @@ def may_lead_out(route: Route, target: str | None, destinations: IntervalSet) ->
 # --- the most exposed reading of each kind the plan names by id only ------------------------------
 
 HINT = "give the stack that owns it with --context, or --context aws"
+
+# What the ids of EC2 resources look like: a prefix and lowercase hexadecimal (8 or 17 digits
+# today; any length is taken). Load balancers, listeners and target groups are named by ARN.
+# https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html
+ID_PREFIXES = {
+    "aws_vpc": "vpc-", "aws_default_vpc": "vpc-", "aws_subnet": "subnet-", "aws_default_subnet": "subnet-",
+    "aws_security_group": "sg-", "aws_default_security_group": "sg-", "aws_route_table": "rtb-",
+    "aws_default_route_table": "rtb-", "aws_network_acl": "acl-", "aws_default_network_acl": "acl-",
+    "aws_internet_gateway": "igw-", "aws_egress_only_internet_gateway": "eigw-", "aws_nat_gateway": "nat-",
+    "aws_vpn_gateway": "vgw-", "aws_vpc_peering_connection": "pcx-", "aws_vpc_peering_connection_accepter": "pcx-",
+    "aws_ec2_transit_gateway": "tgw-", "aws_ec2_transit_gateway_route_table": "tgw-rtb-",
+    "aws_ec2_transit_gateway_vpc_attachment": "tgw-attach-", "aws_vpn_connection": "vpn-", "aws_instance": "i-",
+    "aws_network_interface": "eni-", "aws_eip": "eipalloc-", "aws_vpc_endpoint": "vpce-",
+    "aws_ec2_managed_prefix_list": "pl-", "aws_launch_template": "lt-",
+}  # fmt: skip
+_SHAPES: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def can_be_id(value: str, types: frozenset[str]) -> bool:
+    """Can `value` be the id of a resource of `types`? Where AWS gives every one of them an id of
+    a known shape, only that shape (or an ARN) is; where some are named freely (an auto scaling
+    group), any printable value without spaces is."""
+    shape = _SHAPES.get(types)
+    if shape is None:
+        if all(t in ID_PREFIXES for t in types):
+            prefixes = "|".join(re.escape(ID_PREFIXES[t]) for t in sorted(types))
+            shape = re.compile(rf"(?:{prefixes})[0-9a-f]+|arn:[!-~]+")
+        else:
+            shape = re.compile(r"[!-~]+")
+        _SHAPES[types] = shape
+    return shape.fullmatch(value) is not None
 
 
 def outside_vpc(identity: str) -> Vpc:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
+from tfreach.aws.outside import can_be_id
 from tfreach.families.context import NAME_ATTRIBUTE, NAMED_TYPES, ParseContext
 from tfreach.families.unknowns import UNREADABLE_RESOURCE
 from tfreach.families.unmodelled import warn_unmodelled
@@ -94,7 +95,7 @@ def build_network(
     """
     foreign = beyond(instances, list(removed), list(contexts))
     every = instances + foreign
-    resolver = Resolver(every, config_modules(configuration), unset_variables, source_values)
+    resolver = Resolver(every, config_modules(configuration), unset_variables, source_values, can_be_id)
     context = ParseContext(Network(), resolver, list(removed))
     context.network.foreign = {i.address for i in foreign}
     facts = {i.address for c in contexts if c.facts for i in c.instances}

@@ -47,6 +47,9 @@ LOCAL = "read through a local, which the plan JSON does not hold; every candidat
 OUTSIDE = "read from a data source or a variable without value; outside the plan"
 UNREFERENCED = "known only after apply and no candidate is referenced"
 TOO_DEEP = "reference chain too deep"
+NOT_AN_ID = "a value that cannot be the id of what the attribute names; the most exposed of its kind"
+
+IdCheck = Callable[[str, frozenset[str]], bool]  # can this value be the id of one of these types?
 _MAX_DEPTH = 40
 
 
@@ -57,8 +60,10 @@ class Resolver:
         modules: dict[tuple[str, ...], ConfigModule],
         unset_variables: frozenset[str] = frozenset(),
         source_values: SourceValues | None = None,
+        can_be_id: IdCheck | None = None,
     ) -> None:
         self.modules = modules
+        self.can_be_id = can_be_id  # ids outside the plan are shown: only what can be an id is one
         self.unset_variables = unset_variables  # root variables without a value (sources, not plans)
         self.source_values = source_values  # the sources beside a plan: exact where its JSON is not
         self.by_address: dict[str, ResourceInstance] = {}
@@ -94,8 +99,20 @@ class Resolver:
         key = (instance.address, path, types)
         found = self._links.get(key)
         if found is None:
-            found = self._links[key] = self._link(instance, path, types, 0)
+            found = self._links[key] = self._ids_checked(self._link(instance, path, types, 0), types)
         return found
+
+    def _ids_checked(self, link: Link, types: frozenset[str]) -> Link:
+        """A value that cannot be an id of `types` (not AWS's shape for them) names nothing: it
+        is unreadable, the most exposed of its kind, and never shown as if it were an id."""
+        if self.can_be_id is None or not link.external:
+            return link
+        ids = tuple(v for v in link.external if self.can_be_id(v, types))
+        if len(ids) == len(link.external):
+            return link
+        problem = "; ".join(p for p in (link.problem, f"holds a value that cannot be the id of a {_kind(types)}") if p)
+        causes = (*link.causes, NOT_AN_ID)
+        return Link(link.addresses, ids, problem, link.configured, complete=False, causes=causes)
 
     def referenced_by(self, instance: ResourceInstance, types: frozenset[str]) -> list[str]:
         """Instances of `types` that any expression of the resource's configuration reaches."""
@@ -395,3 +412,7 @@ class Resolver:
                     found.add(self._expression(expression, Scope(child, None, False), types, depth))
         self._cache[cache_key] = found
         return found
+
+
+def _kind(types: frozenset[str]) -> str:
+    return " or ".join(sorted(types))

@@ -106,7 +106,7 @@ def can_be_id(value: str, types: frozenset[str]) -> bool:
     group), any printable value without spaces is."""
     shape = _SHAPES.get(types)
     if shape is None:
-        if all(t in ID_PREFIXES for t in types):
+        if types and all(t in ID_PREFIXES for t in types):
             prefixes = "|".join(re.escape(ID_PREFIXES[t]) for t in sorted(types))
             shape = re.compile(rf"(?:{prefixes})[0-9a-f]+|arn:[!-~]+")
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from tfreach.aws.outside import can_be_id
 from tfreach.families import finishes, parses
 from tfreach.families.context import (
     AMBIGUOUS,
@@ -27,6 +28,7 @@ from tfreach.families.context import (
 from tfreach.families.unknowns import UNKNOWN_ROUTE_DESTINATION, warn
 from tfreach.families.vpc import KIND_OF_TYPE
 from tfreach.inputs.plan.instances import ResourceInstance
+from tfreach.inputs.plan.resolve import NOT_AN_ID
 from tfreach.model.network import VPC_DEFAULT, Route, RouteTable, Target
 from tfreach.model.packets import IntervalSet, addresses
 
@@ -231,6 +233,10 @@ def _target(
             return Target.LOCAL, [], None
         if isinstance(value, str) and value:
             address = ctx.resolver.address_of_id(value)
+            if address is None and types and not can_be_id(value, types):  # never shown as an id
+                message = f"holds a value that cannot be the id of a {' or '.join(sorted(types))}; assumed any gateway"
+                ctx.network.notice(r.address, field, message, NOT_AN_ID)
+                return Target.UNKNOWN, [], f"the target of a route of {r.address} cannot be read; assumed any gateway"
             if address is None:
                 kind = next((k for p, k in _KIND_OF_ID_PREFIX.items() if value.startswith(p)), default_kind)
                 return kind, [value], None

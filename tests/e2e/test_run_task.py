@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO
-from e2e.helpers import wait_until_up
+from e2e.helpers import run_cli, wait_until_up
 
 pytest.importorskip("starlette", reason="tfreach serve needs the server extra (pip install 'tfreach[server]')")
 pytest.importorskip("uvicorn", reason="tfreach serve needs the server extra (pip install 'tfreach[server]')")
@@ -212,7 +212,8 @@ def test_a_run_that_opens_ssh_to_the_internet_fails_with_an_outcome_per_group(se
     result = hcp.result("good")
     attributes = result["body"]["data"]["attributes"]
     assert attributes["status"] == "failed"
-    assert attributes["message"].startswith("tfreach: 15 exposures in 4 groups") and "\n" not in attributes["message"]
+    assert attributes["message"].startswith("tfreach: 15 exposures (5 high, 5 low, 5 info) in 4 groups; fails")
+    assert "\n" not in attributes["message"]
     assert result["auth"] == "Bearer token-good" and result["type"] == "application/vnd.api+json"
     outcomes = [o["attributes"] for o in result["body"]["data"]["relationships"]["outcomes"]["data"]]
     assert [o["description"] for o in outcomes] == [
@@ -308,7 +309,7 @@ def test_the_settings_it_is_given_decide_the_verdict(serve_critical_only, hcp):
     assert post(url, request(hcp, "lenient")) == 200
     attributes = hcp.result("lenient")["body"]["data"]["attributes"]
     assert attributes["status"] == "passed"  # SSH from the internet is high, the gate is at critical
-    assert attributes["message"].startswith("tfreach: 15 exposures in 4 groups")
+    assert attributes["message"].startswith("tfreach: 15 exposures (5 high, 5 low, 5 info) in 4 groups")
     assert "passes at --fail-on critical; read without its configuration" in attributes["message"]
 
 
@@ -340,6 +341,20 @@ def test_a_configuration_that_reaches_out_of_its_folder_is_not_used(serve, hcp, 
     assert message.endswith(
         "read without its configuration (the configuration cannot be unpacked (OutsideDestinationError))"
     )
+
+
+def test_accepted_exposures_are_counted_in_the_message_and_are_not_outcomes(tmp_path):
+    from tfreach.serve.outcomes import from_report
+
+    config = tmp_path / ".tfreach.yml"
+    config.write_text('allow:\n  - {resource: "aws_instance.web[*]", ports: 22, reason: bastions reviewed in SEC-1}\n')
+    plan = REPO / "tests" / "inputs" / "grouped-report" / "plan.json"
+    result = run_cli("check", str(plan), "--format", "json", "--config", str(config), "--fail-on", "high")
+    assert result.returncode == 1, result.stderr  # worker["a", "b"] still open on 22
+    task = from_report(json.loads(result.stdout))["data"]
+    assert ", 3 accepted) in 3 groups; fails at --fail-on high" in task["attributes"]["message"]
+    described = [o["attributes"]["description"] for o in task["relationships"]["outcomes"]["data"]]
+    assert not [d for d in described if "TCP port 22 (SSH) on aws_instance.web" in d]
 
 
 def _free_port() -> int:

@@ -41,8 +41,9 @@ def _message(summary: dict[str, Any], groups: int) -> str:
     severities = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items() if n)
     verdict = "fails" if summary["failed"] else "passes"
     shown = f"; the {MAX_OUTCOMES} most severe are shown" if groups > MAX_OUTCOMES else ""
+    accepted = f", {summary['suppressed']} accepted" if summary["suppressed"] else ""
     return (
-        f"tfreach: {summary['findings']} exposures in {groups} groups ({severities or 'none'}); "
+        f"tfreach: {summary['findings']} exposures ({severities or 'none'}{accepted}) in {groups} groups; "
         f"{verdict} at --fail-on {summary['fail_on']}{shown}"
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -35,6 +36,7 @@ RULES = {
     "private address", "service port", "listener", "target group", "network firewall",
 }  # fmt: skip
 BALANCERS = {"aws_lb", "aws_alb", "aws_elb"}
+_SLOT = re.compile(r"\{\{(title|version|svg|data)\}\}")
 
 
 @dataclass
@@ -69,10 +71,21 @@ def render_html(results: list[PlanResult], options: ReportOptions) -> str:
         "drawn": min(len(rows), MAX_DRAWN_GROUPS),
     }
     template = resources.files("tfreach.reports").joinpath("html_report.html").read_text()
-    page = template.replace("{{title}}", html.escape(f"tfreach: {', '.join(r.path for r in results)}"))
-    page = page.replace("{{version}}", html.escape(__version__))
-    page = page.replace("{{svg}}", svg(drawing))
-    return page.replace("{{data}}", _script_json(data))
+    return filled(
+        template,
+        {
+            "title": html.escape(escape.line(f"tfreach: {', '.join(r.path for r in results)}")),
+            "version": html.escape(__version__),
+            "svg": svg(drawing),
+            "data": _script_json(data),
+        },
+    )
+
+
+def filled(template: str, parts: dict[str, str]) -> str:
+    """Each `{{name}}` of the template replaced in one pass: what a part holds (a name from the
+    plan that reads `{{data}}`) is never filled in turn."""
+    return _SLOT.sub(lambda slot: parts[slot.group(1)], template)
 
 
 def places_of(group: FindingGroup) -> list[tuple[str, int]]:

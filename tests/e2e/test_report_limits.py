@@ -100,6 +100,13 @@ def test_json_says_each_warning_once_with_the_resources_it_is_said_of():
     assert len(said) == grouped["summary"]["warnings"] > 10 * len(grouped["warnings"])
 
 
+def test_the_page_draws_a_readable_part_and_says_so_and_lists_every_group():
+    page = rendered("html")
+    groups = json.loads(rendered("json"))["summary"]["groups"]
+    assert f"the paths of the first 400 of the {groups} findings below" in page
+    assert len(page.encode()) < 10 * 1024 * 1024 and page.count('class="node ') <= 5 * 150
+
+
 def test_the_table_reads_groups_not_findings():
     lines = rendered("table").splitlines()
     assert lines[-1].startswith("64830 findings in 750 groups")

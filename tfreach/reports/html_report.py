@@ -36,7 +36,7 @@ RULES = {
     "private address", "service port", "listener", "target group", "network firewall",
 }  # fmt: skip
 BALANCERS = {"aws_lb", "aws_alb", "aws_elb"}
-_SLOT = re.compile(r"\{\{(title|version|svg|data)\}\}")
+_SLOT = re.compile(r"\{\{(title|version|svg|drawn|data)\}\}")
 
 
 @dataclass
@@ -77,9 +77,17 @@ def render_html(results: list[PlanResult], options: ReportOptions) -> str:
             "title": html.escape(escape.line(f"tfreach: {', '.join(r.path for r in results)}")),
             "version": html.escape(__version__),
             "svg": svg(drawing),
+            "drawn": _drawn(len(rows)),
             "data": _script_json(data),
         },
     )
+
+
+def _drawn(groups: int) -> str:
+    """Said when the drawing leaves paths out (the table always lists every finding)."""
+    if groups <= MAX_DRAWN_GROUPS:
+        return ""
+    return f" The drawing shows the paths of the first {MAX_DRAWN_GROUPS} of the {groups} findings below."
 
 
 def filled(template: str, parts: dict[str, str]) -> str:

@@ -349,7 +349,7 @@ def test_accepted_exposures_are_counted_in_the_message_and_are_not_outcomes(tmp_
     config = tmp_path / ".tfreach.yml"
     config.write_text('allow:\n  - {resource: "aws_instance.web[*]", ports: 22, reason: bastions reviewed in SEC-1}\n')
     plan = REPO / "tests" / "inputs" / "grouped-report" / "plan.json"
-    result = run_cli("check", str(plan), "--format", "json", "--config", str(config), "--fail-on", "high")
+    result = run_cli("check", str(plan), "--format", "json", "--group", "--config", str(config), "--fail-on", "high")
     assert result.returncode == 1, result.stderr  # worker["a", "b"] still open on 22
     task = from_report(json.loads(result.stdout))["data"]
     assert ", 3 accepted) in 3 groups; fails at --fail-on high" in task["attributes"]["message"]

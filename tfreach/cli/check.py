@@ -70,11 +70,11 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
     help="Layout of --format table (tabulate's table formats).",
 )
 @click.option(
-    "--expand",
-    is_flag=True,
-    envvar="TFREACH_EXPAND",
-    help="--format json: one finding per endpoint (contract 1's shape) instead of one per group of alike "
-    "endpoints listing its members (or set TFREACH_EXPAND=1).",
+    "--expand/--group",
+    "expand",
+    default=True,
+    help="--format json: one finding per endpoint (the default), or one per group of alike endpoints of a "
+    "resource block listing its members (the report grows with the answers, not the endpoints).",
 )
 @click.option(
     "--color",

@@ -24,7 +24,7 @@ class ReportOptions:
     # Sensitive values out of a cell before the table is laid out (the written report is redacted
     # whole too; this keeps the columns aligned).
     redact: Callable[[str], str] = str
-    expand: bool = False  # --format json: one finding per endpoint instead of one per group
+    expand: bool = True  # --format json: one finding per endpoint (False, --group: one per group)
 
 
 Formatter = Callable[[list[PlanResult], ReportOptions, TextIO], None]  # writes the report as it goes

@@ -1,9 +1,9 @@
 """`--format json`: the contract other tools rely on (schema: reports/output_schema.json).
 
-Contract 2: one finding per group of alike endpoints of one resource block (what a reviewer
-reads), each member listed by address with the id of its own finding, so the report grows with
-the answers, not with the endpoints; `--expand` writes one finding per endpoint instead (the
-shape of contract 1). A path, shared by every member of an endpoint class, and an assumption,
+One finding per endpoint (the default, as every version of the contract wrote it), or with
+`--group` one per group of alike endpoints of one resource block (what a reviewer reads), each
+member listed by address with the id of its own finding, so the report grows with the answers,
+not with the endpoints. A path, shared by every member of an endpoint class, and an assumption,
 shared by many findings, are written once under `paths` and `assumptions` and referenced by id.
 The report is written as it goes (a large plan's report is never held whole in memory).
 """
@@ -25,7 +25,7 @@ from tfreach.questions.check import PlanResult
 from tfreach.reports import ReportOptions, failing
 from tfreach.reports.groups import FindingGroup, finding_groups
 
-FORMAT_VERSION = "2.0"  # the major number changes when a field changes meaning or goes away
+FORMAT_VERSION = "1.1"  # the major number changes when a field changes meaning or goes away
 
 
 def render_json(results: list[PlanResult], options: ReportOptions, out: TextIO) -> None:

@@ -107,7 +107,7 @@ class Runner:
         return root, ""
 
     async def _run_check(self, plan: Path, report: Path, root: Path | None, note: str) -> dict[str, Any]:
-        command = [sys.executable, "-m", "tfreach", "check", str(plan), "-q", "--format", f"json={report}"]
+        command = [sys.executable, "-m", "tfreach", "check", str(plan), "-q", "--format", f"json={report}", "--group"]
         command += ["--tf-root", str(root)] if root is not None else []
         process = await asyncio.create_subprocess_exec(
             *command,

@@ -7,7 +7,8 @@ from model_builder import NetworkBuilder, match
 from tfreach.engine.build import build_graph
 from tfreach.engine.trace import from_outside
 from tfreach.findings.catalogue import Severity
-from tfreach.findings.findings import Finding, endpoint_findings
+from tfreach.findings.finding import Finding
+from tfreach.findings.findings import endpoint_findings
 from tfreach.model.sources import INTERNET
 
 

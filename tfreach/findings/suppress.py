@@ -14,7 +14,7 @@ from typing import Any
 from tfreach import __version__
 from tfreach.errors import InputError
 from tfreach.findings.config import AllowEntry, Config
-from tfreach.findings.findings import Finding, Suppression
+from tfreach.findings.finding import Finding, Suppression
 from tfreach.model.network import LoadBalancer, NetworkInterface, Notice
 from tfreach.model.packets import addresses
 from tfreach.model.protocols import protocol_name, protocol_span

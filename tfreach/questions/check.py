@@ -24,7 +24,8 @@ from tfreach.errors import InputError
 from tfreach.families import planned_network, prior_network
 from tfreach.findings.catalogue import DEFAULT_CATALOGUE, Catalogue
 from tfreach.findings.evidence import Evidence
-from tfreach.findings.findings import Exposure, Finding, closed_findings, endpoint_findings
+from tfreach.findings.finding import Exposure, Finding
+from tfreach.findings.findings import closed_findings, endpoint_findings
 from tfreach.inputs.context import AWS, Context
 from tfreach.inputs.context.states import data_source_facts, load_context, managed_ids
 from tfreach.inputs.plan.instances import value_at_path

@@ -23,7 +23,8 @@ from tfreach.engine.classes import Classes
 from tfreach.engine.trace import Trace
 from tfreach.findings.catalogue import Severity
 from tfreach.findings.evidence import Evidence, source_cidrs
-from tfreach.findings.findings import Exposure, certain_part
+from tfreach.findings.finding import Exposure
+from tfreach.findings.findings import certain_part
 from tfreach.model.network import Network, NetworkInterface
 from tfreach.model.packets import ALL_ADDRESSES, EMPTY, PORTS, PROTOCOLS, IntervalSet, PacketSet, Span, union_all
 from tfreach.model.protocols import ICMP, ICMPV6, TCP, UDP, protocol_name, protocol_span, span_text

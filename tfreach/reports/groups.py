@@ -18,7 +18,7 @@ from typing import Any
 
 from tfreach import escape
 from tfreach.findings.catalogue import Severity
-from tfreach.findings.findings import Exposure, Suppression
+from tfreach.findings.finding import Exposure, Suppression
 from tfreach.inputs.plan.references import module_address, split_instance_address
 from tfreach.model.packets import Span
 from tfreach.model.sources import Source

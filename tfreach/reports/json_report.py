@@ -18,7 +18,7 @@ import orjson
 
 from tfreach import __version__, escape
 from tfreach.findings.catalogue import Severity
-from tfreach.findings.findings import Exposure, Finding, Suppression, member_ids
+from tfreach.findings.finding import Exposure, Finding, Suppression, member_ids
 from tfreach.inputs.sources.locations import Location
 from tfreach.model.network import Notice
 from tfreach.questions.check import PlanResult

@@ -56,3 +56,28 @@ def test_a_drop_rule_that_may_not_match_drops_nothing():
     partial = Firewall("fw", "t", [rule("drop", 22, addresses("10.0.1.0/25")), rule("pass", None)], "drop")
     inexact = Firewall("fw", "t", [rule("drop", 22, exact=False), rule("pass", None)], "drop")
     assert tcp(22).issubset(passed(partial)) and tcp(22).issubset(passed(inexact))
+
+
+def test_a_drop_rule_whose_port_is_a_variable_drops_nothing_and_says_so(tmp_path):
+    """tests/inputs/ways-in/network-firewall: PASS tcp 443, DROP all other TCP. With the DROP's
+    destination_port a rule variable ($HTTP_PORTS, which tfreach does not read), it may match
+    less than all TCP: it drops nothing, and what passes rests on that assumption."""
+    import json
+
+    from conftest import REPO
+    from e2e.helpers import port_findings, run_cli
+
+    document = json.loads((REPO / "tests" / "inputs" / "ways-in" / "network-firewall" / "plan.json").read_text())
+    for change in document["resource_changes"]:
+        for group in change["change"].get("after", {}).get("rule_group") or []:
+            for source in group.get("rules_source") or []:
+                for stateful in source.get("stateful_rule") or []:
+                    if stateful["action"] == "DROP":
+                        stateful["header"][0]["destination_port"] = "$HTTP_PORTS"
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document))
+    report = json.loads(run_cli("check", str(plan), "--format", "json", "--fail-on", "never").stdout)
+    web = port_findings(report, "aws_instance.web", "tcp", 80)
+    assert web and not web[0]["certain"]
+    rests_on = [report["assumptions"][a] for a in web[0]["assumptions"]]
+    assert any("is not read; it matches any, drops none" in a for a in rests_on)

@@ -119,6 +119,8 @@ def _stateful_rules(group: ResourceInstance, firewall: Firewall) -> list[Firewal
         protocols = (protocol, protocol) if protocol is not None else PROTOCOLS
         action = {"PASS": "pass", "DROP": "drop", "REJECT": "drop"}.get(str(rule.get("action")).upper(), "alert")
         label = f"{group.address} stateful rule {index + 1} {action.upper()}"
+        if ports is None or not (exact_sources and exact_targets):  # a variable, or a value not read
+            firewall.assumptions.append(f"{label}: an address or port it names is not read; it matches any, drops none")
         out.append(FirewallRule(PacketSet.box(protocols, span, sources), targets, action, label, exact))
     return out
 

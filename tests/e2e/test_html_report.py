@@ -38,7 +38,7 @@ def browser() -> Iterator[Any]:
 def rendered(plan: str, folder: Path) -> tuple[Path, dict[str, Any]]:
     """The HTML page and the JSON report of one analysis."""
     page, report = folder / f"{plan}.html", folder / f"{plan}.json"
-    args = ("check", str(SAMPLES / plan), "--format", f"html={page}", "--format", f"json={report}", "-q")
+    args = ("check", str(SAMPLES / plan), "--format", f"html={page}", "--format", f"json={report}", "--group", "-q")
     result = run_cli(*args, "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     return page, json.loads(report.read_text())
